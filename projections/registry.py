@@ -1,0 +1,23 @@
+"""Every projection by name, and the sinks that feed them from the case stream."""
+
+from __future__ import annotations
+
+from sqlalchemy import Engine
+
+from projections.ledger import Ledger
+from projections.leaders import LeaderView
+from projections.store import Projection, ProjectionSink
+from services.runtime.settings import Settings
+from services.runtime.sidecar import Sidecar, make_engine
+
+PROJECTIONS: dict[str, type[Projection]] = {"ledger": Ledger, "leaders": LeaderView}
+
+
+def sinks_for(engine: Engine, names: list[str] | None = None) -> list[ProjectionSink]:
+    sidecar = Sidecar(engine)
+    chosen = names or list(PROJECTIONS)
+    return [ProjectionSink(PROJECTIONS[name](), engine, sidecar) for name in chosen]
+
+
+def live_sinks(settings: Settings) -> list[ProjectionSink]:
+    return sinks_for(make_engine(settings.db_url("projections")))

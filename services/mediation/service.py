@@ -1,0 +1,21 @@
+"""The mediation service (办理) as a runnable component."""
+
+from events import CaseAcknowledged
+from services.mediation.application import MediationApplication
+from services.mediation.commands import register_commands
+from services.mediation.contract import to_public
+from services.runtime.host import ServiceDefinition
+from services.runtime.settings import Settings
+
+
+def build(env: dict[str, str], settings: Settings) -> MediationApplication:
+    return MediationApplication(env=env)
+
+
+definition = ServiceDefinition(
+    name="mediation",
+    application=build,
+    commands=register_commands,
+    to_public=to_public,
+    reactions={CaseAcknowledged: MediationApplication.on_case_acknowledged},
+)

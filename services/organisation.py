@@ -1,0 +1,97 @@
+"""The organisation (单位树, 包案领导) and the routing catalogue (派单目录), read from a JSON file."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from pathlib import Path
+
+from services.runtime.errors import DomainError, InvalidInput
+
+
+class NoRoute(DomainError):
+    """派单目录中没有对应的责任单位."""
+
+    code = "no_route"
+
+
+@dataclass(frozen=True)
+class Unit:
+    code: str
+    name: str
+    kind: str
+    parent: str | None
+
+
+@dataclass(frozen=True)
+class Leader:
+    id: str
+    name: str
+    title: str
+    oversees: tuple[str, ...]
+
+
+class Organisation:
+    """Units form a tree; a catalogue maps category × locality to the responsible department."""
+
+    def __init__(self, data: dict):
+        self.district = data["district"]
+        self.units = {u["code"]: Unit(u["code"], u["name"], u["kind"], u["parent"]) for u in data["units"]}
+        self.leaders = {
+            x["id"]: Leader(x["id"], x["name"], x["title"], tuple(x["oversees"])) for x in data["leaders"]
+        }
+        self.categories = {c["code"]: c["name"] for c in data["categories"]}
+        self.catalogue = {(r["category"], r["locality"]): r["department"] for r in data["catalogue"]}
+        self._leader_of = {unit: leader.id for leader in self.leaders.values() for unit in leader.oversees}
+
+    @classmethod
+    def load(cls, path: Path | None = None) -> Organisation:
+        if path is None:
+            text = resources.files("services").joinpath("district.json").read_text(encoding="utf-8")
+        else:
+            text = Path(path).read_text(encoding="utf-8")
+        return cls(json.loads(text))
+
+    def check_category(self, category: str) -> None:
+        if category not in self.categories:
+            raise InvalidInput(f"问题分类 {category!r} 不在分类目录中", "category")
+
+    def check_locality(self, locality: str) -> None:
+        if locality not in self.units:
+            raise InvalidInput(f"问题属地 {locality!r} 不是本区的单位编码", "locality")
+
+    def ancestors(self, code: str) -> list[str]:
+        """The unit and every unit above it, nearest first."""
+        chain = []
+        current: str | None = code
+        while current is not None and current in self.units:
+            chain.append(current)
+            current = self.units[current].parent
+        return chain
+
+    def route(self, category: str, locality: str) -> Unit:
+        """属地管理、分级负责: the most local catalogue row wins, else the category's district-wide row."""
+        for place in [*self.ancestors(locality), "*"]:
+            department = self.catalogue.get((category, place))
+            if department is not None:
+                return self.units[department]
+        raise NoRoute(f"派单目录中没有 {category} × {locality} 的责任单位", "category")
+
+    def leader_for(self, unit_code: str) -> Leader | None:
+        """包案领导: the district leader in charge (分管) of the unit or of the unit above it."""
+        for code in self.ancestors(unit_code):
+            leader_id = self._leader_of.get(code)
+            if leader_id is not None:
+                return self.leaders[leader_id]
+        return None
+
+    def unit_name(self, code: str) -> str:
+        unit = self.units.get(code)
+        return unit.name if unit else code
+
+
+@cache
+def organisation(path: Path | None = None) -> Organisation:
+    return Organisation.load(path)

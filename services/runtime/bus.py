@@ -1,0 +1,54 @@
+"""The case stream on JetStream: connection and explicit stream setup."""
+
+from __future__ import annotations
+
+import logging
+
+import nats
+from nats.aio.client import Client
+from nats.js.api import DiscardPolicy, RetentionPolicy, StorageType, StreamConfig
+from nats.js.errors import NotFoundError
+
+from events import STREAM
+from events.base import SUBJECT_PREFIX
+
+log = logging.getLogger(__name__)
+
+
+async def connect(url: str, name: str) -> Client:
+    """A connection that keeps reconnecting forever, so a restarted server is picked up again."""
+    return await nats.connect(
+        url,
+        name=name,
+        max_reconnect_attempts=-1,
+        reconnect_time_wait=0.5,
+        connect_timeout=5,
+    )
+
+
+def stream_config(replicas: int = 1, duplicate_window_s: int = 3600) -> StreamConfig:
+    """Every case event, forever, in one total order; re-sends with the same Nats-Msg-Id dedupe."""
+    return StreamConfig(
+        name=STREAM,
+        subjects=[f"{SUBJECT_PREFIX}.>"],
+        retention=RetentionPolicy.LIMITS,
+        storage=StorageType.FILE,
+        max_age=0,
+        max_msgs=-1,
+        max_bytes=-1,
+        max_msg_size=1024 * 1024,
+        discard=DiscardPolicy.NEW,
+        num_replicas=replicas,
+        duplicate_window=float(duplicate_window_s),
+        allow_direct=True,
+    )
+
+
+async def ensure_stream(nc: Client, replicas: int = 1, duplicate_window_s: int = 3600) -> None:
+    """Create the case stream if missing; an existing one is left as the operator configured it."""
+    js = nc.jetstream()
+    try:
+        await js.stream_info(STREAM)
+    except NotFoundError:
+        await js.add_stream(stream_config(replicas, duplicate_window_s))
+        log.info("created stream %s", STREAM)

@@ -1,0 +1,73 @@
+"""Staff commands over NATS request/reply: one subject per command, a JSON answer, named errors."""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from faststream.nats import NatsMessage, NatsRouter
+from pydantic import BaseModel, ValidationError
+
+from services.runtime.dbthread import DbThread
+from services.runtime.errors import InvalidInput, XinfangError
+
+log = logging.getLogger(__name__)
+
+COMMAND_PREFIX = "xf.cmd"
+
+
+def command_subject(service: str, command: str) -> str:
+    return f"{COMMAND_PREFIX}.{service}.{command}"
+
+
+def invalid_input(exc: ValidationError) -> InvalidInput:
+    """The first broken field of a payload as a clear message."""
+    first = exc.errors()[0]
+    field = ".".join(str(p) for p in first["loc"]) or None
+    return InvalidInput(f"字段 {field} 有误: {first['msg']}", field)
+
+
+def parse(model: type[BaseModel], body: bytes) -> Any:
+    try:
+        raw = json.loads(body or b"{}")
+    except json.JSONDecodeError as exc:
+        raise InvalidInput(f"请求不是合法的 JSON: {exc}") from None
+    try:
+        return model.model_validate(raw)
+    except ValidationError as exc:
+        raise invalid_input(exc) from None
+
+
+Handler = Callable[[Any], Any]
+
+
+class CommandRoutes:
+    """Registers each command of a service as a FastStream subscriber that answers ok/error JSON."""
+
+    def __init__(self, service: str, db: DbThread):
+        self.service = service
+        self.router = NatsRouter()
+        self.db = db
+        self.on_saved: Callable[[], None] = lambda: None
+
+    def add(self, name: str, model: type[BaseModel], handler: Handler, description: str) -> None:
+        async def answer(msg: NatsMessage) -> dict[str, Any]:
+            try:
+                command = parse(model, msg.body)
+                result = await self.db.run(handler, command)
+            except XinfangError as exc:
+                return {"ok": False, "error": exc.to_dict()}
+            except Exception as exc:
+                log.exception("command %s.%s failed", self.service, name)
+                return {"ok": False, "error": {"code": "internal", "message": f"内部错误: {type(exc).__name__}"}}
+            self.on_saved()
+            return {"ok": True, "result": result}
+
+        answer.__doc__ = description
+        answer.__name__ = f"{self.service}_{name}"
+        self.router.subscriber(
+            command_subject(self.service, name), queue=f"xf-{self.service}", title=answer.__name__,
+            description=description,
+        )(answer)

@@ -1,0 +1,45 @@
+"""Named errors: a broken rule reaches the caller as a code, a field and a clear message."""
+
+
+class XinfangError(Exception):
+    """Base of every error a caller may see."""
+
+    code = "error"
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+    def to_dict(self) -> dict[str, str | None]:
+        return {"code": self.code, "message": self.message, "field": self.field}
+
+
+class DomainError(XinfangError):
+    """A business rule refused the command."""
+
+    code = "rule_broken"
+
+
+class InvalidInput(XinfangError):
+    """A command's input is malformed or missing a field."""
+
+    code = "invalid_input"
+
+
+class NotFound(XinfangError):
+    """No such case in this service."""
+
+    code = "not_found"
+
+
+class Conflict(XinfangError):
+    """Someone else changed the case at the same time; reload and try again."""
+
+    code = "conflict"
+
+
+class Unavailable(XinfangError):
+    """The service could not be reached."""
+
+    code = "unavailable"

@@ -1,0 +1,147 @@
+"""Runs one component: its FastStream command routes, its outbox relay and its event consumer."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from faststream.nats import NatsBroker
+
+from events import CaseEvent
+from services.runtime.bus import ensure_stream
+from services.runtime.commands import CommandRoutes
+from services.runtime.consumer import EventConsumer, Sink
+from services.runtime.dbthread import DbThread
+from services.runtime.outbox import OutboxRelay, ToPublic
+from services.runtime.reactions import ApplicationSink, Reaction
+from services.runtime.settings import Settings
+from services.runtime.sidecar import Sidecar, make_engine
+from services.runtime.store import ServiceApplication, store_env
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class ServiceDefinition:
+    """What makes a service: its application, commands, reactions and public contract."""
+
+    name: str
+    application: Callable[[dict[str, str], Settings], ServiceApplication]
+    commands: Callable[[Any, CommandRoutes], None]
+    to_public: ToPublic
+    reactions: dict[type[CaseEvent], Reaction] = field(default_factory=dict)
+
+
+def make_broker(settings: Settings, name: str) -> NatsBroker:
+    return NatsBroker(
+        settings.nats_url,
+        name=f"xinfang-{name}",
+        max_reconnect_attempts=-1,
+        reconnect_time_wait=0.5,
+        log_level=logging.DEBUG,  # one line per command is noise at INFO
+    )
+
+
+class Component:
+    """Common lifecycle: connect, run background loops, stop cleanly."""
+
+    name: str
+
+    def __init__(self, settings: Settings):
+        self.settings = settings
+        self.broker = make_broker(settings, self.name)
+        self.tasks: list[asyncio.Task[None]] = []
+
+    async def start(self) -> None:
+        raise NotImplementedError
+
+    async def stop(self) -> None:
+        for task in self.tasks:
+            task.cancel()
+        await asyncio.gather(*self.tasks, return_exceptions=True)
+        await self.broker.stop()
+
+
+class ServiceHost(Component):
+    """One of the four services."""
+
+    def __init__(self, definition: ServiceDefinition, settings: Settings):
+        self.name = definition.name
+        super().__init__(settings)
+        self.definition = definition
+        self.db = DbThread(self.name)
+        self.relay: OutboxRelay | None = None
+        self.consumer: EventConsumer | None = None
+
+    def _open_store(self) -> tuple[ServiceApplication, Sidecar]:
+        url = self.settings.db_url(self.name)
+        app = self.definition.application(store_env(self.name, url, self.settings.resolved_cipher_key), self.settings)
+        return app, Sidecar(make_engine(url))
+
+    async def start(self) -> None:
+        app, sidecar = await self.db.run(self._open_store)
+        self.app = app
+        routes = CommandRoutes(self.name, self.db)
+        self.definition.commands(app, routes)
+        self.broker.include_router(routes.router)
+        await self.broker.start()
+        nc = self.broker.connection
+        await ensure_stream(nc, self.settings.stream_replicas, self.settings.duplicate_window_s)
+        relay = OutboxRelay(
+            self.name, app, self.definition.to_public, nc, self.db, sidecar, poll_s=self.settings.relay_poll_s
+        )
+        routes.on_saved = relay.wake.set
+        self.relay = relay
+        self.tasks.append(asyncio.create_task(relay.run(), name=f"{self.name}-relay"))
+        if self.definition.reactions:
+            sink = ApplicationSink(self.name, app, self.definition.reactions, sidecar)
+            self.consumer = EventConsumer(sink, nc, self.db, self.settings.batch_size)
+            self.consumer.on_applied = relay.wake.set
+            self.tasks.append(asyncio.create_task(self.consumer.run(), name=f"{self.name}-consumer"))
+
+    async def stop(self) -> None:
+        await super().stop()
+        self.db.close()
+
+
+class ProjectionHost(Component):
+    """The read side: every projection's consumer against its own database."""
+
+    name = "projections"
+
+    def __init__(self, settings: Settings, sinks: Callable[[Settings], list[Sink]]):
+        super().__init__(settings)
+        self.make_sinks = sinks
+        self.db = DbThread(self.name)
+        self.consumers: list[EventConsumer] = []
+
+    async def start(self) -> None:
+        sinks = await self.db.run(self.make_sinks, self.settings)
+        await self.broker.start()
+        nc = self.broker.connection
+        await ensure_stream(nc, self.settings.stream_replicas, self.settings.duplicate_window_s)
+        for sink in sinks:
+            consumer = EventConsumer(sink, nc, self.db, self.settings.batch_size)
+            self.consumers.append(consumer)
+            self.tasks.append(asyncio.create_task(consumer.run(), name=f"projection-{sink.name}"))
+
+    async def stop(self) -> None:
+        await super().stop()
+        self.db.close()
+
+
+async def run_until_signalled(component: Component) -> None:
+    """Start, log readiness, and stop cleanly on SIGINT or SIGTERM."""
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    await component.start()
+    log.info("%s ready", component.name)
+    print(f"[xinfang] {component.name} ready", flush=True)
+    await stop.wait()
+    await component.stop()

@@ -1,0 +1,100 @@
+"""The outbox relay: publishes a service's notification log to the case stream, in order, exactly once."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from eventsourcing.persistence import Notification
+from nats.aio.client import Client
+
+from events import STREAM, CaseEvent
+from services.runtime.dbthread import DbThread
+from services.runtime.sidecar import Sidecar
+from services.runtime.store import ServiceApplication
+
+log = logging.getLogger(__name__)
+
+ToPublic = Callable[[Any], CaseEvent | None]
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    position: int
+    event: CaseEvent | None
+
+
+class OutboxRelay:
+    """Reads the event store after its saved position and publishes with a stable Nats-Msg-Id.
+
+    A crash between publish and saving the position re-sends; JetStream drops the re-send as a
+    duplicate (same Nats-Msg-Id within the window) and consumers recognise the event id beyond it.
+    """
+
+    def __init__(
+        self,
+        name: str,
+        app: ServiceApplication,
+        to_public: ToPublic,
+        nc: Client,
+        db: DbThread,
+        sidecar: Sidecar,
+        batch: int = 512,
+        poll_s: float = 0.05,
+    ):
+        self.name = name
+        self.app = app
+        self.to_public = to_public
+        self.js = nc.jetstream(publish_async_max_pending=batch * 2)
+        self.db = db
+        self.sidecar = sidecar
+        self.batch = batch
+        self.poll_s = poll_s
+        self.wake = asyncio.Event()
+        self.position = 0
+        self.published = 0
+
+    def _read(self, after: int) -> list[Outgoing]:
+        notes: Sequence[Notification] = self.app.notifications(after, self.batch)
+        return [Outgoing(n.id, self.to_public(self.app.stored_event(n))) for n in notes]
+
+    async def run(self) -> None:
+        self.position = await self.db.run(self.sidecar.relay_position, self.name)
+        while True:
+            try:
+                await self._pass()
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.exception("relay %s failed at position %s; retrying", self.name, self.position)
+                await asyncio.sleep(1.0)
+
+    async def _pass(self) -> None:
+        outgoing = await self.db.run(self._read, self.position)
+        if not outgoing:
+            self.wake.clear()
+            try:
+                await asyncio.wait_for(self.wake.wait(), self.poll_s)
+            except TimeoutError:
+                pass
+            return
+        futures = []
+        for item in outgoing:
+            if item.event is None:
+                continue
+            futures.append(
+                await self.js.publish_async(
+                    item.event.subject,
+                    item.event.to_json(),
+                    stream=STREAM,
+                    headers={"Nats-Msg-Id": item.event.event_id, "Xf-Source": self.name},
+                )
+            )
+        if futures:
+            await asyncio.wait_for(asyncio.gather(*futures), timeout=30)
+        self.position = outgoing[-1].position
+        self.published += len(futures)
+        await self.db.run(self.sidecar.save_relay_position, self.name, self.position)

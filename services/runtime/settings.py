@@ -1,0 +1,55 @@
+"""Configuration from environment variables (prefix ``XF_``) and flags, with embedded-mode defaults."""
+
+import secrets
+from functools import cached_property
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+COMPONENTS = ("intake", "assignment", "mediation", "supervision", "projections")
+
+
+class Settings(BaseSettings):
+    """Everything a component needs to run; every field has an ``XF_`` environment variable."""
+
+    model_config = SettingsConfigDict(env_prefix="XF_", extra="ignore")
+
+    data_dir: Path = Field(Path("./xinfang-data"), description="embedded mode: SQLite files, JetStream, keys")
+    nats_url: str = Field("", description="NATS server; empty in `up` means start the bundled one")
+    nats_port: int = Field(4222, description="port of the bundled nats-server")
+    stream_replicas: int = Field(1, description="JetStream replicas of the case stream (3 in production)")
+    duplicate_window_s: int = Field(3600, description="JetStream de-duplication window for re-sends")
+    intake_db: str = ""
+    assignment_db: str = ""
+    mediation_db: str = ""
+    supervision_db: str = ""
+    projections_db: str = ""
+    cipher_key: str = Field("", description="AES key (base64) encrypting every event store; generated if empty")
+    org_file: Path | None = Field(None, description="organisation and routing catalogue; default ships")
+    acceptance_limit_days: int = 15
+    handling_limit_days: int = 60
+    batch_size: int = Field(256, description="messages a consumer applies in one transaction")
+    relay_poll_s: float = Field(0.05, description="outbox relay idle poll interval")
+
+    def db_url(self, component: str) -> str:
+        url: str = getattr(self, f"{component}_db")
+        if url:
+            return url
+        return f"sqlite:///{self.data_dir.resolve() / (component + '.db')}"
+
+    @cached_property
+    def resolved_cipher_key(self) -> str:
+        """The configured key, else one kept in the data directory (created once, mode 0600)."""
+        if self.cipher_key:
+            return self.cipher_key
+        from eventsourcing.cipher import AESCipher
+
+        path = self.data_dir / "cipher.key"
+        if not path.exists():
+            self.data_dir.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_suffix(f".{secrets.token_hex(4)}")
+            tmp.write_text(AESCipher.create_key(num_bytes=32))
+            tmp.chmod(0o600)
+            tmp.replace(path)
+        return path.read_text().strip()

@@ -1,0 +1,107 @@
+"""Small tables beside an event store: the relay's position and the dead letters (SQLAlchemy Core)."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    DateTime,
+    Engine,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    Text,
+    create_engine,
+    event,
+    insert,
+    select,
+    update,
+)
+from sqlalchemy.exc import IntegrityError
+
+metadata = MetaData()
+
+outbox_position = Table(
+    "xf_outbox_position",
+    metadata,
+    Column("relay", String(64), primary_key=True),
+    Column("position", BigInteger, nullable=False),
+)
+
+dead_letters = Table(
+    "xf_dead_letters",
+    metadata,
+    Column("consumer", String(64), primary_key=True),
+    Column("stream_seq", BigInteger, primary_key=True),
+    Column("subject", String(512), nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("headers", Text, nullable=False, default="{}"),
+    Column("data", LargeBinary, nullable=False),
+    Column("recorded_at", DateTime(timezone=True), nullable=False),
+)
+
+
+def make_engine(url: str) -> Engine:
+    """An engine for our own tables; SQLite files run in WAL mode and wait out a busy writer."""
+    if url.startswith("sqlite"):
+        engine = create_engine(url, connect_args={"timeout": 30})
+
+        @event.listens_for(engine, "connect")
+        def _pragmas(dbapi_connection: Any, _record: Any) -> None:
+            cursor = dbapi_connection.cursor()
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA busy_timeout=30000")
+            cursor.close()
+
+        return engine
+    return create_engine(url, pool_pre_ping=True)
+
+
+class Sidecar:
+    """The relay position and dead-letter records of one component's database."""
+
+    def __init__(self, engine: Engine):
+        self.engine = engine
+        metadata.create_all(engine, tables=[outbox_position, dead_letters])
+
+    def relay_position(self, relay: str) -> int:
+        with self.engine.connect() as conn:
+            value = conn.execute(select(outbox_position.c.position).where(outbox_position.c.relay == relay))
+            return int(value.scalar() or 0)
+
+    def save_relay_position(self, relay: str, position: int) -> None:
+        with self.engine.begin() as conn:
+            done = conn.execute(
+                update(outbox_position).where(outbox_position.c.relay == relay).values(position=position)
+            )
+            if done.rowcount == 0:
+                conn.execute(insert(outbox_position).values(relay=relay, position=position))
+
+    def dead_letter(
+        self, consumer: str, seq: int, subject: str, reason: str, data: bytes, headers: dict[str, str]
+    ) -> None:
+        """Record a message that could not be applied; recording it twice keeps the first."""
+        row = {
+            "consumer": consumer,
+            "stream_seq": seq,
+            "subject": subject[:512],
+            "reason": reason,
+            "headers": json.dumps(headers, ensure_ascii=False),
+            "data": data,
+            "recorded_at": datetime.now(UTC),
+        }
+        try:
+            with self.engine.begin() as conn:
+                conn.execute(insert(dead_letters).values(**row))
+        except IntegrityError:
+            pass
+
+    def dead_letters(self) -> list[dict[str, Any]]:
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(dead_letters).order_by(dead_letters.c.stream_seq))
+            return [dict(r._mapping) for r in rows]

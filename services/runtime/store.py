@@ -1,0 +1,95 @@
+"""The event store every service stands on: an eventsourcing Application on SQLAlchemy, encrypted."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from typing import Any, TypeVar
+from uuid import UUID
+
+from eventsourcing.application import AggregateNotFoundError, Application, ProcessingEvent
+from eventsourcing.domain import Aggregate
+from eventsourcing.persistence import (
+    IntegrityError,
+    JSONTranscoder,
+    Notification,
+    ProcessRecorder,
+    Tracking,
+    Transcoding,
+)
+
+from services.runtime.errors import Conflict, NotFound
+
+A = TypeVar("A", bound=Aggregate)
+
+
+class DateAsISO(Transcoding):
+    """Stores ``datetime.date`` values as ISO strings."""
+
+    type = dt.date
+    name = "date_iso"
+
+    def encode(self, obj: dt.date) -> str:
+        return obj.isoformat()
+
+    def decode(self, data: str) -> dt.date:
+        return dt.date.fromisoformat(data)
+
+
+def store_env(name: str, url: str, cipher_key: str) -> dict[str, str]:
+    """Environment for one service's event store: its own database, encrypted and compressed."""
+    env = {
+        "PERSISTENCE_MODULE": "eventsourcing_sqlalchemy",
+        "SQLALCHEMY_URL": url,
+        "COMPRESSOR_TOPIC": "eventsourcing.compressor:ZlibCompressor",
+        "CREATE_TABLE": "y",
+    }
+    if cipher_key:
+        env["CIPHER_TOPIC"] = "eventsourcing.cipher:AESCipher"
+        env["CIPHER_KEY"] = cipher_key
+    return env
+
+
+class ServiceApplication(Application[UUID]):
+    """An application whose recorder also keeps a consumer's tracking position atomically with its events."""
+
+    def register_transcodings(self, transcoder: JSONTranscoder) -> None:
+        super().register_transcodings(transcoder)
+        transcoder.register(DateAsISO())
+
+    def construct_recorder(self) -> ProcessRecorder:  # type: ignore[override]
+        return self.factory.process_recorder()
+
+    def load(self, aggregate_id: UUID, kind: type[A]) -> A:
+        """The aggregate, or NotFound naming the case."""
+        try:
+            aggregate = self.repository.get(aggregate_id)
+        except AggregateNotFoundError:
+            raise NotFound(f"案件 {aggregate_id} 不存在 (no {kind.__name__} for this case)", "case_id") from None
+        assert isinstance(aggregate, kind)
+        return aggregate
+
+    def exists(self, aggregate_id: UUID) -> bool:
+        return self.repository.contains(aggregate_id)
+
+    def commit(self, *aggregates: Aggregate) -> None:
+        """Save, turning an optimistic-concurrency clash into a clear Conflict."""
+        try:
+            self.save(*aggregates)
+        except IntegrityError:
+            raise Conflict("案件已被他人同时修改，请刷新后重试 (the case changed meanwhile; reload and retry)") from None
+
+    def record_reaction(self, aggregates: Iterable[Aggregate], tracking: Tracking) -> None:
+        """Save the aggregates a consumed event changed, with the consumer's position, in one transaction."""
+        processing = ProcessingEvent[UUID](tracking=tracking)
+        processing.collect_events(*aggregates)
+        self._record(processing)
+
+    def position(self, consumer: str) -> int:
+        return self.recorder.max_tracking_id(consumer) or 0  # type: ignore[attr-defined]
+
+    def notifications(self, after: int, limit: int) -> Sequence[Notification]:
+        return self.recorder.select_notifications(after + 1, limit)
+
+    def stored_event(self, notification: Notification) -> Any:
+        return self.mapper.to_domain_event(notification)
