@@ -87,6 +87,13 @@ HEADERS = {
 }
 
 
+# The columns that fit a terminal; exports carry every header above.
+TABLE_HEADERS = {k: HEADERS[k] for k in (
+    "case_no", "channel", "received_on", "category", "department_name", "owning_leader_name", "status",
+    "handling_due", "rating",
+)}
+
+
 def _values(*names: str) -> Any:
     def handler(conn: Any, event: Any) -> None:
         apply_to_case_row(conn, ledger, event, {name: getattr(event, name) for name in names})

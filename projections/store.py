@@ -9,6 +9,7 @@ from sqlalchemy import BigInteger, Column, Connection, Engine, MetaData, String,
 from sqlalchemy.dialects import postgresql, sqlite
 
 from events import CaseEvent
+from events.base import SUBJECT_PREFIX
 from services.runtime.consumer import Delivery
 from services.runtime.sidecar import Sidecar
 
@@ -68,7 +69,8 @@ class ProjectionSink:
         self.engine = engine
         self.sidecar = sidecar
         self.handlers = {cls.event_type: fn for cls, fn in projection.handlers.items()}
-        self.subjects = [f"xf.case.*.{event_type}" for event_type in self.handlers]
+        # The read side takes the whole stream, so an unknown or malformed event is dead-lettered here.
+        self.subjects = [f"{SUBJECT_PREFIX}.>"]
         metadata.create_all(engine, tables=[positions, applied_events])
         projection.create(engine)
 
@@ -85,8 +87,11 @@ class ProjectionSink:
         with self.engine.begin() as conn:
             for delivery in deliveries:
                 event = delivery.event
+                handler = self.handlers.get(event.event_type)
+                if handler is None:
+                    continue
                 if insert_ignore(conn, applied_events, {"projection": self.name, "event_id": event.event_id}):
-                    self.handlers[event.event_type](conn, event)
+                    handler(conn, event)
             self._save_position(conn, deliveries[-1].seq)
 
     def dead_letter(self, delivery: Delivery, reason: str) -> None:

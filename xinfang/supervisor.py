@@ -1,0 +1,119 @@
+"""`xinfang up`: the bundled nats-server and every component as child processes, restarted if they die."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+from rich.console import Console
+
+from services.runtime.nats_server import EmbeddedNats
+from services.runtime.settings import COMPONENTS, Settings
+from xinfang.components import LABELS
+
+console = Console(stderr=True)
+
+
+def nats_url_file(data_dir: Path) -> Path:
+    return data_dir / "nats.url"
+
+
+class Child:
+    """One component process; its output is forwarded with its name in front."""
+
+    def __init__(self, name: str, env: dict[str, str]):
+        self.name = name
+        self.env = env
+        self.ready = threading.Event()
+        self.process: subprocess.Popen[str] | None = None
+        self.restarts = 0
+
+    def start(self) -> None:
+        self.ready.clear()
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "xinfang", "serve", self.name],
+            env=self.env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        threading.Thread(target=self._forward, args=(self.process,), daemon=True).start()
+
+    def _forward(self, process: subprocess.Popen[str]) -> None:
+        assert process.stdout is not None
+        for line in process.stdout:
+            if "ready" in line and line.startswith("[xinfang]"):
+                self.ready.set()
+            sys.stderr.write(f"{self.name:>12} | {line}")
+
+    def alive(self) -> bool:
+        return self.process is not None and self.process.poll() is None
+
+    def terminate(self) -> None:
+        if self.alive():
+            assert self.process is not None
+            self.process.terminate()
+
+    def wait(self, timeout: float) -> None:
+        if self.process is None:
+            return
+        try:
+            self.process.wait(timeout)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+
+
+def up(settings: Settings) -> int:
+    data_dir = settings.data_dir.resolve()
+    data_dir.mkdir(parents=True, exist_ok=True)
+    nats: EmbeddedNats | None = None
+    url = settings.nats_url
+    if not url:
+        nats = EmbeddedNats(data_dir / "jetstream", settings.nats_port)
+        nats.start()
+        url = nats.url
+    nats_url_file(data_dir).write_text(url)
+    env = {
+        **os.environ,
+        "XF_NATS_URL": url,
+        "XF_DATA_DIR": str(data_dir),
+        "XF_CIPHER_KEY": settings.resolved_cipher_key,
+    }
+    children = [Child(name, env) for name in COMPONENTS]
+    stopping = threading.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: stopping.set())
+    try:
+        for child in children:
+            child.start()
+        for child in children:
+            if not child.ready.wait(60) and not stopping.is_set():
+                raise RuntimeError(f"组件 {child.name} 未能启动")
+        console.print(f"[bold green]xinfang 已启动[/] NATS {url} · 数据目录 {data_dir}")
+        for child in children:
+            console.print(f"  ✓ {LABELS[child.name]}")
+        console.print("按 Ctrl-C 停止 (stop with Ctrl-C)")
+        while not stopping.wait(0.5):
+            for child in children:
+                if not child.alive() and not stopping.is_set():
+                    child.restarts += 1
+                    console.print(f"[yellow]组件 {child.name} 已退出，正在重启 (restart {child.restarts})[/]")
+                    time.sleep(min(5.0, 0.5 * child.restarts))
+                    child.start()
+    finally:
+        console.print("正在停止… (stopping)")
+        for child in children:
+            child.terminate()
+        for child in children:
+            child.wait(15)
+        if nats is not None:
+            nats.stop()
+        nats_url_file(data_dir).unlink(missing_ok=True)
+        console.print("xinfang 已停止")
+    return 0
