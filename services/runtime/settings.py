@@ -36,6 +36,7 @@ class Settings(BaseSettings):
         url: str = getattr(self, f"{component}_db")
         if url:
             return url
+        self.data_dir.mkdir(parents=True, exist_ok=True)
         return f"sqlite:///{self.data_dir.resolve() / (component + '.db')}"
 
     @cached_property

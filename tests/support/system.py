@@ -1,0 +1,206 @@
+"""Test harness: the whole system in-process (fast) or as `xinfang up` / `xinfang serve` processes (real)."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import create_engine, text
+
+from services.runtime.bus import connect
+from services.runtime.client import call
+from services.runtime.host import Component
+from services.runtime.settings import COMPONENTS, Settings
+from xinfang.components import build_component
+
+PETITION = {
+    "channel": "visit",
+    "received_by": "接待科 王敏",
+    "kind": "claim",
+    "category": "urban_construction",
+    "locality": "990101001",
+    "petitioners": [{"name": "张建国", "phone": "13800000001", "id_number": "110101197001010011"}],
+    "request": "请求修复小区地下车库渗漏",
+    "facts": "多次反映未果",
+}
+
+
+async def eventually(check: Callable[[], Awaitable[bool]], timeout: float = 30, what: str = "condition") -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if await check():
+            return
+        await asyncio.sleep(0.05)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+class Client:
+    """Drives cases through the services' commands, as staff would."""
+
+    def __init__(self, settings: Settings):
+        self.settings = settings
+        self.nc: Any = None
+
+    async def __aenter__(self) -> Client:
+        self.nc = await connect(self.settings.nats_url, "test-client")
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.nc.close()
+
+    async def cmd(self, service: str, command: str, **payload: Any) -> Any:
+        return await call(self.nc, service, command, payload, timeout=30)
+
+    async def retry(self, service: str, command: str, **payload: Any) -> Any:
+        """Retry while the case has not reached this service yet (its consumer is behind)."""
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                return await self.cmd(service, command, **payload)
+            except Exception as exc:
+                if getattr(exc, "code", "") != "not_found" or time.monotonic() > deadline:
+                    raise
+                await asyncio.sleep(0.05)
+
+    async def lifecycle(self, index: int = 0, major: bool = False) -> str:
+        """One case from registration to rating; returns its case id."""
+        petition = dict(PETITION, request=f"{PETITION['request']} #{index}")
+        registered = await self.cmd("intake", "register", **petition)
+        case_id = registered["case_id"]
+        await self.cmd("intake", "accept", case_id=case_id, major=major)
+        await self.retry("assignment", "acknowledge", case_id=case_id, department="990100ZJJ", handler="李工")
+        await self.retry("mediation", "reply", case_id=case_id, opinion="supported", text="已修复")
+        await self.cmd("mediation", "close", case_id=case_id, report="办结")
+        while True:
+            try:
+                await self.cmd("supervision", "rate", case_id=case_id, rating="satisfied")
+                return case_id
+            except Exception as exc:
+                if getattr(exc, "code", "") not in ("not_closed_yet", "not_found"):
+                    raise
+                await asyncio.sleep(0.05)
+
+
+def ledger_rows(settings: Settings) -> list[dict[str, Any]]:
+    engine = create_engine(settings.db_url("projections"))
+    with engine.connect() as conn:
+        rows = [dict(r) for r in conn.execute(text("select * from ledger order by case_id")).mappings()]
+    engine.dispose()
+    return rows
+
+
+def table_rows(url: str, sql: str) -> list[dict[str, Any]]:
+    engine = create_engine(url)
+    with engine.connect() as conn:
+        rows = [dict(r) for r in conn.execute(text(sql)).mappings()]
+    engine.dispose()
+    return rows
+
+
+def store_snapshot(settings: Settings) -> dict[str, Any]:
+    """Every event store's events and every view's rows, to compare before and after a fault."""
+    snapshot: dict[str, Any] = {}
+    for name in COMPONENTS[:-1]:
+        snapshot[name] = table_rows(
+            settings.db_url(name),
+            f"select originator_id, originator_version, topic from {name}_events order by id",
+        )
+    url = settings.db_url("projections")
+    snapshot["ledger"] = table_rows(url, "select * from ledger order by case_id")
+    snapshot["leaders"] = table_rows(url, "select * from leader_cases order by case_id")
+    return snapshot
+
+
+async def case_count(settings: Settings, status: str) -> int:
+    try:
+        return sum(1 for r in ledger_rows(settings) if r["status"] == status)
+    except Exception:
+        return 0
+
+
+class InProcessSystem:
+    """All five components in this process, on a real nats-server and real databases."""
+
+    def __init__(self, settings: Settings):
+        self.settings = settings
+        self.components: dict[str, Component] = {}
+
+    async def start(self, names: tuple[str, ...] = COMPONENTS) -> None:
+        for name in names:
+            component = build_component(name, self.settings)
+            await component.start()
+            self.components[name] = component
+
+    async def stop(self) -> None:
+        for component in self.components.values():
+            await component.stop()
+        self.components.clear()
+
+
+class ProcessSystem:
+    """`xinfang up` (or one `xinfang serve` per component) as real processes, killable with SIGKILL."""
+
+    def __init__(self, env: dict[str, str], log: Path):
+        self.env = {**os.environ, **env}
+        self.log = log
+        self.processes: list[subprocess.Popen[bytes]] = []
+
+    def _spawn(self, *args: str) -> subprocess.Popen[bytes]:
+        with open(self.log, "ab") as log:
+            process = subprocess.Popen(
+                [sys.executable, "-m", "xinfang", *args],
+                env=self.env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        self.processes.append(process)
+        return process
+
+    def up(self) -> None:
+        self._spawn("up")
+
+    def serve_all(self) -> None:
+        for name in COMPONENTS:
+            self._spawn("serve", name)
+
+    def wait_ready(self, count: int, timeout: float = 60) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            text_ = self.log.read_text(errors="replace") if self.log.exists() else ""
+            if text_.count("ready") >= count:
+                return
+            for process in self.processes:
+                if process.poll() is not None:
+                    raise AssertionError(f"a component exited early:\n{text_[-3000:]}")
+            time.sleep(0.1)
+        raise AssertionError(f"components not ready:\n{self.log.read_text(errors='replace')[-3000:]}")
+
+    def kill(self) -> None:
+        """SIGKILL every process of the system at once, as a power cut would."""
+        for process in self.processes:
+            try:
+                os.killpg(process.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+            process.wait()
+        self.processes.clear()
+
+    def stop(self) -> None:
+        for process in self.processes:
+            if process.poll() is None:
+                os.killpg(process.pid, signal.SIGTERM)
+        for process in self.processes:
+            try:
+                process.wait(30)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait()
+        self.processes.clear()
