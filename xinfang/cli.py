@@ -80,7 +80,7 @@ async def send(settings: Settings, service: str, command: str, payload: dict[str
     from services.runtime.client import call
 
     try:
-        nc = await connect(client_url(settings), "xinfang-cli")
+        nc = await connect(client_url(settings), "xinfang-cli", reconnect=False)
     except Exception as exc:
         raise Unavailable(f"无法连接 NATS {client_url(settings)}: 请先运行 xinfang up ({exc})") from None
     try:
@@ -118,7 +118,9 @@ def act(service: str, command: str, case: str, payload: dict[str, Any], as_json:
 def up(
     data_dir: DataDir = None,
     nats_url: NatsUrl = None,
-    nats_port: Annotated[int, typer.Option(help="port of the bundled nats-server; 0 picks a free one")] = 0,
+    nats_port: Annotated[
+        int | None, typer.Option(help="port of the bundled nats-server (XF_NATS_PORT); 0 picks a free one")
+    ] = None,
 ) -> None:
     """Start everything on this machine: the bundled nats-server, the four services and the projections."""
     from xinfang.supervisor import up as run_up
@@ -321,7 +323,7 @@ def history(
         fail(error, as_json)
 
     async def read() -> list[dict[str, Any]]:
-        nc = await connect(client_url(settings), "xinfang-history")
+        nc = await connect(client_url(settings), "xinfang-history", reconnect=False)
         try:
             return await case_history(nc, cid)
         finally:
@@ -364,7 +366,7 @@ def replay(
     engine = projections_engine(settings)
 
     async def work() -> Any:
-        nc = await connect(client_url(settings), "xinfang-replay")
+        nc = await connect(client_url(settings), "xinfang-replay", reconnect=False)
         with Progress(
             TextColumn("重建 replay"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(), console=err
         ) as bar:

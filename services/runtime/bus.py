@@ -15,14 +15,16 @@ from events.base import SUBJECT_PREFIX
 log = logging.getLogger(__name__)
 
 
-async def connect(url: str, name: str) -> Client:
-    """A connection that keeps reconnecting forever, so a restarted server is picked up again."""
+async def connect(url: str, name: str, reconnect: bool = True) -> Client:
+    """A component's connection reconnects forever, so a restarted server is picked up again;
+    a one-shot client (the CLI) gives up quickly instead of hanging on a server that is gone."""
     return await nats.connect(
         url,
         name=name,
-        max_reconnect_attempts=-1,
+        max_reconnect_attempts=-1 if reconnect else 2,
+        allow_reconnect=reconnect,
         reconnect_time_wait=0.5,
-        connect_timeout=5,
+        connect_timeout=5 if reconnect else 2,
     )
 
 

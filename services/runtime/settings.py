@@ -17,7 +17,7 @@ class Settings(BaseSettings):
 
     data_dir: Path = Field(Path("./xinfang-data"), description="embedded mode: SQLite files, JetStream, keys")
     nats_url: str = Field("", description="NATS server; empty in `up` means start the bundled one")
-    nats_port: int = Field(4222, description="port of the bundled nats-server")
+    nats_port: int = Field(0, description="port of the bundled nats-server; 0 picks a free one")
     stream_replicas: int = Field(1, description="JetStream replicas of the case stream (3 in production)")
     duplicate_window_s: int = Field(3600, description="JetStream de-duplication window for re-sends")
     intake_db: str = ""

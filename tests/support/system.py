@@ -151,8 +151,10 @@ class ProcessSystem:
         self.env = {**os.environ, **env}
         self.log = log
         self.processes: list[subprocess.Popen[bytes]] = []
+        self.log_offset = 0
 
     def _spawn(self, *args: str) -> subprocess.Popen[bytes]:
+        self.log_offset = self.log.stat().st_size if self.log.exists() else 0
         with open(self.log, "ab") as log:
             process = subprocess.Popen(
                 [sys.executable, "-m", "xinfang", *args],
@@ -168,13 +170,15 @@ class ProcessSystem:
         self._spawn("up")
 
     def serve_all(self) -> None:
+        offset = self.log.stat().st_size if self.log.exists() else 0
         for name in COMPONENTS:
             self._spawn("serve", name)
+        self.log_offset = offset
 
     def wait_ready(self, count: int, timeout: float = 60) -> None:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            text_ = self.log.read_text(errors="replace") if self.log.exists() else ""
+            text_ = self.log.read_bytes()[self.log_offset :].decode(errors="replace") if self.log.exists() else ""
             if text_.count("ready") >= count:
                 return
             for process in self.processes:
@@ -204,3 +208,37 @@ class ProcessSystem:
                 os.killpg(process.pid, signal.SIGKILL)
                 process.wait()
         self.processes.clear()
+
+
+async def settle(system: InProcessSystem, timeout: float = 60) -> None:
+    """Wait until every relay has published its whole log and every consumer has nothing pending."""
+    from nats.js.errors import NotFoundError
+
+    from events import STREAM
+    from services.runtime.host import ServiceHost
+
+    async with Client(system.settings) as client:
+        js = client.nc.jetstream()
+
+        async def quiet() -> bool:
+            for component in system.components.values():
+                if isinstance(component, ServiceHost):
+                    assert component.relay is not None
+                    last = component.app.recorder.max_notification_id() or 0
+                    if component.relay.position < last:
+                        return False
+                consumers = [component.consumer] if isinstance(component, ServiceHost) else component.consumers
+                for consumer in consumers:
+                    if consumer is None:
+                        continue
+                    try:
+                        info = await js.consumer_info(STREAM, consumer.sink.name)
+                    except NotFoundError:
+                        return False
+                    if info.num_pending or info.num_ack_pending:
+                        return False
+            return True
+
+        for _ in range(3):  # quiet three times in a row: a relay may be between read and publish
+            await eventually(quiet, timeout, "the system to settle")
+            await asyncio.sleep(0.2)
