@@ -29,7 +29,7 @@ STATUS_LABELS = {
 }
 STATUS_ORDER = list(STATUS_LABELS)
 
-EVENT_STATUS = {
+EVENT_STATUS: dict[type, str] = {
     PetitionRegistered: "registered",
     PetitionAccepted: "accepted",
     PetitionNotAccepted: "not_accepted",

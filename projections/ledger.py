@@ -88,10 +88,20 @@ HEADERS = {
 
 
 # The columns that fit a terminal; exports carry every header above.
-TABLE_HEADERS = {k: HEADERS[k] for k in (
-    "case_no", "channel", "received_on", "category", "department_name", "owning_leader_name", "status",
-    "handling_due", "rating",
-)}
+TABLE_HEADERS = {
+    k: HEADERS[k]
+    for k in (
+        "case_no",
+        "channel",
+        "received_on",
+        "category",
+        "department_name",
+        "owning_leader_name",
+        "status",
+        "handling_due",
+        "rating",
+    )
+}
 
 
 def _values(*names: str) -> Any:
@@ -102,9 +112,7 @@ def _values(*names: str) -> Any:
 
 
 def _not_accepted(conn: Any, event: PetitionNotAccepted) -> None:
-    apply_to_case_row(
-        conn, ledger, event, {"not_accepted_on": event.decided_on, "not_accepted_reason": event.reason}
-    )
+    apply_to_case_row(conn, ledger, event, {"not_accepted_on": event.decided_on, "not_accepted_reason": event.reason})
 
 
 def _clock(conn: Any, event: Any) -> None:
@@ -116,8 +124,17 @@ class Ledger(Projection):
     tables = (ledger,)
     handlers = {
         PetitionRegistered: _values(
-            "case_no", "channel", "received_on", "received_by", "kind", "category", "locality",
-            "petitioner_count", "collective", "repeat", "request",
+            "case_no",
+            "channel",
+            "received_on",
+            "received_by",
+            "kind",
+            "category",
+            "locality",
+            "petitioner_count",
+            "collective",
+            "repeat",
+            "request",
         ),
         PetitionAccepted: _values("accepted_on", "major"),
         PetitionNotAccepted: _not_accepted,

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from sqlalchemy import Engine
 
-from projections.ledger import Ledger
 from projections.leaders import LeaderView
+from projections.ledger import Ledger
 from projections.store import Projection, ProjectionSink
 from services.runtime.settings import Settings
 from services.runtime.sidecar import Sidecar, make_engine

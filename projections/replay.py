@@ -39,7 +39,10 @@ async def feed(
         return 0
     js = nc.jetstream()
     sub = await js.subscribe(
-        f"{SUBJECT_PREFIX}.>", ordered_consumer=True, deliver_policy=DeliverPolicy.ALL, pending_msgs_limit=batch * 20
+        f"{SUBJECT_PREFIX}.>",
+        ordered_consumer=True,
+        deliver_policy=DeliverPolicy.ALL,
+        pending_msgs_limit=batch * 20,
     )
     seen = 0
     pending: list[Delivery] = []
@@ -55,7 +58,7 @@ async def feed(
         while seen < last:
             try:
                 msg = await sub.next_msg(timeout=10)
-            except (nats.errors.TimeoutError, asyncio.TimeoutError):
+            except (TimeoutError, nats.errors.TimeoutError):
                 break
             seen = msg.metadata.sequence.stream
             pending.append(Delivery.of(msg))

@@ -39,9 +39,7 @@ class Organisation:
     def __init__(self, data: dict):
         self.district = data["district"]
         self.units = {u["code"]: Unit(u["code"], u["name"], u["kind"], u["parent"]) for u in data["units"]}
-        self.leaders = {
-            x["id"]: Leader(x["id"], x["name"], x["title"], tuple(x["oversees"])) for x in data["leaders"]
-        }
+        self.leaders = {x["id"]: Leader(x["id"], x["name"], x["title"], tuple(x["oversees"])) for x in data["leaders"]}
         self.categories = {c["code"]: c["name"] for c in data["categories"]}
         self.catalogue = {(r["category"], r["locality"]): r["department"] for r in data["catalogue"]}
         self._leader_of = {unit: leader.id for leader in self.leaders.values() for unit in leader.oversees}

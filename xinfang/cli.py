@@ -33,7 +33,9 @@ EXIT_CODES = {"invalid_input": 2, "not_found": 3, "conflict": 5, "unavailable": 
 JsonOpt = Annotated[bool, typer.Option("--json", help="machine-readable output on stdout")]
 DataDir = Annotated[Path | None, typer.Option("--data-dir", help="data directory (XF_DATA_DIR)")]
 NatsUrl = Annotated[str | None, typer.Option("--nats-url", help="NATS server (XF_NATS_URL)")]
-OnDate = Annotated[date | None, typer.Option("--on", help="effective date, YYYY-MM-DD; default today", formats=["%Y-%m-%d"])]
+OnDate = Annotated[
+    date | None, typer.Option("--on", help="effective date, YYYY-MM-DD; default today", formats=["%Y-%m-%d"])
+]
 Actor = Annotated[str, typer.Option("--actor", help="who acts (经办人)")]
 
 
@@ -224,7 +226,14 @@ def reply(
     data_dir: DataDir = None,
 ) -> None:
     """出具处理意见书: the department's reply to the petitioner."""
-    act("mediation", "reply", case, {"opinion": opinion, "text": text, "on": on, "actor": actor}, as_json, data_dir)
+    act(
+        "mediation",
+        "reply",
+        case,
+        {"opinion": opinion, "text": text, "on": on, "actor": actor},
+        as_json,
+        data_dir,
+    )
 
 
 @app.command("close")
@@ -348,7 +357,9 @@ def history(
 
 @app.command()
 def replay(
-    names: Annotated[list[str] | None, typer.Argument(help="projections to rebuild (ledger, leaders); all if none")] = None,
+    names: Annotated[
+        list[str] | None, typer.Argument(help="projections to rebuild (ledger, leaders); all if none")
+    ] = None,
     check_only: Annotated[bool, typer.Option("--check", help="rebuild into a scratch database and compare")] = False,
     data_dir: DataDir = None,
 ) -> None:
@@ -414,7 +425,8 @@ def dead_letters(as_json: JsonOpt = False, data_dir: DataDir = None) -> None:
     for column in ("组件", "消费者", "序号", "主题", "原因"):
         table.add_column(column, overflow="fold")
     for row in rows:
-        table.add_row(row["component"], row["consumer"], str(row["stream_seq"]), row["subject"], row["reason"])
+        cells = (row["component"], row["consumer"], str(row["stream_seq"]), row["subject"], row["reason"])
+        table.add_row(*cells)
     out.print(table)
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 from typing import Any
 
@@ -29,7 +28,7 @@ async def case_history(nc: Client, case_id: str) -> list[dict[str, Any]]:
         while len(events) < expected:
             try:
                 msg = await sub.next_msg(timeout=5)
-            except (nats.errors.TimeoutError, asyncio.TimeoutError):
+            except (TimeoutError, nats.errors.TimeoutError):
                 break
             events.append(
                 {

@@ -39,7 +39,8 @@ def ledger_rows(engine: Engine, status: str | None = None) -> list[dict[str, Any
 
 
 def leader_rows(engine: Engine, leader: str | None = None) -> list[dict[str, Any]]:
-    query = select(leader_cases).where(leader_cases.c.leader_id != "").where(leader_cases.c.leader_id.is_not(None))
+    named = (leader_cases.c.leader_id != "") & leader_cases.c.leader_id.is_not(None)
+    query = select(leader_cases).where(named)
     if leader:
         query = query.where((leader_cases.c.leader_id == leader) | (leader_cases.c.leader_name == leader))
     query = query.order_by(leader_cases.c.leader_id, leader_cases.c.nearest_due, leader_cases.c.case_no)
@@ -90,4 +91,12 @@ def to_json(rows: list[dict[str, Any]]) -> str:
     return json.dumps(rows, ensure_ascii=False, indent=2, default=str)
 
 
-__all__ = ["LEADER_HEADERS", "LEDGER_HEADERS", "LEDGER_TABLE_HEADERS", "leader_rows", "ledger_rows", "readable", "resolve_case"]
+__all__ = [
+    "LEADER_HEADERS",
+    "LEDGER_HEADERS",
+    "LEDGER_TABLE_HEADERS",
+    "leader_rows",
+    "ledger_rows",
+    "readable",
+    "resolve_case",
+]

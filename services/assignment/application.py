@@ -47,4 +47,8 @@ class AssignmentApplication(ServiceApplication):
         assignment = self.load(cmd.case_id, Assignment)
         assignment.acknowledge(cmd.department, cmd.handler, cmd.on or date.today(), cmd.actor)
         self.commit(assignment)
-        return {"case_id": str(assignment.id), "case_no": assignment.case_no, "department": assignment.department}
+        return {
+            "case_id": str(assignment.id),
+            "case_no": assignment.case_no,
+            "department": assignment.department,
+        }

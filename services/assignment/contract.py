@@ -15,5 +15,7 @@ def to_public(stored: Any) -> CaseEvent | None:
             **fields(stored, "assigned_on", "category", "locality"),
         )
     if isinstance(stored, Assignment.Acknowledged):
-        return CaseAcknowledged(**envelope(stored), **fields(stored, "case_no", "department", "handler", "acknowledged_on"))
+        return CaseAcknowledged(
+            **envelope(stored), **fields(stored, "case_no", "department", "handler", "acknowledged_on")
+        )
     return None

@@ -62,7 +62,9 @@ class Assignment(Aggregate):
             raise AlreadyAcknowledged(f"案件 {self.case_no} 已于 {self.acknowledged_on} 签收")
         if on < self.assigned_on:
             raise AcknowledgedBeforeAssignment(f"签收日期 {on} 早于交办日期 {self.assigned_on}", "on")
-        self._acknowledged(department=department, handler=handler, acknowledged_on=on, actor=actor, case_no=self.case_no)
+        self._acknowledged(
+            department=department, handler=handler, acknowledged_on=on, actor=actor, case_no=self.case_no
+        )
 
     @event("Acknowledged")
     def _acknowledged(self, department: str, handler: str, acknowledged_on: date, actor: str, case_no: str) -> None:

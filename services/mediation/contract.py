@@ -9,7 +9,9 @@ from services.runtime.contract import envelope, fields
 
 def to_public(stored: Any) -> CaseEvent | None:
     if isinstance(stored, Handling.Replied):
-        return ReplyIssued(**envelope(stored), **fields(stored, "case_no", "department", "opinion", "text", "replied_on"))
+        return ReplyIssued(
+            **envelope(stored), **fields(stored, "case_no", "department", "opinion", "text", "replied_on")
+        )
     if isinstance(stored, Handling.Closed):
         return CaseClosed(**envelope(stored), **fields(stored, "case_no", "department", "report", "closed_on"))
     return None

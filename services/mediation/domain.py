@@ -51,8 +51,14 @@ class Handling(Aggregate):
             raise AlreadyReplied(f"案件 {self.case_no} 已于 {self.replied_on} 答复")
         if on < self.opened_on:
             raise DateBeforeHandling(f"答复日期 {on} 早于签收日期 {self.opened_on}", "on")
-        self._replied(opinion=opinion, text=text, replied_on=on, actor=actor, case_no=self.case_no,
-                      department=self.department)
+        self._replied(
+            opinion=opinion,
+            text=text,
+            replied_on=on,
+            actor=actor,
+            case_no=self.case_no,
+            department=self.department,
+        )
 
     @event("Replied")
     def _replied(self, opinion: str, text: str, replied_on: date, actor: str, case_no: str, department: str) -> None:

@@ -61,13 +61,18 @@ class CommandRoutes:
                 return {"ok": False, "error": exc.to_dict()}
             except Exception as exc:
                 log.exception("command %s.%s failed", self.service, name)
-                return {"ok": False, "error": {"code": "internal", "message": f"内部错误: {type(exc).__name__}"}}
+                return {
+                    "ok": False,
+                    "error": {"code": "internal", "message": f"内部错误: {type(exc).__name__}"},
+                }
             self.on_saved()
             return {"ok": True, "result": result}
 
         answer.__doc__ = description
         answer.__name__ = f"{self.service}_{name}"
         self.router.subscriber(
-            command_subject(self.service, name), queue=f"xf-{self.service}", title=answer.__name__,
+            command_subject(self.service, name),
+            queue=f"xf-{self.service}",
+            title=answer.__name__,
             description=description,
         )(answer)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -126,10 +127,8 @@ class EventConsumer:
 
     async def _reposition(self) -> JetStreamPull:
         self.position = await self.db.run(self.sink.position)
-        try:
+        with contextlib.suppress(NotFoundError):
             await self.js.delete_consumer(STREAM, self.sink.name)
-        except NotFoundError:
-            pass
         subjects = self.sink.subjects
         config = ConsumerConfig(
             durable_name=self.sink.name,
@@ -153,14 +152,12 @@ class EventConsumer:
         """
         try:
             msgs = await psub.fetch(1, timeout=1.0)
-        except (nats.errors.TimeoutError, asyncio.TimeoutError):  # nats-py raises the latter here
+        except (TimeoutError, nats.errors.TimeoutError):  # nats-py raises the latter here
             return []
         pending = msgs[-1].metadata.num_pending
         if pending > 0 and self.batch > 1:
-            try:
+            with contextlib.suppress(TimeoutError, nats.errors.TimeoutError):
                 msgs += await psub.fetch(min(pending, self.batch - 1), timeout=1.0)
-            except (nats.errors.TimeoutError, asyncio.TimeoutError):
-                pass
         return msgs
 
     async def _consume(self) -> None:

@@ -8,7 +8,9 @@ from events import event_id_for
 def envelope(stored: Any) -> dict[str, Any]:
     """The fields every public event takes from a stored event: ids and times."""
     return {
-        "event_id": event_id_for(type(stored).__qualname__.split(".")[0], stored.originator_id, stored.originator_version),
+        "event_id": event_id_for(
+            type(stored).__qualname__.split(".")[0], stored.originator_id, stored.originator_version
+        ),
         "case_id": str(stored.originator_id),
         "occurred_at": stored.timestamp,
         "recorded_at": stored.timestamp,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -41,7 +41,7 @@ def make_broker(settings: Settings, name: str) -> NatsBroker:
         settings.nats_url,
         name=f"xinfang-{name}",
         max_reconnect_attempts=-1,
-        reconnect_time_wait=0.5,
+        reconnect_time_wait=1,
         log_level=logging.DEBUG,  # one line per command is noise at INFO
     )
 
@@ -113,7 +113,7 @@ class ProjectionHost(Component):
 
     name = "projections"
 
-    def __init__(self, settings: Settings, sinks: Callable[[Settings], list[Sink]]):
+    def __init__(self, settings: Settings, sinks: Callable[[Settings], Sequence[Sink]]):
         super().__init__(settings)
         self.make_sinks = sinks
         self.db = DbThread(self.name)

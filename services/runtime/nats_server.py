@@ -65,12 +65,17 @@ class EmbeddedNats:
         conf.write_text(self.config())
         log = open(self.store_dir / "nats-server.log", "ab")  # noqa: SIM115 - the child keeps it open
         self.process = subprocess.Popen(
-            [nats_server_binary(), "-c", str(conf)], stdout=log, stderr=subprocess.STDOUT, start_new_session=False
+            [nats_server_binary(), "-c", str(conf)],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=False,
         )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise RuntimeError(f"nats-server exited ({self.process.returncode}); see {self.store_dir}/nats-server.log")
+                raise RuntimeError(
+                    f"nats-server exited ({self.process.returncode}); see {self.store_dir}/nats-server.log"
+                )
             if port_open(self.port):
                 return
             time.sleep(0.05)

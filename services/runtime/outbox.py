@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -76,10 +77,8 @@ class OutboxRelay:
         outgoing = await self.db.run(self._read, self.position)
         if not outgoing:
             self.wake.clear()
-            try:
+            with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self.wake.wait(), self.poll_s)
-            except TimeoutError:
-                pass
             return
         futures = []
         for item in outgoing:

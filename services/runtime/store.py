@@ -63,21 +63,20 @@ class ServiceApplication(Application[UUID]):
     def load(self, aggregate_id: UUID, kind: type[A]) -> A:
         """The aggregate, or NotFound naming the case."""
         try:
-            aggregate = self.repository.get(aggregate_id)
+            aggregate: Aggregate = self.repository.get(aggregate_id)
         except AggregateNotFoundError:
             raise NotFound(f"案件 {aggregate_id} 不存在 (no {kind.__name__} for this case)", "case_id") from None
         assert isinstance(aggregate, kind)
         return aggregate
-
-    def exists(self, aggregate_id: UUID) -> bool:
-        return self.repository.contains(aggregate_id)
 
     def commit(self, *aggregates: Aggregate) -> None:
         """Save, turning an optimistic-concurrency clash into a clear Conflict."""
         try:
             self.save(*aggregates)
         except IntegrityError:
-            raise Conflict("案件已被他人同时修改，请刷新后重试 (the case changed meanwhile; reload and retry)") from None
+            raise Conflict(
+                "案件已被他人同时修改，请刷新后重试 (the case changed meanwhile; reload and retry)"
+            ) from None
 
     def record_reaction(self, aggregates: Iterable[Aggregate], tracking: Tracking) -> None:
         """Save the aggregates a consumed event changed, with the consumer's position, in one transaction."""

@@ -6,7 +6,14 @@ from datetime import date
 from typing import Any
 from uuid import UUID
 
-from events import CaseClosed, CaseEvent, PetitionAccepted, PetitionNotAccepted, PetitionRegistered, ReplyIssued
+from events import (
+    CaseClosed,
+    CaseEvent,
+    PetitionAccepted,
+    PetitionNotAccepted,
+    PetitionRegistered,
+    ReplyIssued,
+)
 from events.vocabulary import Clock
 from services.runtime.reactions import UnitOfWork
 from services.runtime.store import ServiceApplication
@@ -32,8 +39,9 @@ class SupervisionApplication(ServiceApplication):
         """Art 22, 23: acceptance is decided within 15 days of receipt."""
         clocks = uow.get(UUID(registered.case_id), CaseClocks)
         if clocks is None:
-            clocks = CaseClocks(id=UUID(registered.case_id), case_no=registered.case_no,
-                                received_on=registered.received_on)
+            clocks = CaseClocks(
+                id=UUID(registered.case_id), case_no=registered.case_no, received_on=registered.received_on
+            )
             uow.add(clocks)
         clocks.start(Clock.acceptance, registered.received_on, self.limits[Clock.acceptance])
 

@@ -44,8 +44,12 @@ class CaseClocks(Aggregate):
         """Start a clock once; a repeated start (redelivery) changes nothing."""
         if clock in self.clocks:
             return
-        self._started(clock=clock, starts_on=starts_on, due_on=starts_on + timedelta(days=limit_days),
-                      limit_days=limit_days)
+        self._started(
+            clock=clock,
+            starts_on=starts_on,
+            due_on=starts_on + timedelta(days=limit_days),
+            limit_days=limit_days,
+        )
 
     @event("DeadlineRecorded")
     def _started(self, clock: str, starts_on: date, due_on: date, limit_days: int) -> None:

@@ -14,7 +14,15 @@ import pytest
 from events import STREAM
 from services.runtime.nats_server import free_port
 from services.runtime.settings import Settings
-from tests.support.system import PETITION, Client, ProcessSystem, case_count, eventually, ledger_rows, table_rows
+from tests.support.system import (
+    PETITION,
+    Client,
+    ProcessSystem,
+    case_count,
+    eventually,
+    ledger_rows,
+    table_rows,
+)
 
 pytestmark = pytest.mark.slow
 
@@ -30,7 +38,9 @@ def start_up(tmp_path: Path, port: int) -> tuple[ProcessSystem, Settings]:
 
 def xinfang(settings: Settings, *args: str) -> subprocess.CompletedProcess[str]:
     env = {"XF_DATA_DIR": str(settings.data_dir), "XF_NATS_URL": settings.nats_url, "PATH": ""}
-    return subprocess.run([sys.executable, "-m", "xinfang", *args], capture_output=True, text=True, env=env, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "xinfang", *args], capture_output=True, text=True, env=env, timeout=120
+    )
 
 
 async def test_hundreds_of_cases_go_through_the_whole_lifecycle(tmp_path: Path) -> None:
@@ -102,10 +112,23 @@ async def test_sigkill_mid_run_loses_nothing_and_applies_nothing_twice(tmp_path:
             for case_id in known:
                 await tolerant(client, "intake", "accept", {"already_decided"}, case_id=case_id)
             for case_id in known:
-                await tolerant(client, "assignment", "acknowledge", {"already_acknowledged"},
-                               case_id=case_id, department="990100ZJJ")
-                await tolerant(client, "mediation", "reply", {"already_replied"},
-                               case_id=case_id, opinion="explained", text="已答复")
+                await tolerant(
+                    client,
+                    "assignment",
+                    "acknowledge",
+                    {"already_acknowledged"},
+                    case_id=case_id,
+                    department="990100ZJJ",
+                )
+                await tolerant(
+                    client,
+                    "mediation",
+                    "reply",
+                    {"already_replied"},
+                    case_id=case_id,
+                    opinion="explained",
+                    text="已答复",
+                )
                 await tolerant(client, "mediation", "close", {"already_closed"}, case_id=case_id)
                 await tolerant(client, "supervision", "rate", {"already_rated"}, case_id=case_id, rating="satisfied")
 
@@ -115,8 +138,10 @@ async def test_sigkill_mid_run_loses_nothing_and_applies_nothing_twice(tmp_path:
             await eventually(all_rated, 120, "every known case rated")
 
             # Nothing lost: every petition intake holds is in the ledger; nothing twice: one event per id.
-            petitions = table_rows(settings.db_url("intake"), "select count(*) as n from intake_events "
-                                   "where topic like '%Petition.Registered'")[0]["n"]
+            petitions = table_rows(
+                settings.db_url("intake"),
+                "select count(*) as n from intake_events where topic like '%Petition.Registered'",
+            )[0]["n"]
             await eventually(lambda: _ledger_size_is(settings, petitions), 60, "ledger to hold every petition")
             js = client.nc.jetstream()
             last = (await js.stream_info(STREAM)).state.last_seq
@@ -125,10 +150,14 @@ async def test_sigkill_mid_run_loses_nothing_and_applies_nothing_twice(tmp_path:
                 msg = await js.get_msg(STREAM, seq)
                 ids[json.loads(msg.data)["event_id"]] += 1
             assert max(ids.values()) == 1, "an event was published twice"
-            assigned = table_rows(settings.db_url("assignment"), "select count(*) as n from assignment_events "
-                                  "where topic like '%Assignment.Assigned'")[0]["n"]
-            accepted = table_rows(settings.db_url("intake"), "select count(*) as n from intake_events "
-                                  "where topic like '%Petition.Accepted'")[0]["n"]
+            assigned = table_rows(
+                settings.db_url("assignment"),
+                "select count(*) as n from assignment_events where topic like '%Assignment.Assigned'",
+            )[0]["n"]
+            accepted = table_rows(
+                settings.db_url("intake"),
+                "select count(*) as n from intake_events where topic like '%Petition.Accepted'",
+            )[0]["n"]
             assert assigned == accepted
         checked = xinfang(settings, "replay", "--check")
         assert checked.returncode == 0, checked.stdout + checked.stderr
