@@ -430,6 +430,32 @@ def dead_letters(as_json: JsonOpt = False, data_dir: DataDir = None) -> None:
     out.print(table)
 
 
+@app.command("bench")
+def run_bench(
+    postgres: Annotated[str | None, typer.Option(help="also measure on this PostgreSQL (SQLAlchemy URL)")] = None,
+    cases: Annotated[int, typer.Option(help="cases through the whole lifecycle")] = 200,
+    commands: Annotated[int, typer.Option(help="intake commands for the command-rate figure")] = 500,
+    concurrency: Annotated[int, typer.Option(help="commands in flight")] = 32,
+    output: Annotated[Path, typer.Option(help="JSON results file")] = Path("bench-results.json"),
+) -> None:
+    """基准: pipeline, command and rebuild rates, each beside its peer measured in the same run."""
+    from xinfang.bench import bench, write_json
+
+    logging.basicConfig(level=logging.WARNING)
+    figures = asyncio.run(bench(postgres, cases, commands, concurrency))
+    table = Table(title="xinfang 基准 (ratios travel; absolute numbers do not)")
+    for column in ("figure", "ours", "peer", "peer value", "ratio", "goal"):
+        table.add_column(column)
+    for f in figures:
+        mark = "[green]✓[/]" if f.ratio >= f.goal else "[red]✗[/]"
+        table.add_row(
+            f.name, f"{f.value:,.0f} {f.unit}", f.peer, f"{f.peer_value:,.0f}", f"{f.ratio:.2f} {mark}", f"≥ {f.goal}"
+        )
+    out.print(table)
+    write_json(figures, output)
+    out.print(f"JSON: {output}")
+
+
 def main() -> None:
     app()
 

@@ -10,12 +10,13 @@ from typing import Any
 from faststream.nats import NatsMessage, NatsRouter
 from pydantic import BaseModel, ValidationError
 
-from services.runtime.dbthread import DbThread
 from services.runtime.errors import InvalidInput, XinfangError
+from services.runtime.group_commit import GroupCommit
 
 log = logging.getLogger(__name__)
 
 COMMAND_PREFIX = "xf.cmd"
+COMMANDS_IN_FLIGHT = 64
 
 
 def command_subject(service: str, command: str) -> str:
@@ -46,17 +47,17 @@ Handler = Callable[[Any], Any]
 class CommandRoutes:
     """Registers each command of a service as a FastStream subscriber that answers ok/error JSON."""
 
-    def __init__(self, service: str, db: DbThread):
+    def __init__(self, service: str, committer: GroupCommit):
         self.service = service
         self.router = NatsRouter()
-        self.db = db
+        self.committer = committer
         self.on_saved: Callable[[], None] = lambda: None
 
     def add(self, name: str, model: type[BaseModel], handler: Handler, description: str) -> None:
         async def answer(msg: NatsMessage) -> dict[str, Any]:
             try:
                 command = parse(model, msg.body)
-                result = await self.db.run(handler, command)
+                result = await self.committer.submit(handler, command)
             except XinfangError as exc:
                 return {"ok": False, "error": exc.to_dict()}
             except Exception as exc:
@@ -73,6 +74,9 @@ class CommandRoutes:
         self.router.subscriber(
             command_subject(self.service, name),
             queue=f"xf-{self.service}",
+            # Commands are decided concurrently so that group commit can batch them; the rules run one at a
+            # time on the store's thread, so concurrency here never lets two commands race on one case.
+            max_workers=COMMANDS_IN_FLIGHT,
             title=answer.__name__,
             description=description,
         )(answer)

@@ -16,6 +16,7 @@ from services.runtime.bus import ensure_stream
 from services.runtime.commands import CommandRoutes
 from services.runtime.consumer import EventConsumer, Sink
 from services.runtime.dbthread import DbThread
+from services.runtime.group_commit import GroupCommit
 from services.runtime.outbox import OutboxRelay, ToPublic
 from services.runtime.reactions import ApplicationSink, Reaction
 from services.runtime.settings import Settings
@@ -85,14 +86,16 @@ class ServiceHost(Component):
     async def start(self) -> None:
         app, sidecar = await self.db.run(self._open_store)
         self.app = app
-        routes = CommandRoutes(self.name, self.db)
+        routes = CommandRoutes(self.name, GroupCommit(app, self.db))
         self.definition.commands(app, routes)
         self.broker.include_router(routes.router)
         await self.broker.start()
         nc = self.broker.connection
         await ensure_stream(nc, self.settings.stream_replicas, self.settings.duplicate_window_s)
+        # The relay reads on its own thread (SQLite WAL and PostgreSQL let it read beside the writer).
+        self.relay_db = DbThread(f"{self.name}-relay")
         relay = OutboxRelay(
-            self.name, app, self.definition.to_public, nc, self.db, sidecar, poll_s=self.settings.relay_poll_s
+            self.name, app, self.definition.to_public, nc, self.relay_db, sidecar, poll_s=self.settings.relay_poll_s
         )
         routes.on_saved = relay.wake.set
         self.relay = relay
@@ -106,6 +109,7 @@ class ServiceHost(Component):
     async def stop(self) -> None:
         await super().stop()
         self.db.close()
+        self.relay_db.close()
 
 
 class ProjectionHost(Component):

@@ -56,6 +56,8 @@ class OutboxRelay:
         self.poll_s = poll_s
         self.wake = asyncio.Event()
         self.position = 0
+        self.saved_position = 0
+        self.saved_at = 0.0
         self.published = 0
 
     def _read(self, after: int) -> list[Outgoing]:
@@ -63,7 +65,7 @@ class OutboxRelay:
         return [Outgoing(n.id, self.to_public(self.app.stored_event(n))) for n in notes]
 
     async def run(self) -> None:
-        self.position = await self.db.run(self.sidecar.relay_position, self.name)
+        self.position = self.saved_position = await self.db.run(self.sidecar.relay_position, self.name)
         while True:
             try:
                 await self._pass()
@@ -76,6 +78,7 @@ class OutboxRelay:
     async def _pass(self) -> None:
         outgoing = await self.db.run(self._read, self.position)
         if not outgoing:
+            await self._save_position(force=True)
             self.wake.clear()
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self.wake.wait(), self.poll_s)
@@ -96,4 +99,13 @@ class OutboxRelay:
             await asyncio.wait_for(asyncio.gather(*futures), timeout=30)
         self.position = outgoing[-1].position
         self.published += len(futures)
+        await self._save_position(force=False)
+
+    async def _save_position(self, force: bool) -> None:
+        """Persist the position when idle or once a second: a re-send after a crash is deduplicated anyway,
+        and saving after every publish would double the commits on the command path."""
+        loop = asyncio.get_running_loop()
+        if self.position == self.saved_position or (not force and loop.time() - self.saved_at < 1.0):
+            return
         await self.db.run(self.sidecar.save_relay_position, self.name, self.position)
+        self.saved_position, self.saved_at = self.position, loop.time()

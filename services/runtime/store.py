@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any, TypeVar
 from uuid import UUID
 
@@ -69,8 +70,22 @@ class ServiceApplication(Application[UUID]):
         assert isinstance(aggregate, kind)
         return aggregate
 
+    _collecting: list[Aggregate] | None = None
+
+    @contextmanager
+    def collecting(self, into: list[Aggregate]) -> Iterator[None]:
+        """While open, commit() gathers aggregates for one later save (group commit) instead of saving."""
+        self._collecting = into
+        try:
+            yield
+        finally:
+            self._collecting = None
+
     def commit(self, *aggregates: Aggregate) -> None:
         """Save, turning an optimistic-concurrency clash into a clear Conflict."""
+        if self._collecting is not None:
+            self._collecting.extend(aggregates)
+            return
         try:
             self.save(*aggregates)
         except IntegrityError:

@@ -1,0 +1,230 @@
+"""`xinfang bench`: figures beside peers measured in the same run (only ratios travel between machines)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import tempfile
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from nats.js.api import DeliverPolicy, StreamConfig
+from sqlalchemy import create_engine, text
+
+from events import STREAM
+from projections.registry import sinks_for
+from projections.replay import feed, stream_last_seq
+from services.intake.application import IntakeApplication
+from services.intake.commands import RegisterPetition
+from services.organisation import organisation
+from services.runtime.bus import connect
+from services.runtime.client import call
+from services.runtime.host import Component
+from services.runtime.nats_server import EmbeddedNats
+from services.runtime.settings import COMPONENTS, Settings
+from services.runtime.sidecar import make_engine
+from services.runtime.store import store_env
+from xinfang.components import build_component
+
+PETITION: dict[str, Any] = {
+    "channel": "online",
+    "received_by": "网上信访平台",
+    "kind": "claim",
+    "category": "urban_construction",
+    "locality": "990101001",
+    "petitioners": [{"name": "测试信访人", "phone": "13900000000"}],
+    "request": "请求修复小区道路",
+    "facts": "道路破损多时",
+}
+
+
+@dataclass
+class Figure:
+    name: str
+    value: float
+    unit: str
+    peer: str
+    peer_value: float
+    goal: float
+
+    @property
+    def ratio(self) -> float:
+        return self.value / self.peer_value if self.peer_value else 0.0
+
+
+@contextmanager
+def postgres_databases(url: str) -> Iterator[dict[str, str]]:
+    """One scratch database per component (and one for the bare peer) on the given server, dropped afterwards."""
+    admin = create_engine(url, isolation_level="AUTOCOMMIT")
+    prefix = f"xf_bench_{uuid.uuid4().hex[:6]}"
+    base = url.rsplit("/", 1)[0]
+    names = [*COMPONENTS, "bare"]
+    with admin.connect() as conn:
+        for name in names:
+            conn.execute(text(f"CREATE DATABASE {prefix}_{name}"))
+    try:
+        yield {f"{name}_db": f"{base}/{prefix}_{name}" for name in names}
+    finally:
+        with admin.connect() as conn:
+            for name in names:
+                conn.execute(text(f"DROP DATABASE IF EXISTS {prefix}_{name} WITH (FORCE)"))
+        admin.dispose()
+
+
+async def drive_lifecycle(nc: Any, index: int) -> None:
+    case = await call(nc, "intake", "register", dict(PETITION, request=f"请求修复小区道路 #{index}"))
+    case_id = case["case_id"]
+    await call(nc, "intake", "accept", {"case_id": case_id, "major": index % 4 == 0})
+    await retry(nc, "assignment", "acknowledge", {"case_id": case_id, "department": "990100ZJJ"})
+    await retry(nc, "mediation", "reply", {"case_id": case_id, "opinion": "supported", "text": "已修复"})
+    await call(nc, "mediation", "close", {"case_id": case_id})
+    await retry(nc, "supervision", "rate", {"case_id": case_id, "rating": "satisfied"})
+
+
+async def retry(nc: Any, service: str, command: str, payload: dict[str, Any]) -> None:
+    while True:
+        try:
+            await call(nc, service, command, payload)
+            return
+        except Exception as exc:
+            if getattr(exc, "code", "") not in ("not_found", "not_closed_yet"):
+                raise
+            await asyncio.sleep(0.01)
+
+
+async def projections_caught_up(nc: Any, settings: Settings) -> None:
+    js = nc.jetstream()
+    while True:
+        last = (await js.stream_info(STREAM)).state.last_seq
+        infos = [await js.consumer_info(STREAM, f"projection-{name}") for name in ("ledger", "leaders")]
+        if all(i.delivered.stream_seq >= last and i.num_ack_pending == 0 and i.num_pending == 0 for i in infos):
+            await asyncio.sleep(0.3)
+            if (await js.stream_info(STREAM)).state.last_seq == last:
+                return
+        await asyncio.sleep(0.02)
+
+
+async def pipeline(nc: Any, settings: Settings, cases: int, concurrency: int) -> tuple[float, int]:
+    gate = asyncio.Semaphore(concurrency)
+
+    async def one(i: int) -> None:
+        async with gate:
+            await drive_lifecycle(nc, i)
+
+    started = time.perf_counter()
+    await asyncio.gather(*(one(i) for i in range(cases)))
+    await projections_caught_up(nc, settings)
+    elapsed = time.perf_counter() - started
+    events = await stream_last_seq(nc)
+    return events / elapsed, events
+
+
+async def raw_publish(nc: Any, count: int) -> float:
+    """The peer: nats-py JetStream async publish of the same messages into a scratch stream."""
+    js = nc.jetstream(publish_async_max_pending=4000)
+    payloads = [(await js.get_msg(STREAM, seq)).data for seq in range(1, count + 1)]
+    await js.add_stream(StreamConfig(name="XF_BENCH_RAW", subjects=["xfbench.>"]))
+    started = time.perf_counter()
+    futures = [await js.publish_async(f"xfbench.{i}", data) for i, data in enumerate(payloads)]
+    await asyncio.gather(*futures)
+    elapsed = time.perf_counter() - started
+    await js.delete_stream("XF_BENCH_RAW")
+    return count / elapsed
+
+
+async def command_rate(nc: Any, count: int, concurrency: int) -> float:
+    gate = asyncio.Semaphore(concurrency)
+
+    async def one(i: int) -> None:
+        async with gate:
+            await call(nc, "intake", "register", dict(PETITION, request=f"命令吞吐 #{i}"))
+
+    started = time.perf_counter()
+    await asyncio.gather(*(one(i) for i in range(count)))
+    return count / (time.perf_counter() - started)
+
+
+def bare_application_rate(url: str, cipher_key: str, count: int) -> float:
+    """The peer: the eventsourcing application itself saving the same aggregates on the same database."""
+    app = IntakeApplication(env=store_env("intake", url, cipher_key), org=organisation())
+    commands = [RegisterPetition.model_validate(dict(PETITION, request=f"裸应用 #{i}")) for i in range(count)]
+    started = time.perf_counter()
+    for command in commands:
+        app.register(command)
+    return count / (time.perf_counter() - started)
+
+
+async def rebuild_rate(nc: Any, scratch: Path) -> tuple[float, float]:
+    last = await stream_last_seq(nc)
+    engine = make_engine(f"sqlite:///{scratch / 'rebuild.db'}")
+    sinks = sinks_for(engine)
+    started = time.perf_counter()
+    await feed(nc, sinks, {s.name: last for s in sinks}, lambda *_: None)
+    ours = last / (time.perf_counter() - started)
+    js = nc.jetstream()
+    sub = await js.subscribe("xf.case.>", ordered_consumer=True, deliver_policy=DeliverPolicy.ALL)
+    started = time.perf_counter()
+    seen = 0
+    while seen < last:
+        msg = await sub.next_msg(timeout=10)
+        seen = msg.metadata.sequence.stream
+    raw = last / (time.perf_counter() - started)
+    await sub.unsubscribe()
+    return ours, raw
+
+
+async def run_on(label: str, dbs: dict[str, str], cases: int, commands: int, concurrency: int) -> list[Figure]:
+    from eventsourcing.cipher import AESCipher
+
+    with tempfile.TemporaryDirectory() as tmp:
+        scratch = Path(tmp)
+        server = EmbeddedNats(scratch / "jetstream")
+        server.start()
+        key = AESCipher.create_key(num_bytes=32)
+        dbs = dict(dbs)
+        peer_url = dbs.pop("bare_db", None) or f"sqlite:///{scratch / 'bare-intake.db'}"
+        settings = Settings.model_validate(
+            {"data_dir": scratch / "data", "nats_url": server.url, "cipher_key": key, **dbs}
+        )
+        components: list[Component] = []
+        nc = None
+        try:
+            for name in COMPONENTS:
+                component = build_component(name, settings)
+                await component.start()
+                components.append(component)
+            nc = await connect(server.url, "bench")
+            pipe_rate, events = await pipeline(nc, settings, cases, concurrency)
+            peer_publish = await raw_publish(nc, events)
+            cmd_rate = await command_rate(nc, commands, concurrency)
+            bare = await asyncio.to_thread(bare_application_rate, peer_url, key, commands)
+            ours, raw = await rebuild_rate(nc, scratch)
+        finally:
+            for component in components:
+                await component.stop()
+            if nc is not None:
+                await nc.close()
+            server.stop()
+    return [
+        Figure(f"{label}: 全流程 pipeline", pipe_rate, "events/s", "raw JetStream async publish", peer_publish, 0.25),
+        Figure(f"{label}: 受理命令 intake commands", cmd_rate, "cmds/s", "bare eventsourcing app", bare, 0.8),
+        Figure(f"{label}: 视图重建 rebuild", ours, "events/s", "raw ordered-consumer read", raw, 0.5),
+    ]
+
+
+async def bench(postgres: str | None, cases: int, commands: int, concurrency: int) -> list[Figure]:
+    figures = await run_on("SQLite", {}, cases, commands, concurrency)
+    if postgres:
+        with postgres_databases(postgres) as dbs:
+            figures += await run_on("PostgreSQL", dbs, cases, commands, concurrency)
+    return figures
+
+
+def write_json(figures: list[Figure], path: Path) -> None:
+    rows = [{**asdict(f), "ratio": round(f.ratio, 3), "meets_goal": f.ratio >= f.goal} for f in figures]
+    path.write_text(json.dumps(rows, ensure_ascii=False, indent=2))
