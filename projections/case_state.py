@@ -69,20 +69,12 @@ def nearest_due(row: dict[str, Any]) -> Any:
     return min(running) if running else None
 
 
-def apply_to_case_row(conn: Any, table: Any, event: Any, values: dict[str, Any]) -> None:
-    """Merge one event into the case's row: its values, the advanced status, the nearest running due date."""
-    from sqlalchemy import insert, select, update
-
-    row = conn.execute(select(table).where(table.c.case_id == event.case_id)).mappings().first()
-    merged = dict(row) if row else {}
+def merge_event(row: dict[str, Any], event: Any, values: dict[str, Any], with_nearest_due: bool) -> None:
+    """Merge one event into its case's row: its values, the advanced status, the nearest running due date."""
     status = EVENT_STATUS.get(type(event))
     if status is not None:
-        values["status"] = advanced(merged.get("status"), status)
-    merged.update(values)
-    if "nearest_due" in table.c:
-        values["nearest_due"] = nearest_due(merged)
-    values["updated_at"] = event.occurred_at
-    if row is None:
-        conn.execute(insert(table).values(case_id=event.case_id, **values))
-    else:
-        conn.execute(update(table).where(table.c.case_id == event.case_id).values(**values))
+        values["status"] = advanced(row.get("status"), status)
+    row.update(values)
+    if with_nearest_due:
+        row["nearest_due"] = nearest_due(row)
+    row["updated_at"] = event.occurred_at

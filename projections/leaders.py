@@ -18,8 +18,8 @@ from events import (
     ReplyIssued,
     SatisfactionRated,
 )
-from projections.case_state import apply_to_case_row, clock_values
-from projections.store import Projection
+from projections.case_state import clock_values
+from projections.store import CaseRowProjection
 
 metadata = MetaData()
 
@@ -54,30 +54,27 @@ HEADERS = {
 }
 
 
-def _status_only(conn: Any, event: Any) -> None:
-    apply_to_case_row(conn, leader_cases, event, {})
+def _status_only(event: Any) -> dict[str, Any]:
+    return {}
 
 
-def _registered(conn: Any, event: PetitionRegistered) -> None:
-    values = {"case_no": event.case_no, "category": event.category, "locality": event.locality}
-    apply_to_case_row(conn, leader_cases, event, values)
+def _registered(event: PetitionRegistered) -> dict[str, Any]:
+    return {"case_no": event.case_no, "category": event.category, "locality": event.locality}
 
 
-def _assigned(conn: Any, event: CaseAssigned) -> None:
-    values = {
+def _assigned(event: CaseAssigned) -> dict[str, Any]:
+    return {
         "leader_id": event.owning_leader,
         "leader_name": event.owning_leader_name,
         "department_name": event.department_name,
     }
-    apply_to_case_row(conn, leader_cases, event, values)
 
 
-def _clock(conn: Any, event: Any) -> None:
-    values = {k: v for k, v in clock_values(event).items() if k in leader_cases.c}
-    apply_to_case_row(conn, leader_cases, event, values)
+def _clock(event: Any) -> dict[str, Any]:
+    return {k: v for k, v in clock_values(event).items() if k in leader_cases.c}
 
 
-class LeaderView(Projection):
+class LeaderView(CaseRowProjection):
     name = "leaders"
     tables = (leader_cases,)
     handlers = {

@@ -18,8 +18,8 @@ from events import (
     ReplyIssued,
     SatisfactionRated,
 )
-from projections.case_state import apply_to_case_row, clock_values
-from projections.store import Projection
+from projections.case_state import clock_values
+from projections.store import CaseRowProjection
 
 metadata = MetaData()
 
@@ -105,21 +105,21 @@ TABLE_HEADERS = {
 
 
 def _values(*names: str) -> Any:
-    def handler(conn: Any, event: Any) -> None:
-        apply_to_case_row(conn, ledger, event, {name: getattr(event, name) for name in names})
+    def values(event: Any) -> dict[str, Any]:
+        return {name: getattr(event, name) for name in names}
 
-    return handler
-
-
-def _not_accepted(conn: Any, event: PetitionNotAccepted) -> None:
-    apply_to_case_row(conn, ledger, event, {"not_accepted_on": event.decided_on, "not_accepted_reason": event.reason})
+    return values
 
 
-def _clock(conn: Any, event: Any) -> None:
-    apply_to_case_row(conn, ledger, event, clock_values(event))
+def _not_accepted(event: PetitionNotAccepted) -> dict[str, Any]:
+    return {"not_accepted_on": event.decided_on, "not_accepted_reason": event.reason}
 
 
-class Ledger(Projection):
+def _clock(event: Any) -> dict[str, Any]:
+    return clock_values(event)
+
+
+class Ledger(CaseRowProjection):
     name = "ledger"
     tables = (ledger,)
     handlers = {

@@ -2,14 +2,27 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
-from sqlalchemy import BigInteger, Column, Connection, Engine, MetaData, String, Table, select, update
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    Connection,
+    Engine,
+    MetaData,
+    String,
+    Table,
+    bindparam,
+    insert,
+    select,
+    update,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 
 from events import CaseEvent
 from events.base import SUBJECT_PREFIX
+from projections.case_state import merge_event
 from services.runtime.consumer import Delivery
 from services.runtime.sidecar import Sidecar
 
@@ -42,15 +55,21 @@ def insert_ignore(conn: Connection, table: Table, row: dict[str, Any]) -> bool:
     return bool(conn.execute(stmt).rowcount)
 
 
-Handler = Callable[[Connection, Any], None]
+Values = Callable[[Any], dict[str, Any]]
+CHUNK = 500  # ids per IN (...) query, well inside every database's parameter limit
+
+
+def chunks(items: list[Any], size: int = CHUNK) -> Iterator[list[Any]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
 
 
 class Projection:
-    """A read model: its tables and one handler per event type it listens to."""
+    """A read model: its tables and, per event type it listens to, the values the event sets."""
 
     name: str = ""
     tables: tuple[Table, ...] = ()
-    handlers: dict[type[CaseEvent], Handler] = {}
+    handlers: dict[type[CaseEvent], Values] = {}
 
     def create(self, engine: Engine) -> None:
         self.tables[0].metadata.create_all(engine, tables=list(self.tables))
@@ -58,6 +77,34 @@ class Projection:
     def clear(self, conn: Connection) -> None:
         for table in self.tables:
             conn.execute(table.delete())
+
+    def apply(self, conn: Connection, events: list[CaseEvent]) -> None:
+        raise NotImplementedError
+
+
+class CaseRowProjection(Projection):
+    """One row per case: a batch loads its cases' rows once, merges every event in memory, writes once."""
+
+    def apply(self, conn: Connection, events: list[CaseEvent]) -> None:
+        table = self.tables[0]
+        case_ids = list(dict.fromkeys(e.case_id for e in events))
+        rows: dict[str, dict[str, Any]] = {}
+        for part in chunks(case_ids):
+            for found in conn.execute(select(table).where(table.c.case_id.in_(part))).mappings():
+                rows[found["case_id"]] = dict(found)
+        existing = set(rows)
+        with_nearest_due = "nearest_due" in table.c
+        for event in events:
+            row = rows.setdefault(event.case_id, {"case_id": event.case_id})
+            merge_event(row, event, self.handlers[type(event)](event), with_nearest_due)
+        columns = [c.name for c in table.c]
+        new = [{c: rows[i].get(c) for c in columns} for i in case_ids if i not in existing]
+        changed = [{**{c: rows[i].get(c) for c in columns}, "_case": i} for i in case_ids if i in existing]
+        if new:
+            conn.execute(insert(table), new)
+        if changed:
+            stmt = update(table).where(table.c.case_id == bindparam("_case"))
+            conn.execute(stmt.values({c: bindparam(c) for c in columns if c != "case_id"}), changed)
 
 
 class ProjectionSink:
@@ -68,7 +115,7 @@ class ProjectionSink:
         self.name = f"projection-{projection.name}"
         self.engine = engine
         self.sidecar = sidecar
-        self.handlers = {cls.event_type: fn for cls, fn in projection.handlers.items()}
+        self.event_types = {cls.event_type for cls in projection.handlers}
         # The read side takes the whole stream, so an unknown or malformed event is dead-lettered here.
         self.subjects = [f"{SUBJECT_PREFIX}.>"]
         metadata.create_all(engine, tables=[positions, applied_events])
@@ -84,15 +131,30 @@ class ProjectionSink:
             conn.execute(update(positions).where(positions.c.projection == self.name).values(position=seq))
 
     def apply(self, deliveries: list[Delivery]) -> None:
+        """Apply a batch in one transaction; an event applied before (republished, redelivered) is skipped."""
+        events = [d.event for d in deliveries]  # a message that does not decode fails the batch here
+        mine = [e for e in events if e.event_type in self.event_types]
         with self.engine.begin() as conn:
-            for delivery in deliveries:
-                event = delivery.event
-                handler = self.handlers.get(event.event_type)
-                if handler is None:
-                    continue
-                if insert_ignore(conn, applied_events, {"projection": self.name, "event_id": event.event_id}):
-                    handler(conn, event)
+            seen = self._applied(conn, [e.event_id for e in mine])
+            fresh = []
+            for event in mine:
+                if event.event_id not in seen:
+                    seen.add(event.event_id)
+                    fresh.append(event)
+            if fresh:
+                self.projection.apply(conn, fresh)
+                rows = [{"projection": self.name, "event_id": e.event_id} for e in fresh]
+                conn.execute(insert(applied_events), rows)
             self._save_position(conn, deliveries[-1].seq)
+
+    def _applied(self, conn: Connection, event_ids: list[str]) -> set[str]:
+        seen: set[str] = set()
+        for part in chunks(event_ids):
+            query = select(applied_events.c.event_id).where(
+                applied_events.c.projection == self.name, applied_events.c.event_id.in_(part)
+            )
+            seen.update(conn.execute(query).scalars())
+        return seen
 
     def dead_letter(self, delivery: Delivery, reason: str) -> None:
         self.sidecar.dead_letter(self.name, delivery.seq, delivery.subject, reason, delivery.data, delivery.headers)
