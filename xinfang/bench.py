@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
+import subprocess
+import sys
 import tempfile
 import time
 import uuid
@@ -24,12 +27,10 @@ from services.intake.commands import RegisterPetition
 from services.organisation import organisation
 from services.runtime.bus import connect
 from services.runtime.client import call
-from services.runtime.host import Component
 from services.runtime.nats_server import EmbeddedNats
 from services.runtime.settings import COMPONENTS, Settings
 from services.runtime.sidecar import make_engine
 from services.runtime.store import store_env
-from xinfang.components import build_component
 
 PETITION: dict[str, Any] = {
     "channel": "online",
@@ -191,13 +192,31 @@ async def run_on(label: str, dbs: dict[str, str], cases: int, commands: int, con
         settings = Settings.model_validate(
             {"data_dir": scratch / "data", "nats_url": server.url, "cipher_key": key, **dbs}
         )
-        components: list[Component] = []
+        env = {
+            **os.environ,
+            "XF_NATS_URL": server.url,
+            "XF_DATA_DIR": str(scratch / "data"),
+            "XF_CIPHER_KEY": key,
+            **{f"XF_{k.upper()}": v for k, v in dbs.items()},
+        }
+        processes: list[subprocess.Popen[str]] = []
         nc = None
         try:
+            # Each component in its own process, as `xinfang up` and compose run them.
             for name in COMPONENTS:
-                component = build_component(name, settings)
-                await component.start()
-                components.append(component)
+                processes.append(
+                    subprocess.Popen(
+                        [sys.executable, "-m", "xinfang", "serve", name],
+                        env=env,
+                        stdout=subprocess.PIPE,
+                        stderr=subprocess.DEVNULL,
+                        text=True,
+                    )
+                )
+            for process in processes:
+                assert process.stdout is not None
+                if "ready" not in process.stdout.readline():
+                    raise RuntimeError("a component did not start")
             nc = await connect(server.url, "bench")
             pipe_rate, events = await pipeline(nc, settings, cases, concurrency)
             peer_publish = await raw_publish(nc, events)
@@ -205,8 +224,10 @@ async def run_on(label: str, dbs: dict[str, str], cases: int, commands: int, con
             bare = await asyncio.to_thread(bare_application_rate, peer_url, key, commands)
             ours, raw = await rebuild_rate(nc, scratch)
         finally:
-            for component in components:
-                await component.stop()
+            for process in processes:
+                process.terminate()
+            for process in processes:
+                process.wait(30)
             if nc is not None:
                 await nc.close()
             server.stop()

@@ -433,9 +433,9 @@ def dead_letters(as_json: JsonOpt = False, data_dir: DataDir = None) -> None:
 @app.command("bench")
 def run_bench(
     postgres: Annotated[str | None, typer.Option(help="also measure on this PostgreSQL (SQLAlchemy URL)")] = None,
-    cases: Annotated[int, typer.Option(help="cases through the whole lifecycle")] = 200,
+    cases: Annotated[int, typer.Option(help="cases through the whole lifecycle")] = 400,
     commands: Annotated[int, typer.Option(help="intake commands for the command-rate figure")] = 500,
-    concurrency: Annotated[int, typer.Option(help="commands in flight")] = 32,
+    concurrency: Annotated[int, typer.Option(help="cases (and commands) in flight")] = 128,
     output: Annotated[Path, typer.Option(help="JSON results file")] = Path("bench-results.json"),
 ) -> None:
     """基准: pipeline, command and rebuild rates, each beside its peer measured in the same run."""

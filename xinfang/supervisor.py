@@ -23,6 +23,16 @@ def nats_url_file(data_dir: Path) -> Path:
     return data_dir / "nats.url"
 
 
+def die_with_parent() -> None:
+    """Linux: a component gets SIGTERM if `xinfang up` itself dies, so no orphan keeps running."""
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except OSError:
+        pass
+
+
 class Child:
     """One component process; its output is forwarded with its name in front."""
 
@@ -41,6 +51,7 @@ class Child:
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             text=True,
+            preexec_fn=die_with_parent,
         )
         threading.Thread(target=self._forward, args=(self.process,), daemon=True).start()
 

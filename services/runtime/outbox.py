@@ -96,7 +96,10 @@ class OutboxRelay:
                 )
             )
         if futures:
-            await asyncio.wait_for(asyncio.gather(*futures), timeout=30)
+            acks = await asyncio.wait_for(asyncio.gather(*futures, return_exceptions=True), timeout=30)
+            failed = [a for a in acks if isinstance(a, BaseException)]
+            if failed:
+                raise failed[0]
         self.position = outgoing[-1].position
         self.published += len(futures)
         await self._save_position(force=False)
