@@ -37,6 +37,7 @@ OnDate = Annotated[
     date | None, typer.Option("--on", help="effective date, YYYY-MM-DD; default today", formats=["%Y-%m-%d"])
 ]
 Actor = Annotated[str, typer.Option("--actor", help="who acts (经办人)")]
+CaseArg = Annotated[str, typer.Argument(help="信访件编号 or case id")]
 
 
 def settings_from(data_dir: Path | None = None, nats_url: str | None = None, **extra: Any) -> Settings:
@@ -174,7 +175,7 @@ def submit(
 
 @app.command()
 def accept(
-    case: Annotated[str, typer.Argument(help="信访件编号 or case id")],
+    case: CaseArg,
     major: Annotated[bool, typer.Option("--major", help="重大案件: name an owning leader")] = False,
     on: OnDate = None,
     actor: Actor = "",
@@ -187,7 +188,7 @@ def accept(
 
 @app.command()
 def decline(
-    case: Annotated[str, typer.Argument(help="信访件编号 or case id")],
+    case: CaseArg,
     reason: Annotated[str, typer.Option(help="outside_scope | legal_procedure | finalised | accepted_below")],
     explanation: Annotated[str, typer.Option(help="告知内容")] = "",
     on: OnDate = None,
@@ -202,7 +203,7 @@ def decline(
 
 @app.command()
 def acknowledge(
-    case: Annotated[str, typer.Argument(help="信访件编号 or case id")],
+    case: CaseArg,
     department: Annotated[str, typer.Option(help="签收单位 code (the lead department)")],
     handler: Annotated[str, typer.Option(help="直接承办人")] = "",
     on: OnDate = None,
@@ -217,7 +218,7 @@ def acknowledge(
 
 @app.command()
 def reply(
-    case: Annotated[str, typer.Argument(help="信访件编号 or case id")],
+    case: CaseArg,
     opinion: Annotated[str, typer.Option(help="supported | explained | not_supported")],
     text: Annotated[str, typer.Option(help="处理意见书正文")],
     on: OnDate = None,
@@ -226,19 +227,13 @@ def reply(
     data_dir: DataDir = None,
 ) -> None:
     """出具处理意见书: the department's reply to the petitioner."""
-    act(
-        "mediation",
-        "reply",
-        case,
-        {"opinion": opinion, "text": text, "on": on, "actor": actor},
-        as_json,
-        data_dir,
-    )
+    payload = {"opinion": opinion, "text": text, "on": on, "actor": actor}
+    act("mediation", "reply", case, payload, as_json, data_dir)
 
 
 @app.command("close")
 def close_case(
-    case: Annotated[str, typer.Argument(help="信访件编号 or case id")],
+    case: CaseArg,
     report: Annotated[str, typer.Option(help="办结报告")] = "",
     on: OnDate = None,
     actor: Actor = "",
@@ -251,7 +246,7 @@ def close_case(
 
 @app.command()
 def rate(
-    case: Annotated[str, typer.Argument(help="信访件编号 or case id")],
+    case: CaseArg,
     rating: Annotated[str, typer.Option(help="satisfied | basically_satisfied | unsatisfied")],
     comment: Annotated[str, typer.Option(help="评价意见")] = "",
     on: OnDate = None,
@@ -317,7 +312,7 @@ def show_leader(
 
 @app.command()
 def history(
-    case: Annotated[str, typer.Argument(help="信访件编号 or case id")],
+    case: CaseArg,
     as_json: JsonOpt = False,
     data_dir: DataDir = None,
 ) -> None:

@@ -1,0 +1,73 @@
+"""The staff CLI against a running system: scriptable JSON, clear errors with the field, never a traceback."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.support.system import PETITION, InProcessSystem, case_count, eventually
+
+
+def xinfang(system: InProcessSystem, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {"XF_DATA_DIR": str(system.settings.data_dir), "XF_NATS_URL": system.settings.nats_url}
+    return subprocess.run([sys.executable, "-m", "xinfang", *args], capture_output=True, text=True, env=env, timeout=60)
+
+
+async def test_staff_take_a_case_through_the_cli(system: InProcessSystem, tmp_path: Path) -> None:
+    petition = tmp_path / "petition.json"
+    petition.write_text(json.dumps(PETITION, ensure_ascii=False), encoding="utf-8")
+    submitted = await asyncio.to_thread(xinfang, system, "submit", str(petition), "--json")
+    assert submitted.returncode == 0, submitted.stderr
+    case_no = json.loads(submitted.stdout)["result"]["case_no"]
+
+    async def in_ledger() -> bool:
+        return await case_count(system.settings, "registered") == 1
+
+    await eventually(in_ledger, what="the case in the ledger")
+    steps = [
+        ("accept", case_no, "--major"),
+        ("acknowledge", case_no, "--department", "990100ZJJ", "--handler", "李工"),
+        ("reply", case_no, "--opinion", "supported", "--text", "已修复"),
+        ("close", case_no, "--report", "办结"),
+        ("rate", case_no, "--rating", "satisfied"),
+    ]
+    for step in steps:
+        for _ in range(100):
+            done = await asyncio.to_thread(xinfang, system, *step, "--json")
+            if done.returncode != 3 and '"no_reply_yet"' not in done.stdout and "not_closed" not in done.stdout:
+                break
+            await asyncio.sleep(0.1)
+        assert done.returncode == 0, done.stdout + done.stderr
+        assert json.loads(done.stdout)["ok"] is True
+
+    async def rated() -> bool:
+        return await case_count(system.settings, "rated") == 1
+
+    await eventually(rated, what="the rated case")
+    ledger = await asyncio.to_thread(xinfang, system, "ledger", "--format", "csv")
+    assert "信访件编号" in ledger.stdout and case_no in ledger.stdout and "已评价" in ledger.stdout
+    history = await asyncio.to_thread(xinfang, system, "history", case_no, "--json")
+    types = [e["type"] for e in json.loads(history.stdout)]
+    assert types[0] == "petition_registered" and "satisfaction_rated" in types and len(types) == 11
+
+
+async def test_bad_input_names_the_field_and_exits_non_zero(system: InProcessSystem, tmp_path: Path) -> None:
+    broken = tmp_path / "broken.json"
+    broken.write_text("{not json")
+    result = await asyncio.to_thread(xinfang, system, "submit", str(broken))
+    assert result.returncode == 2 and "不是合法的 JSON" in result.stderr and "Traceback" not in result.stderr
+
+    missing = tmp_path / "missing.json"
+    missing.write_text(json.dumps({**PETITION, "category": "astrology"}))
+    result = await asyncio.to_thread(xinfang, system, "submit", str(missing), "--json")
+    assert result.returncode == 2
+    assert json.loads(result.stdout)["error"]["field"] == "category"
+
+    result = await asyncio.to_thread(xinfang, system, "accept", "XF00000000NOSUCH")
+    assert result.returncode == 3 and "XF00000000NOSUCH" in result.stderr and "Traceback" not in result.stderr
+
+    result = await asyncio.to_thread(xinfang, system, "rate", "XF1", "--rating", "great")
+    assert result.returncode != 0 and "Traceback" not in result.stderr
