@@ -37,6 +37,10 @@ class ServiceDefinition:
     reactions: dict[type[CaseEvent], Reaction] = field(default_factory=dict)
 
 
+broker_log = logging.getLogger("xinfang.broker")
+broker_log.setLevel(logging.WARNING)
+
+
 def make_broker(settings: Settings, name: str) -> NatsBroker:
     return NatsBroker(
         settings.nats_url,
@@ -44,6 +48,7 @@ def make_broker(settings: Settings, name: str) -> NatsBroker:
         max_reconnect_attempts=-1,
         reconnect_time_wait=1,
         log_level=logging.DEBUG,  # one line per command is noise at INFO
+        logger=broker_log,
     )
 
 
