@@ -79,12 +79,13 @@ class Client:
         await self.retry("assignment", "acknowledge", case_id=case_id, department="990100ZJJ", handler="李工")
         await self.retry("mediation", "reply", case_id=case_id, opinion="supported", text="已修复")
         await self.cmd("mediation", "close", case_id=case_id, report="办结")
+        deadline = time.monotonic() + 60
         while True:
             try:
                 await self.cmd("supervision", "rate", case_id=case_id, rating="satisfied")
                 return case_id
             except Exception as exc:
-                if getattr(exc, "code", "") not in ("not_closed_yet", "not_found"):
+                if getattr(exc, "code", "") not in ("not_closed_yet", "not_found") or time.monotonic() > deadline:
                     raise
                 await asyncio.sleep(0.05)
 
