@@ -12,7 +12,7 @@ from pathlib import Path
 
 from rich.console import Console
 
-from services.runtime.nats_server import EmbeddedNats
+from services.runtime.nats_server import EmbeddedNats, die_with_parent
 from services.runtime.settings import COMPONENTS, Settings
 from xinfang.components import LABELS
 
@@ -21,16 +21,6 @@ console = Console(stderr=True)
 
 def nats_url_file(data_dir: Path) -> Path:
     return data_dir / "nats.url"
-
-
-def die_with_parent() -> None:
-    """Linux: a component gets SIGTERM if `xinfang up` itself dies, so no orphan keeps running."""
-    try:
-        import ctypes
-
-        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
-    except OSError:
-        pass
 
 
 class Child:

@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sysconfig
 import time
 from pathlib import Path
+
+
+def die_with_parent() -> None:
+    """Linux: the child gets SIGTERM when its parent dies (PR_SET_PDEATHSIG)."""
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)
 
 
 class NatsServerNotFound(RuntimeError):
@@ -53,7 +62,7 @@ class EmbeddedNats:
     def config(self) -> str:
         store = str(self.store_dir.resolve()).replace("\\", "/")
         return (
-            f"host: 127.0.0.1\nport: {self.port}\nmax_payload: 1MB\n"
+            f'host: 127.0.0.1\nport: {self.port}\nmax_payload: 1MB\npid_file: "{store}/nats.pid"\n'
             f'jetstream {{\n  store_dir: "{store}"\n  sync_interval: always\n}}\n'
         )
 
@@ -64,11 +73,14 @@ class EmbeddedNats:
         conf = self.store_dir / "nats.conf"
         conf.write_text(self.config())
         log = open(self.store_dir / "nats-server.log", "ab")  # noqa: SIM115 - the child keeps it open
+        # Its own session: a Ctrl-C at the terminal reaches `xinfang up`, which stops the components first and
+        # the server last; it still dies with its parent (Linux) so no server outlives a killed `up`.
         self.process = subprocess.Popen(
             [nats_server_binary(), "-c", str(conf)],
             stdout=log,
             stderr=subprocess.STDOUT,
-            start_new_session=False,
+            start_new_session=True,
+            preexec_fn=die_with_parent,
         )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:

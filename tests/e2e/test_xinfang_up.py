@@ -102,7 +102,7 @@ async def test_sigkill_mid_run_loses_nothing_and_applies_nothing_twice(tmp_path:
     async with Client(settings) as client:
         work = asyncio.gather(*(register_and_accept(client, i) for i in range(400)), return_exceptions=True)
         await asyncio.sleep(0.5)
-        await asyncio.to_thread(system.kill)
+        await asyncio.to_thread(system.kill, settings.data_dir / "jetstream" / "nats.pid")
         await work
     assert 0 < len(known) < 400, "the kill must land mid-run"
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -181,7 +182,7 @@ class ProcessSystem:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             text_ = self.log.read_bytes()[self.log_offset :].decode(errors="replace") if self.log.exists() else ""
-            if text_.count("ready") >= count:
+            if len(re.findall(r"\[xinfang\] \w+ ready", text_)) >= count:
                 return
             for process in self.processes:
                 if process.poll() is not None:
@@ -189,8 +190,11 @@ class ProcessSystem:
             time.sleep(0.1)
         raise AssertionError(f"components not ready:\n{self.log.read_text(errors='replace')[-3000:]}")
 
-    def kill(self) -> None:
+    def kill(self, nats_pid_file: Path | None = None) -> None:
         """SIGKILL every process of the system at once, as a power cut would."""
+        if nats_pid_file is not None and nats_pid_file.exists():
+            with contextlib.suppress(ProcessLookupError, ValueError):
+                os.kill(int(nats_pid_file.read_text().strip()), signal.SIGKILL)
         for process in self.processes:
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(process.pid, signal.SIGKILL)
