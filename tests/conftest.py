@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import uuid
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
@@ -14,6 +13,7 @@ from sqlalchemy import create_engine, text
 from services.runtime.nats_server import EmbeddedNats
 from services.runtime.settings import COMPONENTS, Settings
 from tests.support.system import InProcessSystem
+from xinfang.scratch import scratch_databases
 
 POSTGRES_URL = os.environ.get("XF_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 CIPHER_KEY = AESCipher.create_key(num_bytes=32)
@@ -59,18 +59,8 @@ def postgres_databases() -> Iterator[dict[str, str]]:
         if os.environ.get("XF_REQUIRE_POSTGRES") == "1":
             pytest.fail(f"PostgreSQL is required here but not reachable at {POSTGRES_URL}: {problem}")
         pytest.skip(f"PostgreSQL not reachable at {POSTGRES_URL} ({problem}); set XF_TEST_POSTGRES_URL")
-    admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
-    prefix = f"xf_{uuid.uuid4().hex[:8]}"
-    urls = {}
-    with admin.connect() as conn:
-        for name in COMPONENTS:
-            conn.execute(text(f"CREATE DATABASE {prefix}_{name}"))
-            urls[name] = POSTGRES_URL.rsplit("/", 1)[0] + f"/{prefix}_{name}"
-    yield urls
-    with admin.connect() as conn:
-        for name in COMPONENTS:
-            conn.execute(text(f"DROP DATABASE IF EXISTS {prefix}_{name} WITH (FORCE)"))
-    admin.dispose()
+    with scratch_databases(POSTGRES_URL, COMPONENTS) as urls:
+        yield urls
 
 
 @pytest.fixture

@@ -9,15 +9,11 @@ import subprocess
 import sys
 import tempfile
 import time
-import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
 from nats.js.api import DeliverPolicy, StreamConfig
-from sqlalchemy import create_engine, text
 
 from events import STREAM
 from projections.registry import sinks_for
@@ -31,6 +27,8 @@ from services.runtime.nats_server import EmbeddedNats
 from services.runtime.settings import COMPONENTS, Settings
 from services.runtime.sidecar import make_engine
 from services.runtime.store import store_env
+from xinfang.scenario import lifecycle
+from xinfang.scratch import scratch_databases
 
 PETITION: dict[str, Any] = {
     "channel": "online",
@@ -58,46 +56,6 @@ class Figure:
         return self.value / self.peer_value if self.peer_value else 0.0
 
 
-@contextmanager
-def postgres_databases(url: str) -> Iterator[dict[str, str]]:
-    """One scratch database per component (and one for the bare peer) on the given server, dropped afterwards."""
-    admin = create_engine(url, isolation_level="AUTOCOMMIT")
-    prefix = f"xf_bench_{uuid.uuid4().hex[:6]}"
-    base = url.rsplit("/", 1)[0]
-    names = [*COMPONENTS, "bare"]
-    with admin.connect() as conn:
-        for name in names:
-            conn.execute(text(f"CREATE DATABASE {prefix}_{name}"))
-    try:
-        yield {f"{name}_db": f"{base}/{prefix}_{name}" for name in names}
-    finally:
-        with admin.connect() as conn:
-            for name in names:
-                conn.execute(text(f"DROP DATABASE IF EXISTS {prefix}_{name} WITH (FORCE)"))
-        admin.dispose()
-
-
-async def drive_lifecycle(nc: Any, index: int) -> None:
-    case = await call(nc, "intake", "register", dict(PETITION, request=f"请求修复小区道路 #{index}"))
-    case_id = case["case_id"]
-    await call(nc, "intake", "accept", {"case_id": case_id, "major": index % 4 == 0})
-    await retry(nc, "assignment", "acknowledge", {"case_id": case_id, "department": "990100ZJJ"})
-    await retry(nc, "mediation", "reply", {"case_id": case_id, "opinion": "supported", "text": "已修复"})
-    await call(nc, "mediation", "close", {"case_id": case_id})
-    await retry(nc, "supervision", "rate", {"case_id": case_id, "rating": "satisfied"})
-
-
-async def retry(nc: Any, service: str, command: str, payload: dict[str, Any]) -> None:
-    while True:
-        try:
-            await call(nc, service, command, payload)
-            return
-        except Exception as exc:
-            if getattr(exc, "code", "") not in ("not_found", "not_closed_yet"):
-                raise
-            await asyncio.sleep(0.01)
-
-
 async def projections_caught_up(nc: Any, settings: Settings) -> None:
     js = nc.jetstream()
     while True:
@@ -115,7 +73,7 @@ async def pipeline(nc: Any, settings: Settings, cases: int, concurrency: int) ->
 
     async def one(i: int) -> None:
         async with gate:
-            await drive_lifecycle(nc, i)
+            await lifecycle(nc, dict(PETITION, request=f"请求修复小区道路 #{i}"), major=i % 4 == 0)
 
     started = time.perf_counter()
     await asyncio.gather(*(one(i) for i in range(cases)))
@@ -241,7 +199,8 @@ async def run_on(label: str, dbs: dict[str, str], cases: int, commands: int, con
 async def bench(postgres: str | None, cases: int, commands: int, concurrency: int) -> list[Figure]:
     figures = await run_on("SQLite", {}, cases, commands, concurrency)
     if postgres:
-        with postgres_databases(postgres) as dbs:
+        with scratch_databases(postgres, [*COMPONENTS, "bare"], prefix="xf_bench") as urls:
+            dbs = {f"{name}_db": url for name, url in urls.items()}
             figures += await run_on("PostgreSQL", dbs, cases, commands, concurrency)
     return figures
 

@@ -53,9 +53,8 @@ def client_url(settings: Settings) -> str:
     """The NATS a client talks to: configured, else the one `xinfang up` started, else the default port."""
     if settings.nats_url:
         return settings.nats_url
-    recorded = settings.data_dir / "nats.url"
-    if recorded.exists():
-        return recorded.read_text().strip()
+    if settings.nats_url_file.exists():
+        return settings.nats_url_file.read_text().strip()
     return "nats://127.0.0.1:4222"
 
 

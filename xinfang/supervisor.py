@@ -8,7 +8,6 @@ import subprocess
 import sys
 import threading
 import time
-from pathlib import Path
 
 from rich.console import Console
 
@@ -17,10 +16,6 @@ from services.runtime.settings import COMPONENTS, Settings
 from xinfang.components import LABELS
 
 console = Console(stderr=True)
-
-
-def nats_url_file(data_dir: Path) -> Path:
-    return data_dir / "nats.url"
 
 
 class Child:
@@ -79,7 +74,7 @@ def up(settings: Settings) -> int:
         nats = EmbeddedNats(data_dir / "jetstream", settings.nats_port)
         nats.start()
         url = nats.url
-    nats_url_file(data_dir).write_text(url)
+    settings.nats_url_file.write_text(url)
     env = {
         **os.environ,
         "XF_NATS_URL": url,
@@ -115,6 +110,6 @@ def up(settings: Settings) -> int:
             child.wait(15)
         if nats is not None:
             nats.stop()
-        nats_url_file(data_dir).unlink(missing_ok=True)
+        settings.nats_url_file.unlink(missing_ok=True)
         console.print("xinfang 已停止")
     return 0

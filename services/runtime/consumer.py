@@ -112,7 +112,6 @@ class EventConsumer:
         self.position = 0
         self.applied = 0
         self.dead_lettered = 0
-        self.caught_up = asyncio.Event()
         self.on_applied: Callable[[], None] = lambda: None
 
     async def run(self) -> None:
@@ -166,7 +165,6 @@ class EventConsumer:
             while True:
                 msgs = await self._next_batch(psub)
                 if not msgs:
-                    self.caught_up.set()
                     continue
                 fresh = [Delivery.of(m) for m in msgs if m.metadata.sequence.stream > self.position]
                 if fresh:
@@ -175,8 +173,6 @@ class EventConsumer:
                     self.applied += len(fresh)
                     self.on_applied()
                 await msgs[-1].ack()
-                if msgs[-1].metadata.num_pending == 0:
-                    self.caught_up.set()
         finally:
             await psub.unsubscribe()
 

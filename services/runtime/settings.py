@@ -39,6 +39,11 @@ class Settings(BaseSettings):
         self.data_dir.mkdir(parents=True, exist_ok=True)
         return f"sqlite:///{self.data_dir.resolve() / (component + '.db')}"
 
+    @property
+    def nats_url_file(self) -> Path:
+        """Where `xinfang up` records the bundled server's URL, so clients in the same directory find it."""
+        return self.data_dir / "nats.url"
+
     @cached_property
     def resolved_cipher_key(self) -> str:
         """The configured key, else one kept in the data directory (created once, mode 0600)."""

@@ -32,7 +32,7 @@ def start_up(tmp_path: Path, port: int) -> tuple[ProcessSystem, Settings]:
     system = ProcessSystem({"XF_DATA_DIR": str(data), "XF_NATS_PORT": str(port)}, tmp_path / "up.log")
     system.up()
     system.wait_ready(5)
-    url = (data / "nats.url").read_text().strip()
+    url = Settings(data_dir=data).nats_url_file.read_text().strip()
     return system, Settings(data_dir=data, nats_url=url)
 
 

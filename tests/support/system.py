@@ -21,6 +21,7 @@ from services.runtime.client import call
 from services.runtime.host import Component
 from services.runtime.settings import COMPONENTS, Settings
 from xinfang.components import build_component
+from xinfang.scenario import lifecycle
 
 PETITION = {
     "channel": "visit",
@@ -60,35 +61,9 @@ class Client:
     async def cmd(self, service: str, command: str, **payload: Any) -> Any:
         return await call(self.nc, service, command, payload, timeout=30)
 
-    async def retry(self, service: str, command: str, **payload: Any) -> Any:
-        """Retry while the case has not reached this service yet (its consumer is behind)."""
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                return await self.cmd(service, command, **payload)
-            except Exception as exc:
-                if getattr(exc, "code", "") != "not_found" or time.monotonic() > deadline:
-                    raise
-                await asyncio.sleep(0.05)
-
     async def lifecycle(self, index: int = 0, major: bool = False) -> str:
         """One case from registration to rating; returns its case id."""
-        petition = dict(PETITION, request=f"{PETITION['request']} #{index}")
-        registered = await self.cmd("intake", "register", **petition)
-        case_id = registered["case_id"]
-        await self.cmd("intake", "accept", case_id=case_id, major=major)
-        await self.retry("assignment", "acknowledge", case_id=case_id, department="990100ZJJ", handler="李工")
-        await self.retry("mediation", "reply", case_id=case_id, opinion="supported", text="已修复")
-        await self.cmd("mediation", "close", case_id=case_id, report="办结")
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                await self.cmd("supervision", "rate", case_id=case_id, rating="satisfied")
-                return case_id
-            except Exception as exc:
-                if getattr(exc, "code", "") not in ("not_closed_yet", "not_found") or time.monotonic() > deadline:
-                    raise
-                await asyncio.sleep(0.05)
+        return await lifecycle(self.nc, dict(PETITION, request=f"{PETITION['request']} #{index}"), major)
 
 
 def ledger_rows(settings: Settings) -> list[dict[str, Any]]:
