@@ -32,12 +32,31 @@ class NotAcceptedReason(StrEnum):
     accepted_below = "accepted_below"
 
 
+class LegalRoute(StrEnum):
+    """导入法定途径 (Art 31 (1)-(4), Art 22): where a matter that is not a petition belongs."""
+
+    litigation = "litigation"
+    arbitration = "arbitration"
+    administrative_review = "administrative_review"
+    administrative_procedure = "administrative_procedure"
+    political_legal = "political_legal"
+
+
 class Opinion(StrEnum):
     """处理意见 (Art 32)."""
 
     supported = "supported"
     explained = "explained"
     not_supported = "not_supported"
+
+
+class Disposition(StrEnum):
+    """三到位一处置: how the matter was disposed of."""
+
+    resolved = "resolved"
+    persuaded = "persuaded"
+    assisted = "assisted"
+    handled_by_law = "handled_by_law"
 
 
 class Rating(StrEnum):
@@ -48,11 +67,85 @@ class Rating(StrEnum):
     unsatisfied = "unsatisfied"
 
 
+class MediationType(StrEnum):
+    """调解方式 (Art 33)."""
+
+    administrative = "administrative"
+    judicial = "judicial"
+    people = "people"
+
+
+class AssistanceType(StrEnum):
+    """救助类别."""
+
+    hardship = "hardship"
+    judicial = "judicial"
+    petition = "petition"
+
+
+class Stage(StrEnum):
+    """复查 / 复核 (Art 35, 36)."""
+
+    review = "review"
+    re_review = "re_review"
+
+
+class ReviewOutcome(StrEnum):
+    """复查/复核意见."""
+
+    upheld = "upheld"
+    changed = "changed"
+    revoked = "revoked"
+
+
 class Clock(StrEnum):
     """法定时限."""
 
     acceptance = "acceptance"
+    objection = "objection"
     handling = "handling"
+    review_request = "review_request"
+    review = "review"
+    re_review_request = "re_review_request"
+    re_review = "re_review"
+    order_answer = "order_answer"
+
+
+class DayCount(StrEnum):
+    """How a clock counts: calendar days or working days (工作日, from the holiday calendar)."""
+
+    calendar = "calendar"
+    working = "working"
+
+
+class TaskForceRole(StrEnum):
+    """七包一: the roles of a major case's task force."""
+
+    district_leader = "district_leader"
+    township_secretary = "township_secretary"
+    village_secretary = "village_secretary"
+    grid_worker = "grid_worker"
+    police_head = "police_head"
+    legal_worker = "legal_worker"
+    handler = "handler"
+
+
+class Risk(StrEnum):
+    """风险标识: why a case is major (重大) and gets an owning leader."""
+
+    collective = "collective"
+    repeat = "repeat"
+    skip_level = "skip_level"
+    long_pending = "long_pending"
+    marked = "marked"
+    stability = "stability"
+
+
+class DisputeBody(StrEnum):
+    """Who settles a dispute between departments (Art 24)."""
+
+    superior = "superior"
+    joint_conference = "joint_conference"
 
 
 LABELS: dict[str, str] = {
@@ -70,14 +163,57 @@ LABELS: dict[str, str] = {
     NotAcceptedReason.legal_procedure: "应通过法定途径解决",
     NotAcceptedReason.finalised: "已终结，同一事实和理由不再受理",
     NotAcceptedReason.accepted_below: "下级已受理且在办理期限内",
+    LegalRoute.litigation: "诉讼",
+    LegalRoute.arbitration: "仲裁",
+    LegalRoute.administrative_review: "行政复议",
+    LegalRoute.administrative_procedure: "其他行政程序",
+    LegalRoute.political_legal: "政法机关（涉法涉诉）",
     Opinion.supported: "支持",
     Opinion.explained: "解释说明",
     Opinion.not_supported: "不予支持",
+    Disposition.resolved: "诉求合理的解决到位",
+    Disposition.persuaded: "诉求无理的思想教育到位",
+    Disposition.assisted: "生活困难的帮扶救助到位",
+    Disposition.handled_by_law: "行为违法的依法处置",
     Rating.satisfied: "满意",
     Rating.basically_satisfied: "基本满意",
     Rating.unsatisfied: "不满意",
+    MediationType.administrative: "行政调解",
+    MediationType.judicial: "司法调解",
+    MediationType.people: "人民调解",
+    AssistanceType.hardship: "帮扶救助",
+    AssistanceType.judicial: "司法救助",
+    AssistanceType.petition: "信访救助",
+    Stage.review: "复查",
+    Stage.re_review: "复核",
+    ReviewOutcome.upheld: "维持",
+    ReviewOutcome.changed: "变更",
+    ReviewOutcome.revoked: "撤销",
     Clock.acceptance: "受理告知期限",
+    Clock.objection: "异议期限",
     Clock.handling: "办理答复期限",
+    Clock.review_request: "复查申请期限",
+    Clock.review: "复查期限",
+    Clock.re_review_request: "复核申请期限",
+    Clock.re_review: "复核期限",
+    Clock.order_answer: "督办回复期限",
+    DayCount.calendar: "日",
+    DayCount.working: "工作日",
+    TaskForceRole.district_leader: "包案区级领导",
+    TaskForceRole.township_secretary: "乡镇（街道）书记或副书记",
+    TaskForceRole.village_secretary: "村（社区）书记或主任",
+    TaskForceRole.grid_worker: "网格员",
+    TaskForceRole.police_head: "派出所所长",
+    TaskForceRole.legal_worker: "法律工作者",
+    TaskForceRole.handler: "直接承办人",
+    Risk.collective: "集体访",
+    Risk.repeat: "重复访",
+    Risk.skip_level: "越级访",
+    Risk.long_pending: "积案",
+    Risk.marked: "人工标记",
+    Risk.stability: "稳定风险",
+    DisputeBody.superior: "共同上级",
+    DisputeBody.joint_conference: "联席会议",
 }
 
 

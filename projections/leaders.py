@@ -1,25 +1,44 @@
-"""领导包案 (per-leader view): each owning leader's cases with status and the nearest due date."""
+"""领导包案 (per-leader view): each owning leader's cases with status, risks, task force and the nearest due date."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Column, Date, DateTime, MetaData, String, Table
+from sqlalchemy import Boolean, Column, Date, DateTime, MetaData, String, Table
 
 from events import (
     CaseAcknowledged,
     CaseAssigned,
     CaseClosed,
+    CaseFinalised,
+    CaseReassigned,
+    CaseSentBack,
+    ClockPaused,
     ClockStopped,
+    DeadlineMissed,
     DeadlineRecorded,
+    DisputeReferred,
+    DisputeSettled,
+    MaterialsRequested,
+    MaterialsSupplemented,
+    ObjectionFiled,
+    ObjectionRefused,
+    OwningLeaderNamed,
     PetitionAccepted,
+    PetitionMerged,
     PetitionNotAccepted,
     PetitionRegistered,
+    RehandlingStarted,
     ReplyIssued,
+    ReviewAssigned,
+    ReviewOpinionIssued,
+    ReviewRequested,
     SatisfactionRated,
+    TaskForceFormed,
 )
-from projections.case_state import clock_values
+from projections.case_state import DUTY_CLOCKS
 from projections.store import CaseRowProjection
+from projections.values import appended, clock, status_only, take
 
 metadata = MetaData()
 
@@ -34,11 +53,11 @@ leader_cases = Table(
     Column("category", String(64)),
     Column("locality", String(32)),
     Column("department_name", String(100)),
-    Column("status", String(16)),
-    Column("acceptance_due", Date),
-    Column("acceptance_stopped_on", Date),
-    Column("handling_due", Date),
-    Column("handling_stopped_on", Date),
+    Column("risks", String(200)),
+    Column("task_force", Boolean),
+    Column("status", String(24)),
+    *[Column(f"{c}_{part}", Date) for c in DUTY_CLOCKS for part in ("due", "stopped_on", "paused_on")],
+    Column("overdue", Boolean),
     Column("nearest_due", Date),
     Column("updated_at", DateTime(timezone=True)),
 )
@@ -49,43 +68,58 @@ HEADERS = {
     "category": "问题分类",
     "locality": "问题属地",
     "department_name": "主办单位",
+    "risks": "风险标识",
+    "task_force": "专班",
     "status": "状态",
     "nearest_due": "最近期限",
+    "overdue": "逾期",
 }
 
 
-def _status_only(event: Any) -> dict[str, Any]:
-    return {}
+def _lead(event: CaseAssigned | CaseReassigned, row: dict[str, Any]) -> dict[str, Any]:
+    values = {"department_name": event.department_name}
+    if event.owning_leader:
+        values |= {"leader_id": event.owning_leader, "leader_name": event.owning_leader_name}
+    if isinstance(event, CaseAssigned):
+        values["risks"] = ",".join(event.risks)
+    return values
 
 
-def _registered(event: PetitionRegistered) -> dict[str, Any]:
-    return {"case_no": event.case_no, "category": event.category, "locality": event.locality}
-
-
-def _assigned(event: CaseAssigned) -> dict[str, Any]:
-    return {
-        "leader_id": event.owning_leader,
-        "leader_name": event.owning_leader_name,
-        "department_name": event.department_name,
-    }
-
-
-def _clock(event: Any) -> dict[str, Any]:
-    return {k: v for k, v in clock_values(event).items() if k in leader_cases.c}
+def _leader(event: OwningLeaderNamed, row: dict[str, Any]) -> dict[str, Any]:
+    risks = appended(row.get("risks"), event.risks)
+    return {"leader_id": event.owning_leader, "leader_name": event.owning_leader_name, "risks": risks}
 
 
 class LeaderView(CaseRowProjection):
     name = "leaders"
     tables = (leader_cases,)
     handlers = {
-        PetitionRegistered: _registered,
-        PetitionAccepted: _status_only,
-        PetitionNotAccepted: _status_only,
-        CaseAssigned: _assigned,
-        CaseAcknowledged: _status_only,
-        ReplyIssued: _status_only,
-        CaseClosed: _status_only,
-        DeadlineRecorded: _clock,
-        ClockStopped: _clock,
-        SatisfactionRated: _status_only,
+        PetitionRegistered: take("case_no", "category", "locality"),
+        MaterialsRequested: status_only,
+        MaterialsSupplemented: status_only,
+        PetitionAccepted: status_only,
+        PetitionNotAccepted: status_only,
+        PetitionMerged: status_only,
+        CaseAssigned: _lead,
+        CaseReassigned: _lead,
+        ObjectionFiled: status_only,
+        ObjectionRefused: status_only,
+        DisputeReferred: status_only,
+        DisputeSettled: status_only,
+        OwningLeaderNamed: _leader,
+        TaskForceFormed: lambda e, row: {"task_force": True},
+        CaseAcknowledged: status_only,
+        ReplyIssued: status_only,
+        CaseClosed: status_only,
+        RehandlingStarted: status_only,
+        DeadlineRecorded: clock(leader_cases.c),
+        ClockPaused: clock(leader_cases.c),
+        ClockStopped: clock(leader_cases.c),
+        DeadlineMissed: lambda e, row: {"overdue": True},
+        SatisfactionRated: status_only,
+        CaseSentBack: status_only,
+        ReviewRequested: status_only,
+        ReviewAssigned: status_only,
+        ReviewOpinionIssued: status_only,
+        CaseFinalised: status_only,
     }

@@ -55,7 +55,8 @@ def insert_ignore(conn: Connection, table: Table, row: dict[str, Any]) -> bool:
     return bool(conn.execute(stmt).rowcount)
 
 
-Values = Callable[[Any], dict[str, Any]]
+# What an event sets on its case's row, given the row as it stands (for counters and lists).
+Values = Callable[[Any, dict[str, Any]], dict[str, Any]]
 CHUNK = 500  # ids per IN (...) query, well inside every database's parameter limit
 
 
@@ -96,7 +97,7 @@ class CaseRowProjection(Projection):
         with_nearest_due = "nearest_due" in table.c
         for event in events:
             row = rows.setdefault(event.case_id, {"case_id": event.case_id})
-            merge_event(row, event, self.handlers[type(event)](event), with_nearest_due)
+            merge_event(row, event, self.handlers[type(event)](event, row), with_nearest_due)
         columns = [c.name for c in table.c]
         new = [{c: rows[i].get(c) for c in columns} for i in case_ids if i not in existing]
         changed = [{**{c: rows[i].get(c) for c in columns}, "_case": i} for i in case_ids if i in existing]

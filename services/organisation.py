@@ -42,6 +42,7 @@ class Organisation:
         self.leaders = {x["id"]: Leader(x["id"], x["name"], x["title"], tuple(x["oversees"])) for x in data["leaders"]}
         self.categories = {c["code"]: c["name"] for c in data["categories"]}
         self.catalogue = {(r["category"], r["locality"]): r["department"] for r in data["catalogue"]}
+        self.co_handlers = {(r["category"], r["locality"]): tuple(r.get("co_handlers", ())) for r in data["catalogue"]}
         self._leader_of = {unit: leader.id for leader in self.leaders.values() for unit in leader.oversees}
 
     @classmethod
@@ -57,8 +58,15 @@ class Organisation:
             raise InvalidInput(f"问题分类 {category!r} 不在分类目录中", "category")
 
     def check_locality(self, locality: str) -> None:
-        if locality not in self.units:
+        if self.district["code"] not in self.ancestors(locality):
             raise InvalidInput(f"问题属地 {locality!r} 不是本区的单位编码", "locality")
+
+    def unit(self, code: str, field: str = "department") -> Unit:
+        """The unit with this code, or InvalidInput naming the field that carried it."""
+        unit = self.units.get(code)
+        if unit is None:
+            raise InvalidInput(f"单位编码 {code!r} 不在单位目录中", field)
+        return unit
 
     def ancestors(self, code: str) -> list[str]:
         """The unit and every unit above it, nearest first."""
@@ -71,11 +79,31 @@ class Organisation:
 
     def route(self, category: str, locality: str) -> Unit:
         """属地管理、分级负责: the most local catalogue row wins, else the category's district-wide row."""
+        return self.route_row(category, locality)[0]
+
+    def route_row(self, category: str, locality: str) -> tuple[Unit, tuple[Unit, ...]]:
+        """The lead department (主办) and the co-handlers (协办, Art 24) of the most local catalogue row."""
         for place in [*self.ancestors(locality), "*"]:
             department = self.catalogue.get((category, place))
             if department is not None:
-                return self.units[department]
+                return self.units[department], tuple(self.units[c] for c in self.co_handlers[(category, place)])
         raise NoRoute(f"派单目录中没有 {category} × {locality} 的责任单位", "category")
+
+    def common_superior(self, a: str, b: str) -> Unit | None:
+        """共同上级 (Art 24): the nearest unit above both that is below the district; None: the joint conference."""
+        above_b = set(self.ancestors(b)[1:])
+        for code in self.ancestors(a)[1:]:
+            if code == self.district["code"]:
+                return None
+            if code in above_b:
+                return self.units[code]
+        return None
+
+    def next_level_up(self, code: str) -> Unit:
+        """上一级 (Art 35, 36): the parent unit; the top of the tree has no higher level and answers itself."""
+        unit = self.units[code]
+        parent = unit.parent
+        return self.units[parent] if parent is not None and parent in self.units else unit
 
     def leader_for(self, unit_code: str) -> Leader | None:
         """包案领导: the district leader in charge (分管) of the unit or of the unit above it."""
@@ -84,6 +112,11 @@ class Organisation:
             if leader_id is not None:
                 return self.leaders[leader_id]
         return None
+
+    def petition_bureau(self) -> Unit:
+        """信访部门 of the district: it decides objections to an assignment (Art 23)."""
+        district = self.district["code"]
+        return next(u for u in self.units.values() if u.kind == "petition_bureau" and u.parent == district)
 
     def unit_name(self, code: str) -> str:
         unit = self.units.get(code)

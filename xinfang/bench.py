@@ -27,7 +27,7 @@ from services.runtime.nats_server import EmbeddedNats
 from services.runtime.settings import COMPONENTS, Settings
 from services.runtime.sidecar import make_engine
 from services.runtime.store import store_env
-from xinfang.scenario import lifecycle
+from xinfang.scenario import lifecycle, numbered
 from xinfang.scratch import scratch_databases
 
 PETITION: dict[str, Any] = {
@@ -73,7 +73,7 @@ async def pipeline(nc: Any, settings: Settings, cases: int, concurrency: int) ->
 
     async def one(i: int) -> None:
         async with gate:
-            await lifecycle(nc, dict(PETITION, request=f"请求修复小区道路 #{i}"), major=i % 4 == 0)
+            await lifecycle(nc, numbered(PETITION, i), major=i % 4 == 0)
 
     started = time.perf_counter()
     await asyncio.gather(*(one(i) for i in range(cases)))
@@ -101,7 +101,7 @@ async def command_rate(nc: Any, count: int, concurrency: int) -> float:
 
     async def one(i: int) -> None:
         async with gate:
-            await call(nc, "intake", "register", dict(PETITION, request=f"命令吞吐 #{i}"))
+            await call(nc, "intake", "register", numbered(PETITION, i))
 
     started = time.perf_counter()
     await asyncio.gather(*(one(i) for i in range(count)))
@@ -111,7 +111,7 @@ async def command_rate(nc: Any, count: int, concurrency: int) -> float:
 def bare_application_rate(url: str, cipher_key: str, count: int) -> float:
     """The peer: the eventsourcing application itself saving the same aggregates on the same database."""
     app = IntakeApplication(env=store_env("intake", url, cipher_key), org=organisation())
-    commands = [RegisterPetition.model_validate(dict(PETITION, request=f"裸应用 #{i}")) for i in range(count)]
+    commands = [RegisterPetition.model_validate(numbered(PETITION, i)) for i in range(count)]
     started = time.perf_counter()
     for command in commands:
         app.register(command)

@@ -6,114 +6,30 @@ import asyncio
 import json
 import logging
 import sys
-from collections.abc import Awaitable, Callable
-from datetime import date
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
-from services.runtime.errors import InvalidInput, NotFound, Unavailable, XinfangError
+import xinfang.actions  # noqa: F401  (registers the staff actions)
+from services.runtime.errors import InvalidInput, XinfangError
 from services.runtime.settings import COMPONENTS, Settings
-
-app = typer.Typer(
-    help="xinfang 信访: 受理 · 交办 · 办理 · 督办, over NATS JetStream.",
-    no_args_is_help=True,
-    pretty_exceptions_enable=False,
-    add_completion=False,
+from xinfang.console import (
+    CaseArg,
+    DataDir,
+    JsonOpt,
+    NatsUrl,
+    app,
+    case_id,
+    client_url,
+    err,
+    fail,
+    out,
+    projections_engine,
+    run,
+    settings_from,
 )
-out = Console()
-err = Console(stderr=True)
-T = TypeVar("T")
-
-EXIT_CODES = {"invalid_input": 2, "not_found": 3, "conflict": 5, "unavailable": 6, "internal": 1}
-
-JsonOpt = Annotated[bool, typer.Option("--json", help="machine-readable output on stdout")]
-DataDir = Annotated[Path | None, typer.Option("--data-dir", help="data directory (XF_DATA_DIR)")]
-NatsUrl = Annotated[str | None, typer.Option("--nats-url", help="NATS server (XF_NATS_URL)")]
-OnDate = Annotated[
-    date | None, typer.Option("--on", help="effective date, YYYY-MM-DD; default today", formats=["%Y-%m-%d"])
-]
-Actor = Annotated[str, typer.Option("--actor", help="who acts (经办人)")]
-CaseArg = Annotated[str, typer.Argument(help="信访件编号 or case id")]
-
-
-def settings_from(data_dir: Path | None = None, nats_url: str | None = None, **extra: Any) -> Settings:
-    overrides: dict[str, Any] = {k: v for k, v in extra.items() if v is not None}
-    if data_dir is not None:
-        overrides["data_dir"] = data_dir
-    if nats_url:
-        overrides["nats_url"] = nats_url
-    return Settings(**overrides)
-
-
-def client_url(settings: Settings) -> str:
-    """The NATS a client talks to: configured, else the one `xinfang up` started, else the default port."""
-    if settings.nats_url:
-        return settings.nats_url
-    if settings.nats_url_file.exists():
-        return settings.nats_url_file.read_text().strip()
-    return "nats://127.0.0.1:4222"
-
-
-def fail(error: XinfangError, as_json: bool) -> None:
-    if as_json:
-        print(json.dumps({"ok": False, "error": error.to_dict()}, ensure_ascii=False))
-    else:
-        where = f" (字段 {error.field})" if error.field else ""
-        err.print(f"[red]错误[/] {error.message}{where}")
-    raise typer.Exit(EXIT_CODES.get(error.code, 4))
-
-
-def run(coro: Callable[[], Awaitable[T]], as_json: bool = False) -> T:
-    try:
-        return asyncio.run(coro())  # type: ignore[arg-type]
-    except XinfangError as error:
-        fail(error, as_json)
-    except OSError as error:
-        fail(Unavailable(f"无法连接: {error}"), as_json)
-    raise AssertionError("unreachable")
-
-
-async def send(settings: Settings, service: str, command: str, payload: dict[str, Any]) -> Any:
-    from services.runtime.bus import connect
-    from services.runtime.client import call
-
-    try:
-        nc = await connect(client_url(settings), "xinfang-cli", reconnect=False)
-    except Exception as exc:
-        raise Unavailable(f"无法连接 NATS {client_url(settings)}: 请先运行 xinfang up ({exc})") from None
-    try:
-        return await call(nc, service, command, payload)
-    finally:
-        await nc.close()
-
-
-def projections_engine(settings: Settings) -> Any:
-    from services.runtime.sidecar import make_engine
-
-    return make_engine(settings.db_url("projections"))
-
-
-def case_id(settings: Settings, case: str) -> str:
-    from xinfang.views import resolve_case
-
-    return resolve_case(projections_engine(settings), case)
-
-
-def act(service: str, command: str, case: str, payload: dict[str, Any], as_json: bool, data_dir: Path | None) -> None:
-    settings = settings_from(data_dir)
-    try:
-        body = {"case_id": case_id(settings, case), **{k: v for k, v in payload.items() if v is not None}}
-    except XinfangError as error:
-        fail(error, as_json)
-    result = run(lambda: send(settings, service, command, body), as_json)
-    if as_json:
-        print(json.dumps({"ok": True, "result": result}, ensure_ascii=False))
-    else:
-        out.print(f"[green]✓[/] {result.get('case_no', '')} {command} 完成")
 
 
 @app.command()
@@ -149,113 +65,6 @@ def serve(
     if not settings.nats_url:
         settings = settings.model_copy(update={"nats_url": client_url(settings)})
     asyncio.run(run_until_signalled(build_component(component, settings)))
-
-
-@app.command()
-def submit(
-    file: Annotated[Path, typer.Argument(help="petition as JSON (see examples/petition.json)")],
-    as_json: JsonOpt = False,
-    data_dir: DataDir = None,
-) -> None:
-    """登记: register a petition from a JSON file; prints its case number and query code."""
-    try:
-        payload = json.loads(file.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        fail(NotFound(f"文件不存在: {file}", "file"), as_json)
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        fail(InvalidInput(f"{file} 不是合法的 JSON: {exc}", "file"), as_json)
-    result = run(lambda: send(settings_from(data_dir), "intake", "register", payload), as_json)
-    if as_json:
-        print(json.dumps({"ok": True, "result": result}, ensure_ascii=False))
-    else:
-        out.print(f"[green]✓ 已登记[/] 信访件编号 {result['case_no']} · 查询码 {result['query_code']}")
-        out.print(f"  案件ID {result['case_id']}")
-
-
-@app.command()
-def accept(
-    case: CaseArg,
-    major: Annotated[bool, typer.Option("--major", help="重大案件: name an owning leader")] = False,
-    on: OnDate = None,
-    actor: Actor = "",
-    as_json: JsonOpt = False,
-    data_dir: DataDir = None,
-) -> None:
-    """受理: accept a registered petition."""
-    act("intake", "accept", case, {"major": major, "on": on, "actor": actor}, as_json, data_dir)
-
-
-@app.command()
-def decline(
-    case: CaseArg,
-    reason: Annotated[str, typer.Option(help="outside_scope | legal_procedure | finalised | accepted_below")],
-    explanation: Annotated[str, typer.Option(help="告知内容")] = "",
-    on: OnDate = None,
-    actor: Actor = "",
-    as_json: JsonOpt = False,
-    data_dir: DataDir = None,
-) -> None:
-    """不予受理: decline a petition, with the reason told to the petitioner."""
-    payload = {"reason": reason, "explanation": explanation, "on": on, "actor": actor}
-    act("intake", "decline", case, payload, as_json, data_dir)
-
-
-@app.command()
-def acknowledge(
-    case: CaseArg,
-    department: Annotated[str, typer.Option(help="签收单位 code (the lead department)")],
-    handler: Annotated[str, typer.Option(help="直接承办人")] = "",
-    on: OnDate = None,
-    actor: Actor = "",
-    as_json: JsonOpt = False,
-    data_dir: DataDir = None,
-) -> None:
-    """签收: the lead department acknowledges its case."""
-    payload = {"department": department, "handler": handler, "on": on, "actor": actor}
-    act("assignment", "acknowledge", case, payload, as_json, data_dir)
-
-
-@app.command()
-def reply(
-    case: CaseArg,
-    opinion: Annotated[str, typer.Option(help="supported | explained | not_supported")],
-    text: Annotated[str, typer.Option(help="处理意见书正文")],
-    on: OnDate = None,
-    actor: Actor = "",
-    as_json: JsonOpt = False,
-    data_dir: DataDir = None,
-) -> None:
-    """出具处理意见书: the department's reply to the petitioner."""
-    payload = {"opinion": opinion, "text": text, "on": on, "actor": actor}
-    act("mediation", "reply", case, payload, as_json, data_dir)
-
-
-@app.command("close")
-def close_case(
-    case: CaseArg,
-    report: Annotated[str, typer.Option(help="办结报告")] = "",
-    on: OnDate = None,
-    actor: Actor = "",
-    as_json: JsonOpt = False,
-    data_dir: DataDir = None,
-) -> None:
-    """办结: close a replied case."""
-    act("mediation", "close", case, {"report": report, "on": on, "actor": actor}, as_json, data_dir)
-
-
-@app.command()
-def rate(
-    case: CaseArg,
-    rating: Annotated[str, typer.Option(help="satisfied | basically_satisfied | unsatisfied")],
-    comment: Annotated[str, typer.Option(help="评价意见")] = "",
-    on: OnDate = None,
-    actor: Actor = "",
-    as_json: JsonOpt = False,
-    data_dir: DataDir = None,
-) -> None:
-    """回访评价: the petitioner's rating after closure."""
-    payload = {"rating": rating, "comment": comment, "on": on, "actor": actor}
-    act("supervision", "rate", case, payload, as_json, data_dir)
 
 
 Format = Annotated[str, typer.Option("--format", "-f", help="table | json | csv")]
@@ -317,7 +126,7 @@ def history(
 ) -> None:
     """流转记录: one case's full event history, read from the stream."""
     from services.runtime.bus import connect
-    from xinfang.history import case_history
+    from xinfang.history import case_history, event_title
 
     settings = settings_from(data_dir)
     try:
@@ -345,7 +154,8 @@ def history(
         actor = event.pop("actor", "")
         for key in ("event_id", "case_id", "recorded_at", "schema_version"):
             event.pop(key, None)
-        table.add_row(str(item["seq"]), when[:19], item["type"], actor, json.dumps(event, ensure_ascii=False))
+        name = f"{event_title(item['type'])} {item['type']}"
+        table.add_row(str(item["seq"]), when[:19], name, actor, json.dumps(event, ensure_ascii=False))
     out.print(table)
 
 
@@ -399,6 +209,42 @@ def replay(
         else:
             out.print(f"[green]✓ {name}[/] 重建结果与在线视图一致 (rebuilt equals live)")
     raise typer.Exit(1 if failed else 0)
+
+
+@app.command()
+def demo(
+    cases: Annotated[int, typer.Option(help="how many generated cases")] = 200,
+    days: Annotated[int, typer.Option(help="spread their receipt over this many past days")] = 180,
+    seed: Annotated[int, typer.Option(help="random seed; the same seed gives the same district")] = 7,
+    data_dir: DataDir = None,
+) -> None:
+    """演示数据: load a district's worth of generated cases through the running system (xinfang up)."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    from services.runtime.bus import connect
+    from xinfang.demo import PATH_LABELS, run_demo
+
+    settings = settings_from(data_dir)
+
+    async def work() -> Any:
+        nc = await connect(client_url(settings), "xinfang-demo", reconnect=False)
+        try:
+            with Progress(TextColumn("生成案件 demo"), BarColumn(), MofNCompleteColumn(), console=err) as bar:
+                task = bar.add_task("demo", total=cases)
+                return await run_demo(
+                    nc, settings, cases, days, seed, lambda done, total: bar.update(task, completed=done)
+                )
+        finally:
+            await nc.close()
+
+    report = run(work)
+    table = Table(title=f"演示数据: {cases} 件")
+    for header in ("路径", "案件数", "走完全程"):
+        table.add_column(header)
+    for path, count in sorted(report.paths.items()):
+        table.add_row(f"{PATH_LABELS.get(path, path)} ({path})", str(count), str(report.completed[path]))
+    out.print(table)
+    out.print(f"督办单 {report.overdue_orders} 份 · 通报 {report.bulletin} 件 · 查看: xinfang ledger")
 
 
 @app.command("dead-letters")

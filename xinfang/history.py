@@ -9,7 +9,7 @@ import nats.errors
 from nats.aio.client import Client
 from nats.js.api import DeliverPolicy
 
-from events import STREAM
+from events import EVENT_TYPES, STREAM
 from events.base import SUBJECT_PREFIX
 from services.runtime.errors import NotFound
 
@@ -40,3 +40,11 @@ async def case_history(nc: Client, case_id: str) -> list[dict[str, Any]]:
     finally:
         await sub.unsubscribe()
     return events
+
+
+def event_title(event_type: str) -> str:
+    """The Chinese name of an event type, from its one-line docstring (``信访事项已登记: …``)."""
+    cls = EVENT_TYPES.get(event_type)
+    if cls is None or not cls.__doc__:
+        return ""
+    return cls.__doc__.split(":")[0].strip()

@@ -13,16 +13,33 @@ from services.runtime.client import call
 # A command can arrive before the case's event has reached that service; these answers mean "not yet".
 NOT_YET = ("not_found", "not_closed_yet")
 
+# 信访处理意见书 (Art 32): the request, facts and reasons, opinion with its legal basis, and the disposition.
+REPLY = {
+    "opinion": "supported",
+    "text": "已修复",
+    "request": "请求修复小区道路",
+    "facts_and_reasons": "经调查，小区道路破损属实",
+    "legal_basis": "《城市道路管理条例》第三十五条",
+    "disposition": "resolved",
+}
+
 
 async def when_ready(
-    nc: Client, service: str, command: str, payload: dict[str, Any], deadline: float, timeout: float
+    nc: Client,
+    service: str,
+    command: str,
+    payload: dict[str, Any],
+    deadline: float,
+    timeout: float,
+    also: tuple[str, ...] = (),
 ) -> Any:
-    """Send a command, retrying while the case has not reached the service yet, until the deadline."""
+    """Send a command, retrying while the case has not reached the service yet (or, for ``also`` answers, has
+    not caught up with an earlier step), until the deadline."""
     while True:
         try:
             return await call(nc, service, command, payload, timeout=timeout)
         except Exception as exc:
-            if getattr(exc, "code", "") not in NOT_YET or time.monotonic() > deadline:
+            if getattr(exc, "code", "") not in (*NOT_YET, *also) or time.monotonic() > deadline:
                 raise
             await asyncio.sleep(0.02)
 
@@ -36,10 +53,17 @@ async def lifecycle(
     steps: list[tuple[str, str, dict[str, Any]]] = [
         ("intake", "accept", {"major": major}),
         ("assignment", "acknowledge", {"department": "990100ZJJ", "handler": "李工"}),
-        ("mediation", "reply", {"opinion": "supported", "text": "已修复"}),
+        ("mediation", "reply", REPLY),
         ("mediation", "close", {"report": "办结"}),
         ("supervision", "rate", {"rating": "satisfied"}),
     ]
     for service, command, payload in steps:
         await when_ready(nc, service, command, {"case_id": case_id, **payload}, deadline, timeout)
     return case_id
+
+
+def numbered(petition: dict[str, Any], index: int) -> dict[str, Any]:
+    """The petition as the ``index``-th petitioner's own matter: intake links one petitioner's repeats of a
+    matter, so generated cases each get their own petitioner and request."""
+    person = {"name": f"信访人{index:05d}", "phone": f"139{index:08d}"}
+    return {**petition, "petitioners": [person], "request": f"{petition['request']} #{index}"}

@@ -21,7 +21,10 @@ from projections.ledger import ledger
 from services.organisation import Organisation
 from services.runtime.errors import NotFound
 
-LABELLED = {"channel", "kind", "opinion", "rating", "not_accepted_reason"}
+LABELLED = {"channel", "kind", "opinion", "rating", "not_accepted_reason", "routed_to", "disposition"}
+LABELLED |= {"review_outcome", "re_review_outcome"}
+LABEL_LISTS = {"risks", "overdue_clocks"}
+UNITS = {"locality", "office", "review_body", "re_review_body"}
 
 
 def _plain(value: Any) -> Any:
@@ -70,9 +73,13 @@ def readable(row: dict[str, Any], headers: dict[str, str], org: Organisation) ->
             value = STATUS_LABELS.get(value or "", value)
         elif key in LABELLED:
             value = label(value)
+        elif key in LABEL_LISTS:
+            value = "、".join(label(v) for v in (value or "").split(",") if v)
+        elif isinstance(value, bool):
+            value = "是" if value else "否"
         elif key == "category":
             value = org.categories.get(value or "", value)
-        elif key == "locality":
+        elif key in UNITS:
             value = org.unit_name(value or "")
         out[header] = "" if value is None else str(value)
     return out

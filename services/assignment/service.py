@@ -1,16 +1,22 @@
 """The assignment service (交办) as a runnable component."""
 
-from events import PetitionAccepted
+from events import DeadlineMissed, PetitionAccepted, ReviewRequested
 from services.assignment.application import AssignmentApplication
 from services.assignment.commands import register_commands
 from services.assignment.contract import to_public
+from services.calendar import calendar
 from services.organisation import organisation
 from services.runtime.host import ServiceDefinition
 from services.runtime.settings import Settings
 
 
 def build(env: dict[str, str], settings: Settings) -> AssignmentApplication:
-    return AssignmentApplication(env=env, org=organisation(settings.org_file))
+    return AssignmentApplication(
+        env=env,
+        org=organisation(settings.org_file),
+        days=calendar(settings.calendar_file),
+        objection_days=settings.objection_limit_working_days,
+    )
 
 
 definition = ServiceDefinition(
@@ -18,5 +24,9 @@ definition = ServiceDefinition(
     application=build,
     commands=register_commands,
     to_public=to_public,
-    reactions={PetitionAccepted: AssignmentApplication.on_petition_accepted},
+    reactions={
+        PetitionAccepted: AssignmentApplication.on_petition_accepted,
+        DeadlineMissed: AssignmentApplication.on_deadline_missed,
+        ReviewRequested: AssignmentApplication.on_review_requested,
+    },
 )

@@ -3,16 +3,21 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Annotated
 from uuid import UUID
 
 from pydantic import BaseModel, Field
 
-from events.vocabulary import Channel, Kind, NotAcceptedReason
+from events.vocabulary import Channel, Kind, LegalRoute, NotAcceptedReason
+from services.intake.offices import DISTRICT_BUREAU
+from services.runtime.effective import EffectiveOn
 
 if TYPE_CHECKING:
     from services.intake.application import IntakeApplication
     from services.runtime.commands import CommandRoutes
+
+
+Item = Annotated[str, Field(min_length=1, max_length=500)]
 
 
 class Petitioner(BaseModel):
@@ -37,15 +42,21 @@ class RegisterPetition(BaseModel):
     request: str = Field(min_length=1, max_length=5000, description="信访请求")
     facts: str = Field("", max_length=20000, description="事实和理由")
     collective: bool = Field(False, description="集体访 (also set when 5 or more petitioners)")
-    repeat: bool = Field(False, description="重复信访")
+    repeat: bool = Field(False, description="重复信访 (also set when the matter already has a case)")
+    office: str = Field(DISTRICT_BUREAU, min_length=1, description="受理机关 unit code; default 区信访局")
+    representatives: int = Field(0, ge=0, description="多人走访推选的代表人数 (at most 5, Art 20)")
+    skip_level: bool = Field(False, description="越级访: brought above the level the matter belongs to")
+    related_case: UUID | None = Field(None, description="关联案件: an earlier case about the same matter")
+    reported_unit: str = Field("", description="被反映单位 of a report (检举控告); never sees the report")
 
 
 class AcceptPetition(BaseModel):
     """受理."""
 
     case_id: UUID
-    on: date | None = Field(None, description="受理日期; default today")
+    on: EffectiveOn = None
     major: bool = Field(False, description="标记为重大案件 (领导包案)")
+    new_facts: bool = Field(False, description="有新的事实和理由: accept a finalised matter again (Art 36)")
     actor: str = Field("", max_length=100, description="经办人")
 
 
@@ -54,12 +65,43 @@ class DeclinePetition(BaseModel):
 
     case_id: UUID
     reason: NotAcceptedReason
-    explanation: str = Field("", max_length=5000)
-    on: date | None = None
+    routed_to: LegalRoute | None = Field(None, description="导入的法定途径, with reason legal_procedure (Art 31, 22)")
+    explanation: str = Field("", max_length=5000, description="告知内容")
+    on: EffectiveOn = None
+    actor: str = Field("", max_length=100)
+
+
+class RequestMaterials(BaseModel):
+    """一次性告知补正材料: one notice listing everything missing."""
+
+    case_id: UUID
+    items: list[Item] = Field(min_length=1, description="需补正的全部材料")
+    on: EffectiveOn = None
+    actor: str = Field("", max_length=100)
+
+
+class SupplementMaterials(BaseModel):
+    """材料已补正."""
+
+    case_id: UUID
+    items: list[Item] = Field(default_factory=list, description="补正的材料")
+    on: EffectiveOn = None
+    actor: str = Field("", max_length=100)
+
+
+class MergePetition(BaseModel):
+    """重复信访合并到同一事项的在办案件."""
+
+    case_id: UUID
+    into: UUID = Field(description="在办案件的案件ID")
+    on: EffectiveOn = None
     actor: str = Field("", max_length=100)
 
 
 def register_commands(app: IntakeApplication, routes: CommandRoutes) -> None:
     routes.add("register", RegisterPetition, app.register, "登记信访事项: returns case id, number and query code")
     routes.add("accept", AcceptPetition, app.accept, "受理信访事项")
-    routes.add("decline", DeclinePetition, app.decline, "不予受理, with the reason")
+    routes.add("decline", DeclinePetition, app.decline, "不予受理, with the reason and any legal route")
+    routes.add("request_materials", RequestMaterials, app.request_materials, "一次性告知补正材料")
+    routes.add("supplement_materials", SupplementMaterials, app.supplement_materials, "材料已补正")
+    routes.add("merge", MergePetition, app.merge, "重复信访: merge into the matter's open case")

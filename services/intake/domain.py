@@ -1,4 +1,4 @@
-"""The Petition aggregate (信访事项): registration and the acceptance decision, with their rules."""
+"""The Petition aggregate (信访事项): registration, the materials notice, the acceptance decision and merging."""
 
 from __future__ import annotations
 
@@ -7,36 +7,35 @@ from datetime import date
 from typing import Any
 from uuid import UUID
 
-from eventsourcing.domain import Aggregate, event
+from eventsourcing.domain import event
 
-from services.runtime.errors import DomainError
+from events.vocabulary import Kind, NotAcceptedReason, Risk
+from services.intake.errors import (
+    AlreadyDecided,
+    DecidedBeforeReceipt,
+    MaterialsAlreadyRequested,
+    MaterialsOutstanding,
+    NoMaterialsOutstanding,
+    ReceivedInFuture,
+    RouteOnlyForLegalProcedure,
+    RouteRequired,
+    TooManyRepresentatives,
+)
+from services.intake.matter import Matter, MatterIndex
+from services.intake.offices import DISTRICT_BUREAU, Offices
+from services.runtime.effective import CaseAggregate
+
+__all__ = ["AlreadyDecided", "DecidedBeforeReceipt", "Matter", "MatterIndex", "Petition", "ReceivedInFuture"]
 
 COLLECTIVE_THRESHOLD = 5  # 5人以上为集体访
-
-
-class AlreadyDecided(DomainError):
-    """受理决定只能作出一次: the petition was already accepted or declined."""
-
-    code = "already_decided"
-
-
-class ReceivedInFuture(DomainError):
-    """来信来访日期不能晚于登记日期 (补录 may be earlier, never later)."""
-
-    code = "received_in_future"
-
-
-class DecidedBeforeReceipt(DomainError):
-    """受理/告知日期不能早于收到日期."""
-
-    code = "decided_before_receipt"
+MAX_REPRESENTATIVES = 5  # Art 20
 
 
 def hash_query_code(code: str) -> str:
     return hashlib.sha256(code.encode()).hexdigest()
 
 
-class Petition(Aggregate):
+class Petition(CaseAggregate):
     """One petition from registration to the acceptance decision; its id is the case id."""
 
     @event("Registered")
@@ -57,9 +56,20 @@ class Petition(Aggregate):
         repeat: bool,
         query_code_hash: str,
         entered_on: date,
+        office: str = DISTRICT_BUREAU,
+        representatives: int = 0,
+        skip_level: bool = False,
+        related_case: UUID | None = None,
+        reported_unit: str = "",
+        matter_id: UUID | None = None,
     ):
         if received_on > entered_on:
             raise ReceivedInFuture(f"来信来访日期 {received_on} 晚于登记日期 {entered_on}", "received_on")
+        if representatives > MAX_REPRESENTATIVES:
+            raise TooManyRepresentatives(
+                f"案件 {case_no} 推选代表 {representatives} 人，多人走访代表不超过 {MAX_REPRESENTATIVES} 人",
+                "representatives",
+            )
         self.case_no = case_no
         self.channel = channel
         self.received_on = received_on
@@ -73,28 +83,87 @@ class Petition(Aggregate):
         self.collective = collective
         self.repeat = repeat
         self.query_code_hash = query_code_hash
+        self.entered_on = entered_on
+        self.office = office
+        self.representatives = representatives
+        self.skip_level = skip_level
+        self.related_case = related_case
+        self.reported_unit = reported_unit
+        self.matter_id = matter_id
         self.status = "registered"
+        self.materials = "none"  # none | outstanding | supplemented
         self.decided_on: date | None = None
+        self.seen(received_on)
 
     @staticmethod
     def is_collective(marked: bool, petitioners: list[dict[str, Any]]) -> bool:
         """集体访: marked by staff, or five or more petitioners."""
         return marked or len(petitioners) >= COLLECTIVE_THRESHOLD
 
+    @property
+    def is_report(self) -> bool:
+        return bool(self.kind == Kind.report)
+
+    def risks(self, marked_major: bool) -> list[str]:
+        """风险标识 that make the case major (重大)."""
+        flags = {
+            Risk.marked: marked_major,
+            Risk.collective: self.collective,
+            Risk.repeat: self.repeat,
+            Risk.skip_level: self.skip_level,
+        }
+        return [str(risk) for risk, applies in flags.items() if applies]
+
+    def check_date(self, on: date) -> None:
+        """An action's effective date: never before receipt, never before the case's previous event."""
+        if on < self.received_on:
+            raise DecidedBeforeReceipt(f"日期 {on} 早于收到日期 {self.received_on}", "on")
+        self.check_on(on)
+
     def check_undecided(self) -> None:
         if self.status != "registered":
             raise AlreadyDecided(f"案件 {self.case_no} 已作出受理决定 ({self.status})")
 
-    def check_after_receipt(self, on: date) -> None:
-        if on < self.received_on:
-            raise DecidedBeforeReceipt(f"日期 {on} 早于收到日期 {self.received_on}", "on")
+    def check_materials_in(self) -> None:
+        if self.materials == "outstanding":
+            raise MaterialsOutstanding(f"案件 {self.case_no} 的补正材料尚未补齐，不能受理")
 
-    def accept(self, on: date, marked_major: bool, actor: str) -> None:
+    def request_materials(self, on: date, items: list[str], actor: str) -> None:
+        self.check_date(on)
         self.check_undecided()
-        self.check_after_receipt(on)
+        if self.materials != "none":
+            raise MaterialsAlreadyRequested(f"案件 {self.case_no} 已一次性告知补正材料，不能再次告知", "items")
+        self._materials_requested(requested_on=on, items=items, actor=actor, case_no=self.case_no)
+
+    @event("MaterialsRequested")
+    def _materials_requested(self, requested_on: date, items: list[str], actor: str, case_no: str) -> None:
+        self.seen(requested_on)
+        self.materials = "outstanding"
+
+    def supplement_materials(self, on: date, items: list[str], actor: str) -> None:
+        self.check_date(on)
+        self.check_undecided()
+        if self.materials != "outstanding":
+            raise NoMaterialsOutstanding(f"案件 {self.case_no} 没有待补正的材料")
+        self._materials_supplemented(supplemented_on=on, items=items, actor=actor, case_no=self.case_no)
+
+    @event("MaterialsSupplemented")
+    def _materials_supplemented(self, supplemented_on: date, items: list[str], actor: str, case_no: str) -> None:
+        self.seen(supplemented_on)
+        self.materials = "supplemented"
+
+    def accept(
+        self, on: date, marked_major: bool, actor: str, matter: Matter, offices: Offices, new_facts: bool = False
+    ) -> None:
+        self.check_date(on)
+        self.check_undecided()
+        self.check_materials_in()
+        matter.check_acceptable(self.case_no, self.office, on, new_facts, offices)
+        risks = self.risks(marked_major)
+        first = matter.first_case(self.id)
         self._accepted(
             accepted_on=on,
-            major=marked_major or self.collective or self.repeat,
+            major=bool(risks),
             actor=actor,
             case_no=self.case_no,
             received_on=self.received_on,
@@ -103,6 +172,12 @@ class Petition(Aggregate):
             locality=self.locality,
             collective=self.collective,
             repeat=self.repeat,
+            skip_level=self.skip_level,
+            risks=risks,
+            related_case=str(first) if first else "",
+            office=self.office,
+            reported_unit=self.reported_unit,
+            new_facts=new_facts,
         )
 
     @event("Accepted")
@@ -118,17 +193,83 @@ class Petition(Aggregate):
         locality: str,
         collective: bool,
         repeat: bool,
+        skip_level: bool = False,
+        risks: list[str] | None = None,
+        related_case: str = "",
+        office: str = DISTRICT_BUREAU,
+        reported_unit: str = "",
+        new_facts: bool = False,
     ) -> None:
+        self.seen(accepted_on)
         self.status = "accepted"
         self.decided_on = accepted_on
         self.major = major
 
-    def decline(self, on: date, reason: str, explanation: str, actor: str) -> None:
+    def check_route(self, reason: str, routed_to: str | None) -> None:
+        """导入法定途径 (Art 31, 22): named exactly when the reason is legal_procedure."""
+        if reason == NotAcceptedReason.legal_procedure and not routed_to:
+            raise RouteRequired(f"案件 {self.case_no} 应通过法定途径解决，须告知导入的途径", "routed_to")
+        if reason != NotAcceptedReason.legal_procedure and routed_to:
+            raise RouteOnlyForLegalProcedure(f"案件 {self.case_no} 的不予受理理由 {reason} 不导入法定途径", "routed_to")
+
+    def decline_basis(self, reason: str, on: date, matter: Matter, offices: Offices) -> UUID | None:
+        """The earlier case a finalised or accepted-below decision rests on."""
+        if reason == NotAcceptedReason.finalised:
+            return matter.check_finalised(self.case_no)
+        if reason == NotAcceptedReason.accepted_below:
+            return matter.check_open_below(self.case_no, self.office, on, offices)
+        return None
+
+    def decline(
+        self,
+        on: date,
+        reason: str,
+        explanation: str,
+        actor: str,
+        matter: Matter,
+        offices: Offices,
+        routed_to: str | None = None,
+    ) -> None:
+        self.check_date(on)
         self.check_undecided()
-        self.check_after_receipt(on)
-        self._declined(decided_on=on, reason=reason, explanation=explanation, actor=actor, case_no=self.case_no)
+        self.check_route(reason, routed_to)
+        basis = self.decline_basis(reason, on, matter, offices)
+        self._declined(
+            decided_on=on,
+            reason=reason,
+            explanation=explanation,
+            actor=actor,
+            case_no=self.case_no,
+            routed_to=routed_to,
+            related_case=str(basis) if basis else "",
+        )
 
     @event("NotAccepted")
-    def _declined(self, decided_on: date, reason: str, explanation: str, actor: str, case_no: str) -> None:
+    def _declined(
+        self,
+        decided_on: date,
+        reason: str,
+        explanation: str,
+        actor: str,
+        case_no: str,
+        routed_to: str | None = None,
+        related_case: str = "",
+    ) -> None:
+        self.seen(decided_on)
         self.status = "not_accepted"
         self.decided_on = decided_on
+
+    def merge(self, on: date, target: Petition, matter: Matter, actor: str) -> None:
+        """重复信访: link the petition to the open case of its matter instead of opening it again."""
+        self.check_date(on)
+        self.check_undecided()
+        matter.check_merge_target(self.case_no, target.id, self.related_case)
+        self._merged(
+            merged_on=on, merged_into=str(target.id), merged_into_no=target.case_no, actor=actor, case_no=self.case_no
+        )
+
+    @event("Merged")
+    def _merged(self, merged_on: date, merged_into: str, merged_into_no: str, actor: str, case_no: str) -> None:
+        self.seen(merged_on)
+        self.status = "merged"
+        self.decided_on = merged_on

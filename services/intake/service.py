@@ -1,15 +1,30 @@
 """The intake service (受理) as a runnable component."""
 
+from events import CaseClosed, CaseFinalised, CaseSentBack, DeadlineRecorded, ReplyIssued
 from services.intake.application import IntakeApplication
 from services.intake.commands import register_commands
 from services.intake.contract import to_public
+from services.intake.identity import petitioner_secret
 from services.organisation import organisation
 from services.runtime.host import ServiceDefinition
 from services.runtime.settings import Settings
 
 
 def build(env: dict[str, str], settings: Settings) -> IntakeApplication:
-    return IntakeApplication(env=env, org=organisation(settings.org_file))
+    secret = petitioner_secret(env.get("CIPHER_KEY", ""))
+    return IntakeApplication(env=env, org=organisation(settings.org_file), petitioner_secret=secret)
 
 
-definition = ServiceDefinition(name="intake", application=build, commands=register_commands, to_public=to_public)
+definition = ServiceDefinition(
+    name="intake",
+    application=build,
+    commands=register_commands,
+    to_public=to_public,
+    reactions={
+        DeadlineRecorded: IntakeApplication.on_deadline_recorded,
+        ReplyIssued: IntakeApplication.on_reply_issued,
+        CaseClosed: IntakeApplication.on_case_closed,
+        CaseSentBack: IntakeApplication.on_case_sent_back,
+        CaseFinalised: IntakeApplication.on_case_finalised,
+    },
+)

@@ -1,6 +1,6 @@
 """The mediation service (办理) as a runnable component."""
 
-from events import CaseAcknowledged
+from events import CaseAcknowledged, CaseSentBack
 from services.mediation.application import MediationApplication
 from services.mediation.commands import register_commands
 from services.mediation.contract import to_public
@@ -9,7 +9,7 @@ from services.runtime.settings import Settings
 
 
 def build(env: dict[str, str], settings: Settings) -> MediationApplication:
-    return MediationApplication(env=env)
+    return MediationApplication(env, settings.handling_limit_days, settings.extension_max_days)
 
 
 definition = ServiceDefinition(
@@ -17,5 +17,8 @@ definition = ServiceDefinition(
     application=build,
     commands=register_commands,
     to_public=to_public,
-    reactions={CaseAcknowledged: MediationApplication.on_case_acknowledged},
+    reactions={
+        CaseAcknowledged: MediationApplication.on_case_acknowledged,
+        CaseSentBack: MediationApplication.on_case_sent_back,
+    },
 )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -35,6 +35,8 @@ class ServiceDefinition:
     commands: Callable[[Any, CommandRoutes], None]
     to_public: ToPublic
     reactions: dict[type[CaseEvent], Reaction] = field(default_factory=dict)
+    # A loop the service runs beside its consumer (e.g. supervision's sweep): started with it, cancelled on stop.
+    background: Callable[[Any, Settings, DbThread], Awaitable[None]] | None = None
 
 
 broker_log = logging.getLogger("xinfang.broker")
@@ -110,6 +112,9 @@ class ServiceHost(Component):
             self.consumer = EventConsumer(sink, nc, self.db, self.settings.batch_size)
             self.consumer.on_applied = relay.wake.set
             self.tasks.append(asyncio.create_task(self.consumer.run(), name=f"{self.name}-consumer"))
+        if self.definition.background is not None:
+            loop = self.definition.background(app, self.settings, self.db)
+            self.tasks.append(asyncio.create_task(loop, name=f"{self.name}-background"))  # type: ignore[arg-type]
 
     async def stop(self) -> None:
         await super().stop()

@@ -27,8 +27,16 @@ class Settings(BaseSettings):
     projections_db: str = ""
     cipher_key: str = Field("", description="AES key (base64) encrypting every event store; generated if empty")
     org_file: Path | None = Field(None, description="organisation and routing catalogue; default ships")
-    acceptance_limit_days: int = 15
-    handling_limit_days: int = 60
+    calendar_file: Path | None = Field(None, description="工作日历: public holidays and make-up working days")
+    acceptance_limit_days: int = Field(15, description="受理告知: days from receipt (Art 22, 23)")
+    objection_limit_working_days: int = Field(5, description="交办异议: working days from assignment (Art 23)")
+    handling_limit_days: int = Field(60, description="办理答复: days from acceptance (Art 34)")
+    extension_max_days: int = Field(30, description="延期: at most this many days (Art 34)")
+    review_request_days: int = Field(30, description="申请复查/复核: days from the reply or review opinion")
+    review_limit_days: int = Field(30, description="复查/复核意见: days from the request (Art 35, 36)")
+    order_answer_days: int = Field(30, description="督办单回复: days from issue")
+    warning_days: list[int] = Field([5, 3, 1], description="预警: days before each limit, e.g. XF_WARNING_DAYS=[5,3,1]")
+    sweep_interval_s: float = Field(60.0, description="how often supervision looks for warnings and overdue clocks")
     batch_size: int = Field(256, description="messages a consumer applies in one transaction")
     relay_poll_s: float = Field(0.05, description="outbox relay idle poll interval")
 

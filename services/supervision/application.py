@@ -1,4 +1,4 @@
-"""Supervision (督办): keeps every case's clocks from the case events, and takes the petitioner's rating."""
+"""Supervision (督办): the case's clocks and alarms, rating, review chain, supervision orders and bulletins."""
 
 from __future__ import annotations
 
@@ -6,62 +6,125 @@ from datetime import date
 from typing import Any
 from uuid import UUID
 
-from events import (
-    CaseClosed,
-    CaseEvent,
-    PetitionAccepted,
-    PetitionNotAccepted,
-    PetitionRegistered,
-    ReplyIssued,
+from services.calendar import calendar
+from services.runtime.errors import Conflict
+from services.supervision.bulletin import (
+    Bulletin,
+    BulletinAlreadyPublished,
+    bulletin_id,
+    bulletin_no,
+    check_period,
+    named_in_period,
 )
-from events.vocabulary import Clock
-from services.runtime.reactions import UnitOfWork
-from services.runtime.store import ServiceApplication
-from services.supervision.commands import RateSatisfaction
-from services.supervision.domain import CaseClocks, UnknownCase
+from services.supervision.commands import (
+    AnswerOrder,
+    ExcludeHearingDays,
+    IssueOrder,
+    IssueReviewOpinion,
+    PublishBulletin,
+    RateSatisfaction,
+    RequestReview,
+    Sweep,
+)
+from services.supervision.deadlines import Limits, Terms
+from services.supervision.domain import Supervision
+from services.supervision.reactions import Reactions
+from services.supervision.sweeper import AlarmIndex
+
+CONFLICT_RETRIES = 10
 
 
-class SupervisionApplication(ServiceApplication):
+class SupervisionApplication(Reactions):
     name = "supervision"
 
-    def __init__(self, env: dict[str, str], acceptance_days: int = 15, handling_days: int = 60):
+    def __init__(self, env: dict[str, str], terms: Terms | None = None):
         super().__init__(env=env)
-        self.limits = {Clock.acceptance: acceptance_days, Clock.handling: handling_days}
+        self.terms = terms or Terms(Limits(), calendar())
+        self.alarm_index = AlarmIndex(self.terms.warning_days)
 
-    def clocks_of(self, event: CaseEvent, uow: UnitOfWork) -> CaseClocks:
-        clocks = uow.get(UUID(event.case_id), CaseClocks)
-        if clocks is None:
-            raise UnknownCase(f"案件 {event.case_id} 没有登记事件")
-        uow.add(clocks)
-        return clocks
-
-    def on_registered(self, registered: PetitionRegistered, uow: UnitOfWork) -> None:
-        """Art 22, 23: acceptance is decided within 15 days of receipt."""
-        clocks = uow.get(UUID(registered.case_id), CaseClocks)
-        if clocks is None:
-            clocks = CaseClocks(
-                id=UUID(registered.case_id), case_no=registered.case_no, received_on=registered.received_on
-            )
-            uow.add(clocks)
-        clocks.start(Clock.acceptance, registered.received_on, self.limits[Clock.acceptance])
-
-    def on_accepted(self, accepted: PetitionAccepted, uow: UnitOfWork) -> None:
-        """Art 34: handled and answered within 60 days of acceptance."""
-        clocks = self.clocks_of(accepted, uow)
-        clocks.stop(Clock.acceptance, accepted.accepted_on)
-        clocks.start(Clock.handling, accepted.accepted_on, self.limits[Clock.handling])
-
-    def on_not_accepted(self, declined: PetitionNotAccepted, uow: UnitOfWork) -> None:
-        self.clocks_of(declined, uow).stop(Clock.acceptance, declined.decided_on)
-
-    def on_reply_issued(self, replied: ReplyIssued, uow: UnitOfWork) -> None:
-        self.clocks_of(replied, uow).stop(Clock.handling, replied.replied_on)
-
-    def on_case_closed(self, closed: CaseClosed, uow: UnitOfWork) -> None:
-        self.clocks_of(closed, uow).mark_closed(closed.closed_on)
+    def summary(self, case: Supervision, **extra: Any) -> dict[str, Any]:
+        return {"case_id": str(case.id), "case_no": case.case_no, "round": case.round, **extra}
 
     def rate(self, cmd: RateSatisfaction) -> dict[str, Any]:
-        clocks = self.load(cmd.case_id, CaseClocks)
-        clocks.rate(cmd.rating, cmd.comment, cmd.on or date.today(), cmd.actor)
-        self.commit(clocks)
-        return {"case_id": str(clocks.id), "case_no": clocks.case_no, "rating": clocks.rating}
+        case = self.load(cmd.case_id, Supervision)
+        case.rate(cmd.rating, cmd.comment, cmd.on or date.today(), cmd.actor, self.terms)
+        self.commit(case)
+        return self.summary(case, rating=cmd.rating)
+
+    def request_review(self, cmd: RequestReview) -> dict[str, Any]:
+        case = self.load(cmd.case_id, Supervision)
+        case.request_review(cmd.stage, cmd.reasons, cmd.on or date.today(), cmd.actor, self.terms)
+        self.commit(case)
+        return self.summary(case, stage=cmd.stage)
+
+    def review_opinion(self, cmd: IssueReviewOpinion) -> dict[str, Any]:
+        case = self.load(cmd.case_id, Supervision)
+        on = cmd.on or date.today()
+        case.review_opinion(cmd.stage, cmd.outcome, cmd.text, cmd.body, on, cmd.actor, self.terms)
+        self.commit(case)
+        return self.summary(case, stage=cmd.stage, finalised=case.finalised_on is not None)
+
+    def exclude_hearing(self, cmd: ExcludeHearingDays) -> dict[str, Any]:
+        case = self.load(cmd.case_id, Supervision)
+        case.exclude_hearing(cmd.stage, cmd.from_on, cmd.to_on, cmd.on or date.today(), cmd.actor, self.terms)
+        self.commit(case)
+        return self.summary(case, due_on=case.clocks[(cmd.stage, 1)].due_on.isoformat())  # type: ignore[index]
+
+    def issue_order(self, cmd: IssueOrder) -> dict[str, Any]:
+        case = self.load(cmd.case_id, Supervision)
+        order_no = case.issue_order(cmd.reason, cmd.answer_due, cmd.on or date.today(), cmd.actor, self.terms)
+        self.commit(case)
+        return self.summary(case, order_no=order_no, department=case.department)
+
+    def answer_order(self, cmd: AnswerOrder) -> dict[str, Any]:
+        case = self.load(cmd.case_id, Supervision)
+        case.answer_order(cmd.order_no, cmd.department, cmd.answer, cmd.on or date.today(), cmd.actor, self.terms)
+        self.commit(case)
+        return self.summary(case, order_no=cmd.order_no)
+
+    def sweep(self, cmd: Sweep) -> dict[str, Any]:
+        as_of = cmd.as_of or date.today()
+        return {"as_of": as_of.isoformat(), "emitted": self.sweep_as_of(as_of)}
+
+    def sweep_as_of(self, as_of: date) -> int:
+        """Warnings and overdue marks due as of a date, each once: the loser of a race reloads and emits nothing."""
+        self.alarm_index.catch_up(self)
+        return sum(self.sweep_case(case_id, as_of) for case_id in self.alarm_index.candidates(as_of))
+
+    def sweep_case(self, case_id: UUID, as_of: date) -> int:
+        for _ in range(CONFLICT_RETRIES):
+            case = self.load(case_id, Supervision)
+            emitted = case.sweep(as_of, self.terms.warning_days)
+            if not emitted:
+                return 0
+            try:
+                self.commit(case)
+                return emitted
+            except Conflict:
+                continue
+        raise Conflict(f"案件 {case.case_no} 巡查时持续冲突")
+
+    def publish_bulletin(self, cmd: PublishBulletin) -> dict[str, Any]:
+        """通报: one per period, naming each case once per reason (overdue | unsatisfied)."""
+        period, number, on = (cmd.period_from, cmd.period_to), bulletin_no(cmd.period_from, cmd.period_to), cmd.on
+        check_period(*period)
+        if self.exists(bulletin_id(*period)):
+            raise BulletinAlreadyPublished(f"{cmd.period_from}–{cmd.period_to} 的通报 {number} 已发布")
+        named = named_in_period(self, *period)
+        bulletin = Bulletin(
+            id=bulletin_id(*period), bulletin_no=number, period_from=period[0], period_to=period[1],
+            published_on=on or date.today(), cases=sorted({str(c) for c, _, _ in named}), actor=cmd.actor,
+        )  # fmt: skip
+        cases: dict[UUID, Supervision] = {}
+        for case_id, reason, department in named:
+            if case_id not in cases:
+                cases[case_id] = self.load(case_id, Supervision)
+            case = cases[case_id]
+            case.name_in_bulletin(
+                number, period, department or case.department, reason, bulletin.published_on, cmd.actor
+            )
+        self.commit(bulletin, *cases.values())
+        return {"bulletin_no": number, "named": [{"case_no": cases[c].case_no, "reason": r} for c, r, _ in named]}
+
+    def exists(self, aggregate_id: UUID) -> bool:
+        return bool(self.recorder.select_events(aggregate_id, limit=1))

@@ -1,27 +1,62 @@
-"""The supervision service (督办) as a runnable component."""
+"""The supervision service (督办) as a runnable component, with its background sweep."""
 
-from events import CaseClosed, PetitionAccepted, PetitionNotAccepted, PetitionRegistered, ReplyIssued
+from events import (
+    CaseAcknowledged,
+    CaseAssigned,
+    CaseClosed,
+    CaseReassigned,
+    ExtensionApproved,
+    MaterialsRequested,
+    MaterialsSupplemented,
+    ObjectionFiled,
+    OwningLeaderNamed,
+    PetitionAccepted,
+    PetitionMerged,
+    PetitionNotAccepted,
+    PetitionRegistered,
+    ReplyIssued,
+    ReviewAssigned,
+)
+from services.calendar import calendar
 from services.runtime.host import ServiceDefinition
 from services.runtime.settings import Settings
 from services.supervision.application import SupervisionApplication
 from services.supervision.commands import register_commands
 from services.supervision.contract import to_public
+from services.supervision.deadlines import Limits, Terms
+from services.supervision.sweeper import sweep_forever
+
+
+def terms(settings: Settings) -> Terms:
+    return Terms(Limits.from_settings(settings), calendar(settings.calendar_file), tuple(settings.warning_days))
 
 
 def build(env: dict[str, str], settings: Settings) -> SupervisionApplication:
-    return SupervisionApplication(env, settings.acceptance_limit_days, settings.handling_limit_days)
+    return SupervisionApplication(env, terms(settings))
 
 
+App = SupervisionApplication
 definition = ServiceDefinition(
     name="supervision",
     application=build,
     commands=register_commands,
     to_public=to_public,
     reactions={
-        PetitionRegistered: SupervisionApplication.on_registered,
-        PetitionAccepted: SupervisionApplication.on_accepted,
-        PetitionNotAccepted: SupervisionApplication.on_not_accepted,
-        ReplyIssued: SupervisionApplication.on_reply_issued,
-        CaseClosed: SupervisionApplication.on_case_closed,
+        PetitionRegistered: App.on_registered,
+        MaterialsRequested: App.on_clock_event,
+        MaterialsSupplemented: App.on_clock_event,
+        PetitionAccepted: App.on_clock_event,
+        PetitionNotAccepted: App.on_clock_event,
+        PetitionMerged: App.on_merged,
+        CaseAssigned: App.on_assigned,
+        CaseReassigned: App.on_assigned,
+        OwningLeaderNamed: App.on_owning_leader_named,
+        CaseAcknowledged: App.on_clock_event,
+        ObjectionFiled: App.on_clock_event,
+        ExtensionApproved: App.on_clock_event,
+        ReplyIssued: App.on_reply_issued,
+        CaseClosed: App.on_case_closed,
+        ReviewAssigned: App.on_review_assigned,
     },
+    background=sweep_forever,
 )

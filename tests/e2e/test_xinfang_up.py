@@ -23,6 +23,7 @@ from tests.support.system import (
     ledger_rows,
     table_rows,
 )
+from xinfang.scenario import REPLY, numbered
 
 pytestmark = pytest.mark.slow
 
@@ -95,7 +96,7 @@ async def test_sigkill_mid_run_loses_nothing_and_applies_nothing_twice(tmp_path:
     known: list[str] = []
 
     async def register_and_accept(client: Client, i: int) -> None:
-        case = await client.cmd("intake", "register", **dict(PETITION, request=f"漏水 #{i}"))
+        case = await client.cmd("intake", "register", **numbered(PETITION, i))
         known.append(case["case_id"])
         await client.cmd("intake", "accept", case_id=case["case_id"], major=i % 2 == 0)
 
@@ -126,8 +127,7 @@ async def test_sigkill_mid_run_loses_nothing_and_applies_nothing_twice(tmp_path:
                     "reply",
                     {"already_replied"},
                     case_id=case_id,
-                    opinion="explained",
-                    text="已答复",
+                    **REPLY,
                 )
                 await tolerant(client, "mediation", "close", {"already_closed"}, case_id=case_id)
                 await tolerant(client, "supervision", "rate", {"already_rated"}, case_id=case_id, rating="satisfied")

@@ -30,7 +30,18 @@ async def test_staff_take_a_case_through_the_cli(system: InProcessSystem, tmp_pa
     steps = [
         ("accept", case_no, "--major"),
         ("acknowledge", case_no, "--department", "990100ZJJ", "--handler", "李工"),
-        ("reply", case_no, "--opinion", "supported", "--text", "已修复"),
+        (
+            "reply",
+            case_no,
+            "--opinion",
+            "supported",
+            "--text",
+            "已修复",
+            "--legal-basis",
+            "《城市道路管理条例》第三十五条",
+            "--disposition",
+            "resolved",
+        ),
         ("close", case_no, "--report", "办结"),
         ("rate", case_no, "--rating", "satisfied"),
     ]
@@ -51,7 +62,7 @@ async def test_staff_take_a_case_through_the_cli(system: InProcessSystem, tmp_pa
     assert "信访件编号" in ledger.stdout and case_no in ledger.stdout and "已评价" in ledger.stdout
     history = await asyncio.to_thread(xinfang, system, "history", case_no, "--json")
     types = [e["type"] for e in json.loads(history.stdout)]
-    assert types[0] == "petition_registered" and "satisfaction_rated" in types and len(types) == 11
+    assert types[0] == "petition_registered" and "satisfaction_rated" in types and len(types) == 14
 
 
 async def test_bad_input_names_the_field_and_exits_non_zero(system: InProcessSystem, tmp_path: Path) -> None:

@@ -21,7 +21,7 @@ from services.runtime.client import call
 from services.runtime.host import Component
 from services.runtime.settings import COMPONENTS, Settings
 from xinfang.components import build_component
-from xinfang.scenario import lifecycle
+from xinfang.scenario import lifecycle, numbered, when_ready
 
 PETITION = {
     "channel": "visit",
@@ -61,9 +61,13 @@ class Client:
     async def cmd(self, service: str, command: str, **payload: Any) -> Any:
         return await call(self.nc, service, command, payload, timeout=30)
 
+    async def ready(self, service: str, command: str, case_id: str, **payload: Any) -> Any:
+        """A command for a case that may not have reached the service yet (its events travel the stream)."""
+        return await when_ready(self.nc, service, command, {"case_id": case_id, **payload}, time.monotonic() + 30, 30)
+
     async def lifecycle(self, index: int = 0, major: bool = False) -> str:
         """One case from registration to rating; returns its case id."""
-        return await lifecycle(self.nc, dict(PETITION, request=f"{PETITION['request']} #{index}"), major)
+        return await lifecycle(self.nc, numbered(PETITION, index), major)
 
 
 def ledger_rows(settings: Settings) -> list[dict[str, Any]]:

@@ -36,3 +36,37 @@ def test_unknown_codes_are_refused_by_name() -> None:
         ORG.check_locality("000000")
     with pytest.raises(NoRoute):
         ORG.route("astrology", "990101")
+
+
+def test_the_district_sits_under_the_city_and_the_city_is_no_locality() -> None:
+    assert ORG.units["990000"].kind == "city" and ORG.units["990100"].parent == "990000"
+    assert len(ORG.units) == 56
+    with pytest.raises(InvalidInput):
+        ORG.check_locality("990000")
+
+
+def test_some_catalogue_rows_name_co_handlers_art_24() -> None:
+    lead, co_handlers = ORG.route_row("ecology_environment", "990104002")
+    assert (lead.code, [u.code for u in co_handlers]) == ("990100STJ", ["990100CGJ"])
+    assert [u.code for u in ORG.route_row("work_safety", "990101")[1]] == ["990100GAJ"]
+    assert sum(1 for codes in ORG.co_handlers.values() if codes) == 4
+    assert ORG.route_row("education", "990101")[1] == ()
+
+
+def test_the_common_superior_is_below_the_district_else_the_joint_conference_art_24() -> None:
+    assert ORG.common_superior("990104002", "990104003").code == "990104"  # type: ignore[union-attr]
+    assert ORG.common_superior("990104PCS", "990104001").code == "990104"  # type: ignore[union-attr]
+    assert ORG.common_superior("990100ZJJ", "990100CGJ") is None
+    assert ORG.common_superior("990104", "990104001") is None  # a party is never its own judge
+    assert ORG.common_superior("990101001", "990104001") is None
+
+
+def test_the_next_level_up_reviews_art_35_36() -> None:
+    assert ORG.next_level_up("990100ZJJ").code == "990100"
+    assert ORG.next_level_up("990104002").code == "990104"
+    assert ORG.next_level_up("990100").code == "990000"
+    assert ORG.next_level_up("990000").code == "990000"
+
+
+def test_the_petition_bureau_decides_objections() -> None:
+    assert ORG.petition_bureau().code == "990100XFJ"

@@ -1,0 +1,117 @@
+"""Mediation's named rules (办理): each broken rule answers with its own code, citing the 信访工作条例."""
+
+from services.runtime.errors import DomainError
+
+
+class AlreadyReplied(DomainError):
+    """本轮已出具处理意见书: investigation, mediation, hearing, assistance and extension belong to handling."""
+
+    code = "already_replied"
+
+
+class NoReplyYet(DomainError):
+    """件件有回音: a case cannot be closed before the petitioner has a reply."""
+
+    code = "no_reply_yet"
+
+
+class AlreadyClosed(DomainError):
+    """案件已办结."""
+
+    code = "already_closed"
+
+
+class TooFewParticipants(DomainError):
+    """调解须有双方或多方当事人参加 (Art 33)."""
+
+    code = "too_few_participants"
+
+
+class AgreementMissing(DomainError):
+    """达成调解协议的，应当记录协议内容 (Art 33)."""
+
+    code = "agreement_missing"
+
+
+class HearingNotWarranted(DomainError):
+    """听证只适用于重大、复杂的信访事项."""
+
+    code = "hearing_not_warranted"
+
+
+class AmountNotPositive(DomainError):
+    """救助金额必须大于零."""
+
+    code = "amount_not_positive"
+
+
+class ApproverNotNamed(DomainError):
+    """延期或救助须由具名负责人批准 (Art 34)."""
+
+    code = "approver_not_named"
+
+
+class ExtensionTooLong(DomainError):
+    """延长期限不得超过30日 (Art 34)."""
+
+    code = "extension_too_long"
+
+
+class ExtensionAlreadyApproved(DomainError):
+    """每轮办理只能延期一次 (Art 34)."""
+
+    code = "extension_already_approved"
+
+
+class ExtensionAfterDeadline(DomainError):
+    """延期须在办理期限届满前批准 (Art 34)."""
+
+    code = "extension_after_deadline"
+
+
+class ExtensionReasonMissing(DomainError):
+    """延期须说明理由 (Art 34)."""
+
+    code = "extension_reason_missing"
+
+
+class ReasonNotNotified(DomainError):
+    """延期理由须告知信访人，告知日期不早于批准日期 (Art 34)."""
+
+    code = "reason_not_notified"
+
+
+class NotCoHandler(DomainError):
+    """只有协办单位向主办单位报送协办意见 (Art 24)."""
+
+    code = "not_co_handler"
+
+
+class OpinionAlreadySubmitted(DomainError):
+    """协办单位本轮已报送协办意见 (Art 24)."""
+
+    code = "opinion_already_submitted"
+
+
+class CoHandlerOpinionsMissing(DomainError):
+    """主办单位须汇总全部协办意见后答复 (Art 24)."""
+
+    code = "co_handler_opinions_missing"
+
+
+class ReplyWithoutLegalBasis(DomainError):
+    """处理意见书须载明法律政策依据 (Art 32)."""
+
+    code = "reply_without_legal_basis"
+
+
+class DispositionMissing(DomainError):
+    """处理意见书须载明处置方式 (三到位一处置)."""
+
+    code = "disposition_missing"
+
+
+class UnknownCase(DomainError):
+    """本服务没有该案件的办理记录."""
+
+    code = "unknown_case"

@@ -1,0 +1,207 @@
+"""法定期限的计算: every clock of one case from the case's public events alone (pure, no store).
+
+The Supervision aggregate folds the same ``step`` over the same facts, so the deadlines it records always
+equal what ``recompute`` gives from the case's events.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
+from typing import Any
+
+from events import CaseEvent
+from events.vocabulary import Clock, DayCount
+from services.calendar import WorkingCalendar
+from services.supervision.facts import Fact, fact_of
+
+Key = tuple[Clock, int]
+OUTPUTS = frozenset({"deadline_recorded", "clock_paused", "clock_stopped", "warning_issued", "deadline_missed"})
+
+
+@dataclass(frozen=True)
+class Limits:
+    """The statutory limits in days (configurable through Settings)."""
+
+    acceptance: int = 15
+    objection: int = 5
+    handling: int = 60
+    review_request: int = 30
+    review: int = 30
+    order_answer: int = 30
+
+    @classmethod
+    def from_settings(cls, settings: Any) -> Limits:
+        return cls(
+            acceptance=settings.acceptance_limit_days,
+            objection=settings.objection_limit_working_days,
+            handling=settings.handling_limit_days,
+            review_request=settings.review_request_days,
+            review=settings.review_limit_days,
+            order_answer=settings.order_answer_days,
+        )
+
+
+@dataclass(frozen=True)
+class ClockState:
+    """One clock of one case: when it started, when it is due, and what moved the due date."""
+
+    starts_on: date
+    due_on: date
+    limit_days: int
+    count: DayCount = DayCount.calendar
+    paused_days: int = 0
+    extension_days: int = 0
+    excluded_days: int = 0
+    stopped_on: date | None = None
+    on_time: bool | None = None
+    paused_on: date | None = None
+
+    @property
+    def running(self) -> bool:
+        return self.stopped_on is None
+
+
+@dataclass(frozen=True)
+class Change:
+    """A clock's new state and why: started | resumed | extended | hearing_excluded | paused | stopped."""
+
+    key: Key
+    reason: str
+    state: ClockState
+    on: date
+
+
+def due_date(state: ClockState, calendar: WorkingCalendar) -> date:
+    """Limit plus extension and excluded hearing days, counted as the clock counts; paused days added."""
+    days = state.limit_days + state.extension_days + state.excluded_days
+    return calendar.add(state.starts_on, days, state.count) + timedelta(days=state.paused_days)
+
+
+class Book:
+    """The clocks of one case and the transitions the facts cause; the aggregate and recompute share it."""
+
+    def __init__(self, states: Mapping[Key, ClockState], limits: Limits, calendar: WorkingCalendar):
+        self.states = dict(states)
+        self.limits = limits
+        self.calendar = calendar
+
+    def latest(self, clock: Clock) -> Key | None:
+        rounds = [r for c, r in self.states if c == clock]
+        return (clock, max(rounds)) if rounds else None
+
+    def start(self, key: Key, on: date, limit: int, count: DayCount = DayCount.calendar) -> list[Change]:
+        if key in self.states:
+            return []  # a clock starts once; a redelivered start changes nothing
+        state = ClockState(starts_on=on, due_on=on, limit_days=limit, count=count)
+        return [Change(key, "started", replace(state, due_on=due_date(state, self.calendar)), on)]
+
+    def stop(self, key: Key | None, on: date) -> list[Change]:
+        state = self.states.get(key) if key else None
+        if key is None or state is None or not state.running:
+            return []
+        if state.paused_on is not None:
+            state = replace(state, paused_on=None, paused_days=state.paused_days + (on - state.paused_on).days)
+            state = replace(state, due_on=due_date(state, self.calendar))
+        return [Change(key, "stopped", replace(state, stopped_on=on, on_time=on <= state.due_on), on)]
+
+    def pause(self, key: Key, on: date) -> list[Change]:
+        state = self.states.get(key)
+        if state is None or not state.running or state.paused_on is not None:
+            return []
+        return [Change(key, "paused", replace(state, paused_on=on), on)]
+
+    def resume(self, key: Key, on: date) -> list[Change]:
+        state = self.states.get(key)
+        if state is None or not state.running or state.paused_on is None:
+            return []
+        state = replace(state, paused_on=None, paused_days=state.paused_days + max(0, (on - state.paused_on).days))
+        return [Change(key, "resumed", replace(state, due_on=due_date(state, self.calendar)), on)]
+
+    def add_days(self, key: Key | None, field: str, days: int, reason: str, on: date) -> list[Change]:
+        state = self.states.get(key) if key else None
+        if key is None or state is None or not state.running:
+            return []
+        state = replace(state, **{field: getattr(state, field) + days})
+        return [Change(key, reason, replace(state, due_on=due_date(state, self.calendar)), on)]
+
+    def step(self, fact: Fact) -> list[Change]:
+        """The clock changes one fact causes, applied to this book."""
+        changes = RULES[fact.kind](self, fact) if fact.kind in RULES else []
+        for change in changes:
+            self.states[change.key] = change.state
+        return changes
+
+
+A, OB, H = Clock.acceptance, Clock.objection, Clock.handling
+
+
+def _reassigned(b: Book, f: Fact) -> list[Change]:
+    """改派: the new department has its own objection period; the earlier one ends."""
+    latest = b.latest(OB)
+    stopped = b.stop(latest, f.on)
+    if not f.opens_window:
+        return stopped
+    return stopped + b.start((OB, latest[1] + 1 if latest else 1), f.on, b.limits.objection, DayCount.working)
+
+
+def _review_requested(b: Book, f: Fact) -> list[Change]:
+    window = b.latest(Clock.review_request) if f.stage == "review" else (Clock.re_review_request, 1)
+    return b.stop(window, f.on) + b.start((Clock(f.stage), 1), f.on, b.limits.review)
+
+
+def _opinion(b: Book, f: Fact) -> list[Change]:
+    stopped = b.stop((Clock(f.stage), 1), f.on)
+    if f.stage != "review":
+        return stopped
+    return stopped + b.start((Clock.re_review_request, 1), f.on, b.limits.review_request)
+
+
+RULES: dict[str, Callable[[Book, Fact], list[Change]]] = {
+    "petition_registered": lambda b, f: b.start((A, 1), f.on, b.limits.acceptance),
+    "materials_requested": lambda b, f: b.pause((A, 1), f.on),
+    "materials_supplemented": lambda b, f: b.resume((A, 1), f.on),
+    "petition_accepted": lambda b, f: b.stop((A, 1), f.on) + b.start((H, 1), f.on, b.limits.handling),
+    "petition_not_accepted": lambda b, f: b.stop((A, 1), f.on),
+    "petition_merged": lambda b, f: b.stop((A, 1), f.on),
+    "case_assigned": lambda b, f: [] if b.latest(OB) else b.start((OB, 1), f.on, b.limits.objection, DayCount.working),
+    "case_reassigned": _reassigned,
+    "case_acknowledged": lambda b, f: b.stop(b.latest(OB), f.on),
+    "objection_filed": lambda b, f: b.stop(b.latest(OB), f.on),
+    "extension_approved": lambda b, f: b.add_days((H, f.round), "extension_days", f.days, "extended", f.on),
+    "reply_issued": lambda b, f: (
+        b.stop((H, f.round), f.on) + b.start((Clock.review_request, f.round), f.on, b.limits.review_request)
+    ),
+    "case_sent_back": lambda b, f: b.start((H, f.round), f.on, b.limits.handling),
+    "review_requested": _review_requested,
+    "hearing_days_excluded": lambda b, f: b.add_days(
+        (Clock(f.stage), 1), "excluded_days", f.days, "hearing_excluded", f.on
+    ),
+    "review_opinion_issued": _opinion,
+    "supervision_order_issued": lambda b, f: b.start((Clock.order_answer, f.round), f.on, f.days),
+    "supervision_order_answered": lambda b, f: b.stop((Clock.order_answer, f.round), f.on),
+}
+
+
+def recompute(events: Sequence[CaseEvent], limits: Limits, calendar: WorkingCalendar) -> dict[Key, ClockState]:
+    """Every clock of one case from its public events alone; supervision's clock outputs are ignored."""
+    book = Book({}, limits, calendar)
+    seen: set[str] = set()
+    for event in events:
+        if event.event_type in OUTPUTS or event.event_id in seen:
+            continue
+        seen.add(event.event_id)
+        fact = fact_of(event)
+        if fact is not None:
+            book.step(fact)
+    return book.states
+
+
+@dataclass(frozen=True)
+class Terms:
+    """The configured terms the aggregate's methods need: limits, the working calendar, warning offsets."""
+
+    limits: Limits
+    calendar: WorkingCalendar
+    warning_days: tuple[int, ...] = (5, 3, 1)

@@ -1,0 +1,119 @@
+"""Rules that cross services, each on the real pipeline: the event one service publishes decides another's rule."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, timedelta
+from typing import Any
+
+import pytest
+
+from services.runtime.errors import DomainError
+from tests.support.system import Client, InProcessSystem, ledger_rows, settle
+from xinfang.history import case_history
+from xinfang.scenario import REPLY
+
+TODAY = date.today()
+
+
+def day(n: int) -> str:
+    return (TODAY - timedelta(days=n)).isoformat()
+
+
+def petition(name: str, **extra: Any) -> dict[str, Any]:
+    return {
+        "channel": "letter",
+        "received_by": "区信访局办信科 刘洋",
+        "kind": "claim",
+        "category": "labour_social_security",
+        "locality": "990104002",
+        "petitioners": [{"name": name, "phone": "13700000000", "id_number": "990104198001010015"}],
+        "request": "请求追讨拖欠的工资",
+        "facts": "包工头拖欠工资四万余元。",
+        **extra,
+    }
+
+
+def row(system: InProcessSystem, case_id: str) -> dict[str, Any]:
+    return next(r for r in ledger_rows(system.settings) if r["case_id"] == case_id)
+
+
+async def test_accepted_below_and_within_its_limit_is_not_accepted_above_art_19(system: InProcessSystem) -> None:
+    async with Client(system.settings) as client:
+        below = await client.cmd("intake", "register", **petition("韩秋菊", office="990104", received_on=day(10)))
+        await client.cmd("intake", "accept", case_id=below["case_id"], on=day(9))
+        await settle(system)  # supervision's handling deadline reaches intake over the stream
+        above = await client.cmd("intake", "register", **petition("韩秋菊", office="990100XFJ", skip_level=True))
+        with pytest.raises(DomainError) as refused:
+            await client.cmd("intake", "accept", case_id=above["case_id"])
+        assert refused.value.code == "accepted_below"
+        await client.cmd("intake", "decline", case_id=above["case_id"], reason="accepted_below")
+        await settle(system)
+    declined = row(system, above["case_id"])
+    assert (declined["status"], declined["related_case"]) == ("not_accepted", below["case_id"])
+
+
+async def test_the_materials_notice_pauses_the_acceptance_clock(system: InProcessSystem) -> None:
+    async with Client(system.settings) as client:
+        case = await client.cmd("intake", "register", **petition("彭立新", received_on=day(20)))
+        await client.cmd(
+            "intake", "request_materials", case_id=case["case_id"], items=["劳动合同", "工资条"], on=day(18)
+        )
+        await client.cmd("intake", "supplement_materials", case_id=case["case_id"], items=["劳动合同"], on=day(10))
+        await settle(system)
+    got = row(system, case["case_id"])
+    # 15 days from receipt, plus the 8 days the petitioner spent supplementing.
+    assert str(got["acceptance_due"]) == day(20 - 15 - 8) and got["status"] == "materials_supplemented"
+
+
+async def test_an_overdue_case_without_a_leader_becomes_long_pending_and_gets_one(system: InProcessSystem) -> None:
+    async with Client(system.settings) as client:
+        case = await client.cmd("intake", "register", **petition("曾德明", received_on=day(80)))
+        await client.cmd("intake", "accept", case_id=case["case_id"], on=day(79))
+        await client.ready("assignment", "acknowledge", case["case_id"], department="990100RSJ", on=day(78))
+        await settle(system)
+        await client.cmd("supervision", "sweep")
+        await settle(system)
+        history = [h["type"] for h in await case_history(client.nc, case["case_id"])]
+    got = row(system, case["case_id"])
+    assert "deadline_missed" in history and "owning_leader_named" in history
+    assert got["owning_leader_name"] and "long_pending" in got["risks"] and "handling" in got["overdue_clocks"]
+
+
+async def test_a_report_goes_to_discipline_and_its_reporter_never_reaches_the_bus(system: InProcessSystem) -> None:
+    secret = {"name": "举报人甲", "phone": "13611112222", "id_number": "990101199001011234"}
+    report = petition("x", kind="report", category="other", reported_unit="990104", request="举报某镇干部违规发放补贴")
+    async with Client(system.settings) as client:
+        case = await client.cmd("intake", "register", **{**report, "petitioners": [secret]})
+        await client.cmd("intake", "accept", case_id=case["case_id"])
+        await settle(system)
+        bus = json.dumps(await case_history(client.nc, case["case_id"]), ensure_ascii=False)
+    got = row(system, case["case_id"])
+    assert got["department"] == "990100JWJ" and got["department"] != "990104"
+    for value in [*secret.values(), report["request"]]:
+        assert value not in bus and value not in json.dumps(got, default=str, ensure_ascii=False)
+
+
+async def test_a_merged_petitioner_rates_on_their_own_once_the_open_case_closes(system: InProcessSystem) -> None:
+    async with Client(system.settings) as client:
+        first = await client.cmd("intake", "register", **petition("蒋玉梅"))
+        await client.cmd("intake", "accept", case_id=first["case_id"])
+        again = await client.cmd("intake", "register", **petition("蒋玉梅"))
+        with pytest.raises(DomainError) as refused:
+            await client.cmd("intake", "accept", case_id=again["case_id"])
+        assert refused.value.code == "duplicate_of_open_case"
+        await client.cmd("intake", "merge", case_id=again["case_id"], into=first["case_id"])
+        done = await client.ready("assignment", "acknowledge", first["case_id"], department="990100RSJ")
+        for co_handler in done["co_handlers"]:
+            await client.ready("mediation", "submit_co_handler_opinion", first["case_id"], department=co_handler,
+                        opinion="同意")  # fmt: skip
+        await client.ready("mediation", "reply", first["case_id"], **REPLY)
+        await client.ready("mediation", "close", first["case_id"], report="办结")
+        await client.ready("supervision", "rate", first["case_id"], rating="satisfied")
+        await client.ready("supervision", "rate", again["case_id"], rating="basically_satisfied")
+        await settle(system)
+    assert (row(system, first["case_id"])["rating"], row(system, again["case_id"])["rating"]) == (
+        "satisfied",
+        "basically_satisfied",
+    )
+    assert row(system, again["case_id"])["merged_into_no"] == first["case_no"]

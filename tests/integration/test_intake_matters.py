@@ -1,0 +1,256 @@
+"""Intake's application on a real SQLite file: matters, repeats, finality, skip-level, duplicates, merge, reports."""
+
+from __future__ import annotations
+
+import itertools
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+from uuid import UUID
+
+import pytest
+from eventsourcing.persistence import Tracking
+
+from events import (
+    CaseClosed,
+    CaseEvent,
+    CaseFinalised,
+    CaseSentBack,
+    DeadlineRecorded,
+    PetitionAccepted,
+    PetitionMerged,
+    PetitionNotAccepted,
+    PetitionRegistered,
+    ReplyIssued,
+    event_id_for,
+)
+from services.intake.application import IntakeApplication
+from services.intake.commands import (
+    AcceptPetition,
+    DeclinePetition,
+    MergePetition,
+    RegisterPetition,
+    RequestMaterials,
+    SupplementMaterials,
+)
+from services.intake.contract import to_public
+from services.intake.errors import (
+    AcceptedBelow,
+    DuplicateOfOpenCase,
+    FinalisedMatter,
+    MaterialsOutstanding,
+    NotSameMatter,
+    TargetNotOpen,
+)
+from services.intake.identity import petitioner_secret
+from services.organisation import organisation
+from services.runtime.errors import InvalidInput, NotFound
+from services.runtime.reactions import UnitOfWork
+from services.runtime.store import store_env
+
+PERSON = {"name": "赵小明", "phone": "13900000042", "id_number": "990101198001010042", "address": "清河街道河畔社区9号"}
+PETITION: dict[str, Any] = {
+    "channel": "visit",
+    "received_by": "接待科 王敏",
+    "category": "urban_construction",
+    "locality": "990101001",
+    "petitioners": [PERSON],
+    "request": "请求督促开发商修复渗漏的地下车库",
+    "facts": "多次反映未果",
+}
+STREET = "990101"
+
+
+class Intake:
+    """The intake application on a SQLite file, with reactions fed the way the consumer feeds them."""
+
+    def __init__(self, tmp_path: Path):
+        env = store_env("intake", f"sqlite:///{tmp_path}/intake.db", "")
+        self.app = IntakeApplication(env=env, org=organisation(), petitioner_secret=petitioner_secret("k"))
+        self.seq = itertools.count(1)
+
+    def register(self, **changes: Any) -> dict[str, Any]:
+        return self.app.register(RegisterPetition.model_validate({**PETITION, **changes}))
+
+    def accept(self, case: dict[str, Any], **options: Any) -> dict[str, Any]:
+        return self.app.accept(AcceptPetition(case_id=case["case_id"], **options))
+
+    def react(self, cls: type[CaseEvent], case: dict[str, Any], **fields: Any) -> int:
+        """Deliver one public event; returns how many events intake recorded for it."""
+        now, n = datetime.now(UTC), next(self.seq)
+        event = cls(
+            event_id=event_id_for("Other", UUID(case["case_id"]), n),
+            case_id=case["case_id"],
+            occurred_at=now,
+            recorded_at=now,
+            **fields,
+        )
+        handler = getattr(IntakeApplication, f"on_{cls.event_type}")
+        before = self.app.recorder.max_notification_id() or 0  # type: ignore[attr-defined]
+        uow = UnitOfWork(self.app)
+        handler(self.app, event, uow)
+        self.app.record_reaction(uow.aggregates(), Tracking("supervision", n))
+        return (self.app.recorder.max_notification_id() or 0) - before  # type: ignore[attr-defined]
+
+    def public(self, case: dict[str, Any] | None = None) -> list[CaseEvent]:
+        events = [to_public(self.app.stored_event(n)) for n in self.app.notifications(0, 10_000)]
+        return [e for e in events if e is not None and (case is None or e.case_id == case["case_id"])]
+
+    def last(self, cls: type[CaseEvent], case: dict[str, Any]) -> Any:
+        return [e for e in self.public(case) if isinstance(e, cls)][-1]
+
+
+@pytest.fixture
+def intake(tmp_path: Path) -> Intake:
+    return Intake(tmp_path)
+
+
+def close(intake: Intake, case: dict[str, Any]) -> None:
+    intake.react(CaseClosed, case, case_no=case["case_no"], department="990100ZJJ", closed_on=date.today())
+
+
+def test_petitions_of_one_petitioner_about_one_matter_are_linked_and_repeats_flagged(intake: Intake) -> None:
+    first = intake.register()
+    spaced = {**PERSON, "name": "赵 小明", "id_number": " 990101 198001010042"}
+    again = intake.register(petitioners=[spaced], request="还是车库渗漏")
+    other_matter = intake.register(category="labour_social_security")
+    elsewhere = intake.register(locality="990102", related_case=first["case_id"])
+    assert (first["repeat"], again["repeat"], other_matter["repeat"], elsewhere["repeat"]) == (False, True, False, True)
+    assert intake.last(PetitionRegistered, again).related_case == first["case_id"]
+    assert intake.last(PetitionRegistered, other_matter).related_case == ""
+    intake.accept(first)
+    close(intake, first)
+    intake.accept(elsewhere)
+    accepted = intake.last(PetitionAccepted, elsewhere)
+    assert accepted.repeat and accepted.major and "repeat" in accepted.risks
+    assert accepted.related_case == first["case_id"]  # 首办责任 stays with the first case
+    assert intake.last(PetitionAccepted, first).related_case == ""
+
+
+def test_a_finalised_matter_is_refused_after_the_case_finalised_reaction_art_36(intake: Intake) -> None:
+    first = intake.register()
+    intake.accept(first)
+    close(intake, first)
+    assert intake.react(CaseFinalised, first, finalised_on=date.today(), basis="复核维持") == 1
+    assert intake.react(CaseFinalised, first, finalised_on=date.today(), basis="复核维持") == 0
+    again = intake.register()
+    with pytest.raises(FinalisedMatter):
+        intake.accept(again)
+    intake.app.decline(DeclinePetition(case_id=again["case_id"], reason="finalised"))
+    assert intake.last(PetitionNotAccepted, again).related_case == first["case_id"]
+    with_new_facts = intake.register(facts="出现了新的事实和理由")
+    assert intake.accept(with_new_facts, new_facts=True)["status"] == "accepted"
+
+
+def test_a_matter_accepted_below_and_within_its_limit_is_refused_above_art_19(intake: Intake) -> None:
+    below = intake.register(office=STREET)
+    intake.accept(below)
+    due = date.today() + timedelta(days=60)
+    deadline = {"clock": "handling", "starts_on": date.today(), "due_on": due, "limit_days": 60}
+    assert intake.react(DeadlineRecorded, below, **deadline) == 1
+    assert intake.react(DeadlineRecorded, below, **deadline) == 0
+    above = intake.register(skip_level=True)
+    with pytest.raises(AcceptedBelow):
+        intake.accept(above)
+    intake.app.decline(DeclinePetition(case_id=above["case_id"], reason="accepted_below"))
+    assert intake.last(PetitionNotAccepted, above).related_case == below["case_id"]
+    reply = {"case_no": below["case_no"], "department": "990101", "opinion": "explained", "text": "已答复"}
+    assert intake.react(ReplyIssued, below, replied_on=date.today(), **reply) == 1
+    later = intake.register(skip_level=True)
+    with pytest.raises(DuplicateOfOpenCase):  # replied, so not "within its limit", but still open
+        intake.accept(later)
+    close(intake, below)
+    accepted = intake.accept(later)
+    assert accepted["status"] == "accepted"
+    assert intake.last(PetitionAccepted, later).risks == ["repeat", "skip_level"]
+
+
+def test_a_case_sent_back_is_open_again_for_its_matter(intake: Intake) -> None:
+    first = intake.register()
+    intake.accept(first)
+    close(intake, first)
+    assert intake.react(CaseSentBack, first, round=2, reason="不满意", sent_back_on=date.today()) == 1
+    assert intake.react(CaseSentBack, first, round=2, reason="不满意", sent_back_on=date.today()) == 0
+    again = intake.register()
+    with pytest.raises(DuplicateOfOpenCase):
+        intake.accept(again)
+
+
+def test_a_duplicate_is_merged_into_the_open_case_and_keeps_its_own_query_code(intake: Intake) -> None:
+    first = intake.register()
+    again = intake.register()
+    stranger = intake.register(petitioners=[{"name": "钱某"}])
+    with pytest.raises(TargetNotOpen):
+        intake.app.merge(MergePetition(case_id=again["case_id"], into=first["case_id"]))
+    intake.accept(first)
+    intake.accept(stranger)
+    with pytest.raises(DuplicateOfOpenCase):
+        intake.accept(again)
+    with pytest.raises(NotSameMatter):
+        intake.app.merge(MergePetition(case_id=again["case_id"], into=stranger["case_id"]))
+    merged = intake.app.merge(MergePetition(case_id=again["case_id"], into=first["case_id"]))
+    assert merged["status"] == "merged" and merged["merged_into_no"] == first["case_no"]
+    event = intake.last(PetitionMerged, again)
+    assert (event.merged_into, event.merged_on) == (first["case_id"], date.today())
+    assert again["query_code"] != first["query_code"]
+    assert (
+        intake.app.case(UUID(again["case_id"])).query_code_hash
+        != intake.app.case(UUID(first["case_id"])).query_code_hash
+    )
+
+
+def test_a_petition_waits_for_its_materials(intake: Intake) -> None:
+    case = intake.register()
+    intake.app.request_materials(RequestMaterials(case_id=case["case_id"], items=["身份证复印件", "购房合同"]))
+    with pytest.raises(MaterialsOutstanding):
+        intake.accept(case)
+    intake.app.supplement_materials(SupplementMaterials(case_id=case["case_id"], items=["购房合同"]))
+    assert intake.accept(case)["status"] == "accepted"
+    types = [e.event_type for e in intake.public(case)]
+    assert types == ["petition_registered", "materials_requested", "materials_supplemented", "petition_accepted"]
+
+
+def test_registration_names_known_units_and_an_existing_related_case(intake: Intake) -> None:
+    with pytest.raises(InvalidInput) as office:
+        intake.register(office="nowhere")
+    assert office.value.field == "office"
+    with pytest.raises(InvalidInput) as reported:
+        intake.register(kind="report", reported_unit="nowhere")
+    assert reported.value.field == "reported_unit"
+    with pytest.raises(NotFound) as related:
+        intake.register(related_case="00000000-0000-0000-0000-000000000001")
+    assert related.value.field == "related_case"
+
+
+SECRETS = (PERSON["name"], PERSON["phone"], PERSON["id_number"], PERSON["address"])
+
+
+def test_nothing_of_a_report_or_its_reporter_reaches_any_public_event_art_30_46(intake: Intake) -> None:
+    report = intake.register(kind="report", reported_unit="990100ZJJ", request="举报某科长收受开发商财物")
+    intake.app.request_materials(RequestMaterials(case_id=report["case_id"], items=["线索材料"]))
+    intake.app.supplement_materials(SupplementMaterials(case_id=report["case_id"], items=["线索材料"]))
+    intake.accept(report)
+    events = intake.public(report)
+    assert len(events) == 4
+    registered = intake.last(PetitionRegistered, report)
+    assert registered.withheld and registered.request == "" and registered.facts == ""
+    assert registered.reported_unit == intake.last(PetitionAccepted, report).reported_unit == "990100ZJJ"
+    for event in events:
+        text = event.model_dump_json()
+        for secret in (*SECRETS, "举报某科长收受开发商财物", PETITION["facts"]):
+            assert secret not in text, (event.event_type, secret)
+
+
+def test_no_public_event_carries_a_petitioners_identity(intake: Intake) -> None:
+    first = intake.register(petitioners=[PERSON, *[{"name": f"居民{i}", "phone": "1"} for i in range(5)]])
+    again = intake.register()
+    intake.accept(first)
+    intake.app.merge(MergePetition(case_id=again["case_id"], into=first["case_id"]))
+    declined = intake.register(category="labour_social_security")
+    intake.app.decline(DeclinePetition(case_id=declined["case_id"], reason="legal_procedure", routed_to="arbitration"))
+    events = intake.public()
+    assert {e.event_type for e in events} >= {"petition_registered", "petition_accepted", "petition_merged"}
+    assert intake.last(PetitionNotAccepted, declined).routed_to == "arbitration"
+    for event in events:
+        for secret in SECRETS:
+            assert secret not in event.model_dump_json()

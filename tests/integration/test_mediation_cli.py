@@ -1,0 +1,90 @@
+"""Each 办理 CLI action reaches its command: the name is registered and every option lands in a model field."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+from typing import Any
+from uuid import uuid4
+
+import pytest
+from pydantic import BaseModel
+from typer.testing import CliRunner
+
+from services.mediation.application import MediationApplication
+from services.mediation.commands import register_commands
+from services.mediation.domain import Handling
+from services.runtime.commands import parse
+from services.runtime.store import store_env
+from tests.integration.test_mediation_rounds import acknowledged, react
+from xinfang.actions import mediation as actions
+from xinfang.console import app as cli
+
+DAY = "2026-03-20"
+STEPS = [
+    ["investigate", "--findings", "路面破损属实", "--investigator", "甲", "--investigator", "乙"],
+    [
+        "mediate",
+        "--type",
+        "people",
+        "--participant",
+        "信访人",
+        "--participant",
+        "物业",
+        "--agreed",
+        "--agreement",
+        "修",
+    ],
+    ["hearing", "--conclusion", "诉求合理", "--participant", "信访人", "--complex"],
+    ["assist", "--type", "hardship", "--amount", "1200.50", "--approved-by", "王局长"],
+    ["extend", "--days", "30", "--approved-by", "王局长", "--reason", "需鉴定", "--notified-on", DAY],
+    ["co-opinion", "--department", "990100RSJ", "--opinion", "同意"],
+    ["reply", "--opinion", "supported", "--text", "已修复", "--legal-basis", "条例", "--disposition", "resolved"],
+    ["close", "--report", "办结"],
+]
+
+
+class Routes:
+    def __init__(self) -> None:
+        self.models: dict[str, tuple[type[BaseModel], Any]] = {}
+
+    def add(self, name: str, model: type[BaseModel], handler: Any, description: str) -> None:
+        self.models[name] = (model, handler)
+
+
+def test_every_mediation_action_reaches_its_command(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    app = MediationApplication(store_env("mediation", f"sqlite:///{tmp_path}/m.db", ""))
+    case_id = uuid4()
+    react(app, acknowledged(case_id).model_copy(update={"co_handlers": ["990100RSJ"]}), 1)
+    routes = Routes()
+    register_commands(app, routes)  # type: ignore[arg-type]
+    sent: list[tuple[str, dict[str, Any]]] = []
+
+    def act(service: str, command: str, case: str, payload: dict[str, Any], *_: Any) -> None:
+        body = {"case_id": case, **{k: v for k, v in payload.items() if v is not None}}
+        model, handler = routes.models[command]
+        assert set(body) <= set(model.model_fields), f"{command}: options {set(body) - set(model.model_fields)}"
+        handler(parse(model, json.dumps(body, default=str).encode()))
+        sent.append((command, body))
+
+    monkeypatch.setattr(actions, "act", act)
+    for step in STEPS:
+        result = CliRunner().invoke(cli, [step[0], str(case_id), *step[1:], "--on", DAY])
+        assert result.exit_code == 0, (step, result.output, result.exception)
+    assert [c for c, _ in sent] == [
+        "record_investigation",
+        "record_mediation",
+        "record_hearing",
+        "grant_assistance",
+        "approve_extension",
+        "submit_co_handler_opinion",
+        "reply",
+        "close",
+    ]
+    assert dict(sent)["grant_assistance"]["amount_fen"] == 120050
+    handling = app.load(case_id, Handling)
+    assert (handling.closed_on, handling.round.records) == (
+        date(2026, 3, 20),
+        ["investigation", "mediation", "hearing", "assistance"],
+    )

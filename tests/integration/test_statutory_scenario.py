@@ -1,0 +1,202 @@
+"""One case through the whole statutory workflow on the real pipeline, checking its history and ledger row at each step.
+
+Objection and reassignment (Art 23), extension (Art 34), reply (Art 32), unsatisfied rating and re-handling, review
+(Art 35), re-review and finalisation (Art 36), and a repeat petition on the finalised matter refused (Art 36).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import date, timedelta
+from typing import Any
+
+import pytest
+
+from services.runtime.errors import DomainError
+from tests.support.system import Client, InProcessSystem, ledger_rows, settle
+from xinfang.history import case_history
+
+TODAY = date.today()
+
+
+def day(n: int) -> str:
+    """``n`` days before today, as an effective date (补录 of a case that began weeks ago)."""
+    return (TODAY - timedelta(days=n)).isoformat()
+
+
+PETITION: dict[str, Any] = {
+    "channel": "visit",
+    "received_on": day(60),
+    "received_by": "区信访局接待科 王敏",
+    "kind": "claim",
+    "category": "urban_management",
+    "locality": "990101001",
+    "petitioners": [{"name": "冯秋菊", "phone": "13912345678", "id_number": "990101196505050021"}],
+    "request": "请求拆除楼顶违法建筑",
+    "facts": "顶楼住户在楼顶加盖房屋，造成楼下漏水。",
+}
+
+
+class Walk:
+    """Drives the case and remembers how much of its history has been checked."""
+
+    def __init__(self, system: InProcessSystem, client: Client):
+        self.system, self.client = system, client
+        self.case_id = ""
+        self.seen = 0
+
+    async def step(self, service: str, command: str, **payload: Any) -> Any:
+        result = await self.client.cmd(service, command, case_id=self.case_id, **payload)
+        await settle(self.system)
+        return result
+
+    async def new_events(self) -> Counter[str]:
+        """Event types (with their clock or stage) recorded since the last check."""
+        history = await case_history(self.client.nc, self.case_id)
+        fresh = history[self.seen :]
+        self.seen = len(history)
+        return Counter(_kind(h) for h in fresh)
+
+    def row(self, case_id: str | None = None) -> dict[str, Any]:
+        wanted = case_id or self.case_id
+        return next(r for r in ledger_rows(self.system.settings) if r["case_id"] == wanted)
+
+
+def _kind(entry: dict[str, Any]) -> str:
+    event = entry["event"]
+    detail = event.get("clock") or event.get("stage")
+    return f"{entry['type']}:{detail}" if detail else entry["type"]
+
+
+async def test_one_case_through_every_statutory_step(system: InProcessSystem) -> None:
+    async with Client(system.settings) as client:
+        walk = Walk(system, client)
+        walk.case_id = (await client.cmd("intake", "register", **PETITION))["case_id"]
+        await settle(system)
+        assert await walk.new_events() == Counter(["petition_registered", "deadline_recorded:acceptance"])
+        row = walk.row()
+        assert row["status"] == "registered" and str(row["acceptance_due"]) == day(45)
+
+        await walk.step("intake", "accept", on=day(58))
+        assert await walk.new_events() == Counter(
+            [
+                "petition_accepted",
+                "clock_stopped:acceptance",
+                "deadline_recorded:handling",
+                "case_assigned",
+                "deadline_recorded:objection",
+            ]
+        )
+        row = walk.row()
+        assert (row["status"], row["department"]) == ("assigned", "990101")
+        assert str(row["handling_due"]) == day(58 - 60)
+
+        # Art 23: the street objects within 5 working days; the bureau agrees and reassigns to 住建局.
+        await walk.step(
+            "assignment", "object", department="990101", reasons="楼顶违建查处属住建部门职责",
+            proposed_department="990100ZJJ", on=day(57),
+        )  # fmt: skip
+        assert await walk.new_events() == Counter(["objection_filed", "clock_stopped:objection"])
+        assert walk.row()["status"] == "objected"
+        await walk.step(
+            "assignment", "decide_objection", agree=True, department="990100ZJJ", reason="异议成立", on=day(56)
+        )
+        assert await walk.new_events() == Counter(["case_reassigned", "deadline_recorded:objection"])
+        row = walk.row()
+        assert (row["status"], row["department"], row["reassignments"]) == ("reassigned", "990100ZJJ", 1)
+
+        await walk.step("assignment", "acknowledge", department="990100ZJJ", handler="李工", on=day(55))
+        assert await walk.new_events() == Counter(["case_acknowledged", "clock_stopped:objection"])
+        assert walk.row()["status"] == "handling"
+
+        # Art 34: a 30-day extension approved by a named head, the reason told to the petitioner.
+        await walk.step(
+            "mediation", "approve_extension", days=30, approved_by="区住建局局长 周明", reason="需联合执法",
+            notified_on=day(20), on=day(20),
+        )  # fmt: skip
+        assert await walk.new_events() == Counter(["extension_approved", "deadline_recorded:handling"])
+        assert str(walk.row()["handling_due"]) == day(58 - 90)
+
+        reply = {
+            "opinion": "not_supported", "text": "经核查，该建筑已补办手续。", "request": PETITION["request"],
+            "facts_and_reasons": "现场核查", "legal_basis": "《城乡规划法》第六十四条", "disposition": "persuaded",
+        }  # fmt: skip
+        await walk.step("mediation", "reply", on=day(18), **reply)
+        assert await walk.new_events() == Counter(
+            ["reply_issued", "clock_stopped:handling", "deadline_recorded:review_request"]
+        )
+        row = walk.row()
+        assert (row["status"], row["opinion"], bool(row["handling_on_time"])) == ("replied", "not_supported", True)
+        await walk.step("mediation", "close", report="已答复", on=day(17))
+        assert await walk.new_events() == Counter(["case_closed"])
+
+        # 不满意 sends the case back: a second round, the first kept in the history.
+        await walk.step("supervision", "rate", rating="unsatisfied", comment="违建仍在", on=day(16))
+        assert await walk.new_events() == Counter(
+            ["satisfaction_rated", "case_sent_back", "rehandling_started", "deadline_recorded:handling"]
+        )
+        row = walk.row()
+        assert (row["status"], row["round"], row["replied_on"]) == ("handling", 2, None)
+        await walk.step("mediation", "reply", on=day(12), **{**reply, "opinion": "explained"})
+        assert await walk.new_events() == Counter(
+            ["reply_issued", "clock_stopped:handling", "deadline_recorded:review_request"]
+        )
+        await walk.step("mediation", "close", report="再次答复", on=day(12))
+        assert await walk.new_events() == Counter(["case_closed"])
+        assert walk.row()["round"] == 2
+
+        # Art 35: review by the next level up (the district government), through assignment.
+        await walk.step("supervision", "request_review", stage="review", reasons="对处理意见不服", on=day(10))
+        assert await walk.new_events() == Counter(
+            [
+                "review_requested:review",
+                "clock_stopped:review_request",
+                "review_assigned:review",
+                "deadline_recorded:review",
+            ]
+        )
+        row = walk.row()
+        assert (row["status"], row["review_body"]) == ("under_review", "990100")
+        await walk.step(
+            "supervision", "review_opinion", stage="review", outcome="upheld", text="维持", body="990100", on=day(6)
+        )
+        assert await walk.new_events() == Counter(
+            ["review_opinion_issued:review", "clock_stopped:review", "deadline_recorded:re_review_request"]
+        )
+        assert walk.row()["review_outcome"] == "upheld"
+
+        # Art 36: re-review by the city, then finalisation.
+        await walk.step("supervision", "request_review", stage="re_review", reasons="对复查意见不服", on=day(4))
+        assert await walk.new_events() == Counter(
+            [
+                "review_requested:re_review",
+                "clock_stopped:re_review_request",
+                "review_assigned:re_review",
+                "deadline_recorded:re_review",
+            ]
+        )
+        assert walk.row()["re_review_body"] == "990000"
+        await walk.step(
+            "supervision", "review_opinion", stage="re_review", outcome="upheld", text="维持", body="990000", on=day(1)
+        )
+        assert await walk.new_events() == Counter(
+            ["review_opinion_issued:re_review", "case_finalised", "clock_stopped:re_review"]
+        )
+        row = walk.row()
+        assert (row["status"], str(row["finalised_on"])) == ("finalised", day(1))
+
+        # The same petitioner on the same facts and reasons: not accepted (Art 36).
+        first = walk.case_id
+        repeat = await client.cmd("intake", "register", **{**PETITION, "received_on": day(0), "related_case": first})
+        walk.case_id, walk.seen = repeat["case_id"], 0
+        await settle(system)
+        with pytest.raises(DomainError) as refused:
+            await client.cmd("intake", "accept", case_id=walk.case_id)
+        assert refused.value.code == "finalised_matter"
+        await walk.step("intake", "decline", reason="finalised", explanation="已终结，不再受理")
+        assert await walk.new_events() == Counter(
+            ["petition_registered", "deadline_recorded:acceptance", "petition_not_accepted", "clock_stopped:acceptance"]
+        )
+        row = walk.row()
+        assert (row["status"], row["not_accepted_reason"], bool(row["repeat"])) == ("not_accepted", "finalised", True)
+        assert walk.row(first)["status"] == "finalised"

@@ -1,0 +1,148 @@
+"""Builders for supervision tests: public events of other services, and an in-memory application."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any
+from uuid import uuid4
+
+from eventsourcing.persistence import Tracking
+
+from events import (
+    CaseAcknowledged,
+    CaseAssigned,
+    CaseClosed,
+    CaseEvent,
+    CaseReassigned,
+    ExtensionApproved,
+    MaterialsRequested,
+    MaterialsSupplemented,
+    ObjectionFiled,
+    PetitionAccepted,
+    PetitionMerged,
+    PetitionNotAccepted,
+    PetitionRegistered,
+    ReplyIssued,
+    ReviewAssigned,
+    event_id_for,
+)
+from services.calendar import calendar
+from services.runtime.reactions import UnitOfWork
+from services.supervision.application import SupervisionApplication
+from services.supervision.contract import to_public
+from services.supervision.service import definition
+
+App = SupervisionApplication
+REACTIONS = {cls: fn for cls, fn in definition.reactions.items()}
+DEPARTMENT, LEADER, BODY = "990100ZJJ", "L05", "990100XFJ"
+
+
+def public(cls: type[CaseEvent], case_id: str, **fields: Any) -> Any:
+    now = datetime.now(UTC)
+    return cls(event_id=event_id_for("Other", uuid4(), 1), case_id=case_id, occurred_at=now, recorded_at=now, **fields)
+
+
+def registered(case_id: str, on: date, case_no: str = "XF1") -> PetitionRegistered:
+    return public(
+        PetitionRegistered, case_id, case_no=case_no, channel="visit", received_on=on, received_by="王敏",
+        kind="claim", category="urban_construction", locality="990101001", request="修复渗漏",
+    )  # fmt: skip
+
+
+def accepted(case_id: str, on: date) -> PetitionAccepted:
+    return public(
+        PetitionAccepted, case_id, case_no="XF1", accepted_on=on, received_on=on, kind="claim",
+        category="urban_construction", locality="990101001",
+    )  # fmt: skip
+
+
+def assigned(case_id: str, on: date, department: str = DEPARTMENT, leader: str = LEADER) -> CaseAssigned:
+    return public(
+        CaseAssigned, case_id, case_no="XF1", department=department, department_name="住建局",
+        owning_leader=leader, assigned_on=on,
+    )  # fmt: skip
+
+
+def reassigned(case_id: str, on: date, department: str, final: bool = False) -> CaseReassigned:
+    """改派 by the bureau (a new objection period), or ``final`` on a dispute (none)."""
+    return public(
+        CaseReassigned, case_id, case_no="XF1", from_department=DEPARTMENT, department=department,
+        department_name="街道", reason="属地", decided_by="信访部门", decided_on=on,
+        objection_due_on=None if final else calendar().add_working_days(on, 5),
+    )  # fmt: skip
+
+
+def acknowledged(case_id: str, on: date) -> CaseAcknowledged:
+    return public(CaseAcknowledged, case_id, case_no="XF1", department=DEPARTMENT, acknowledged_on=on)
+
+
+def objection(case_id: str, on: date) -> ObjectionFiled:
+    return public(ObjectionFiled, case_id, case_no="XF1", department=DEPARTMENT, reasons="不属本单位", filed_on=on)
+
+
+def materials_requested(case_id: str, on: date) -> MaterialsRequested:
+    return public(MaterialsRequested, case_id, case_no="XF1", items=["身份证明"], requested_on=on)
+
+
+def materials_supplemented(case_id: str, on: date) -> MaterialsSupplemented:
+    return public(MaterialsSupplemented, case_id, case_no="XF1", supplemented_on=on)
+
+
+def not_accepted(case_id: str, on: date) -> PetitionNotAccepted:
+    return public(PetitionNotAccepted, case_id, case_no="XF1", decided_on=on, reason="outside_scope")
+
+
+def merged(case_id: str, on: date, master: str) -> PetitionMerged:
+    return public(PetitionMerged, case_id, case_no="XF2", merged_into=master, merged_into_no="XF1", merged_on=on)
+
+
+def extension(case_id: str, on: date, days: int, round_: int = 1) -> ExtensionApproved:
+    return public(
+        ExtensionApproved, case_id, case_no="XF1", department=DEPARTMENT, days=days, approved_by="局长",
+        reason="复杂", notified_on=on, approved_on=on, round=round_,
+    )  # fmt: skip
+
+
+def reply(case_id: str, on: date, round_: int = 1) -> ReplyIssued:
+    return public(
+        ReplyIssued, case_id, case_no="XF1", department=DEPARTMENT, opinion="supported", text="已修复",
+        replied_on=on, round=round_,
+    )  # fmt: skip
+
+
+def closed(case_id: str, on: date, round_: int = 1) -> CaseClosed:
+    return public(CaseClosed, case_id, case_no="XF1", department=DEPARTMENT, closed_on=on, round=round_)
+
+
+def review_assigned(case_id: str, on: date, stage: str, body: str = BODY) -> ReviewAssigned:
+    return public(ReviewAssigned, case_id, case_no="XF1", stage=stage, body=body, body_name="区信访局", assigned_on=on)
+
+
+class Driver:
+    """Feeds public events to an application's reactions, as its consumer would, and reads what it published."""
+
+    def __init__(self, app: SupervisionApplication):
+        self.app = app
+        self.seq = 0
+        self.read = 0
+
+    def react(self, *events: CaseEvent) -> None:
+        for event in events:
+            self.seq += 1
+            uow = UnitOfWork(self.app)
+            REACTIONS[type(event)](self.app, event, uow)
+            self.app.record_reaction(uow.aggregates(), Tracking("test", self.seq))
+
+    def published(self) -> list[CaseEvent]:
+        """The public events stored since the last call."""
+        notes = self.app.notifications(self.read, 10_000)
+        if notes:
+            self.read = notes[-1].id
+        return [e for e in (to_public(self.app.stored_event(n)) for n in notes) if e is not None]
+
+
+def memory_app(cache: bool = False) -> SupervisionApplication:
+    env = {"PERSISTENCE_MODULE": "eventsourcing.popo"}
+    if cache:
+        env["AGGREGATE_CACHE_MAXSIZE"] = "500"
+    return SupervisionApplication(env=env)

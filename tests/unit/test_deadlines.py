@@ -1,0 +1,240 @@
+"""Every deadline is recomputable from the case's events alone: targeted per clock, then generated cases."""
+
+from __future__ import annotations
+
+import random
+from datetime import date, timedelta
+from typing import Any
+from uuid import UUID, uuid4
+
+import pytest
+
+from events import CaseEvent, HearingDaysExcluded, ReviewOpinionIssued, ReviewRequested
+from events.vocabulary import Clock, DayCount, Rating, ReviewOutcome, Stage
+from services.calendar import calendar
+from services.runtime.errors import DomainError
+from services.supervision.commands import (
+    AnswerOrder,
+    ExcludeHearingDays,
+    IssueOrder,
+    IssueReviewOpinion,
+    RateSatisfaction,
+    RequestReview,
+)
+from services.supervision.deadlines import ClockState, Limits, recompute
+from services.supervision.domain import Supervision
+from tests.unit import supervision_kit as kit
+
+CAL = calendar()
+LIMITS = Limits()
+D = date(2025, 3, 3)  # a Monday
+
+
+def day(n: int) -> date:
+    return D + timedelta(days=n)
+
+
+def clocks(*events: CaseEvent) -> dict[tuple[Clock, int], ClockState]:
+    return recompute(list(events), LIMITS, CAL)
+
+
+C = str(uuid4())
+
+
+def test_acceptance_runs_15_days_from_receipt_and_pauses_while_materials_are_supplemented() -> None:
+    got = clocks(kit.registered(C, D), kit.materials_requested(C, day(2)), kit.materials_supplemented(C, day(7)))
+    state = got[(Clock.acceptance, 1)]
+    assert (state.starts_on, state.paused_days, state.due_on) == (D, 5, day(20))
+    paused = clocks(kit.registered(C, D), kit.materials_requested(C, day(2)))[(Clock.acceptance, 1)]
+    assert paused.paused_on == day(2)
+
+
+def test_acceptance_stops_on_the_decision_on_time_or_late() -> None:
+    assert clocks(kit.registered(C, D), kit.accepted(C, day(15)))[(Clock.acceptance, 1)].on_time is True
+    assert clocks(kit.registered(C, D), kit.not_accepted(C, day(16)))[(Clock.acceptance, 1)].on_time is False
+    assert clocks(kit.registered(C, D), kit.merged(C, day(3), str(uuid4())))[(Clock.acceptance, 1)].stopped_on == day(3)
+
+
+def test_objection_counts_5_working_days_and_restarts_on_reassignment_art_23() -> None:
+    got = clocks(kit.registered(C, D), kit.accepted(C, D), kit.assigned(C, day(4)))  # Friday
+    state = got[(Clock.objection, 1)]
+    assert state.count == DayCount.working and state.due_on == day(11)  # Mon..Fri of the next week
+    got = clocks(
+        kit.registered(C, D), kit.assigned(C, day(4)), kit.objection(C, day(5)), kit.reassigned(C, day(7), "990101")
+    )
+    assert got[(Clock.objection, 1)].stopped_on == day(5)
+    assert got[(Clock.objection, 2)].starts_on == day(7) and got[(Clock.objection, 2)].running
+
+
+def test_a_reassignment_settled_on_a_dispute_opens_no_new_objection_period_art_24() -> None:
+    got = clocks(kit.assigned(C, day(4)), kit.objection(C, day(5)), kit.reassigned(C, day(9), "990101", final=True))
+    assert (Clock.objection, 2) not in got
+
+
+def test_national_holidays_are_not_working_days() -> None:
+    assigned = date(2025, 9, 30)  # before the National Day holiday (Oct 1-8, 2025)
+    state = clocks(kit.assigned(C, assigned))[(Clock.objection, 1)]
+    assert state.due_on == CAL.add_working_days(assigned, 5) and state.due_on > date(2025, 10, 8)
+
+
+def test_handling_runs_60_days_plus_the_extension_art_34() -> None:
+    got = clocks(kit.registered(C, D), kit.accepted(C, D), kit.extension(C, day(50), 30), kit.reply(C, day(85)))
+    state = got[(Clock.handling, 1)]
+    assert (state.extension_days, state.due_on, state.on_time) == (30, day(90), True)
+
+
+def test_a_rehandling_round_has_its_own_60_days() -> None:
+    sent_back = kit.public(kit_sent_back(), C, round=2, reason="不满意", sent_back_on=day(30))
+    state = clocks(kit.accepted(C, D), kit.reply(C, day(20)), sent_back)[(Clock.handling, 2)]
+    assert (state.starts_on, state.due_on) == (day(30), day(90))
+
+
+def kit_sent_back() -> Any:
+    from events import CaseSentBack
+
+    return CaseSentBack
+
+
+def test_review_windows_and_review_limits_with_hearing_days_excluded_art_35_36() -> None:
+    got = clocks(
+        kit.accepted(C, D),
+        kit.reply(C, day(20)),
+        kit.public(ReviewRequested, C, stage="review", reasons="不服", requested_on=day(40)),
+        kit.public(HearingDaysExcluded, C, stage="review", from_on=day(45), to_on=day(47)),
+        kit.public(ReviewOpinionIssued, C, stage="review", outcome="upheld", text="维持", body="X", issued_on=day(70)),
+    )
+    assert got[(Clock.review_request, 1)].due_on == day(50) and got[(Clock.review_request, 1)].stopped_on == day(40)
+    review = got[(Clock.review, 1)]
+    assert (review.excluded_days, review.due_on, review.on_time) == (3, day(73), True)
+    assert got[(Clock.re_review_request, 1)].due_on == day(100)
+
+
+def test_recompute_ignores_duplicates_and_supervisions_own_clock_outputs() -> None:
+    ext = kit.extension(C, day(10), 10)
+    assert clocks(kit.accepted(C, D), ext, ext)[(Clock.handling, 1)].extension_days == 10
+
+
+# Generated cases: the aggregate's recorded deadlines equal recompute() over the same events.
+
+
+class Path:
+    """One generated case, driven through the application as the other services and staff would."""
+
+    def __init__(self, rng: random.Random, app: Any, driver: kit.Driver):
+        self.rng, self.app, self.driver = rng, app, driver
+        self.case_id = str(uuid4())
+        self.on = date(2025, 1, 1) + timedelta(days=rng.randrange(300))
+        self.timeline: list[CaseEvent] = []
+
+    def later(self, low: int, high: int) -> date:
+        self.on += timedelta(days=self.rng.randint(low, high))
+        return self.on
+
+    def chance(self, p: float) -> bool:
+        return self.rng.random() < p
+
+    def react(self, event: CaseEvent) -> None:
+        self.driver.react(event)
+        self.timeline.append(event)
+        self.collect()
+
+    def collect(self) -> None:
+        self.timeline.extend(self.driver.published())
+
+    def command(self, handler: Any, model: type, **fields: Any) -> bool:
+        try:
+            handler(model(case_id=UUID(self.case_id), on=self.on, **fields))
+        except DomainError:
+            return False
+        finally:
+            self.collect()
+        return True
+
+    def sweep(self) -> None:
+        if self.chance(0.5):
+            self.app.sweep_as_of(self.on + timedelta(days=self.rng.randint(0, 70)))
+            self.collect()
+
+    def run(self) -> None:
+        c = self.case_id
+        self.react(kit.registered(c, self.on))
+        if self.chance(0.3):
+            self.react(kit.materials_requested(c, self.later(0, 10)))
+            if self.chance(0.8):
+                self.react(kit.materials_supplemented(c, self.later(0, 20)))
+        self.sweep()
+        if self.chance(0.1):
+            return self.react(kit.not_accepted(c, self.later(0, 20)))
+        self.react(kit.accepted(c, self.later(0, 20)))
+        self.assignment()
+        self.rounds()
+
+    def assignment(self) -> None:
+        c = self.case_id
+        self.react(kit.assigned(c, self.later(0, 3)))
+        while self.chance(0.3):
+            self.react(kit.objection(c, self.later(0, 8)))
+            self.react(kit.reassigned(c, self.later(0, 5), "990101"))
+        self.sweep()
+        self.react(kit.acknowledged(c, self.later(0, 9)))
+        if self.chance(0.3):
+            self.command(self.app.issue_order, IssueOrder, reason="督办", answer_due=self.on + timedelta(days=20))
+            if self.chance(0.6):
+                self.later(0, 40)
+                answer = {"order_no": "DBXF1-1", "department": kit.DEPARTMENT, "answer": "已办"}
+                self.command(self.app.answer_order, AnswerOrder, **answer)
+
+    def rounds(self) -> None:
+        c = self.case_id
+        for round_ in (1, 2):
+            if self.chance(0.3):
+                self.react(kit.extension(c, self.later(5, 50), self.rng.randint(1, 30), round_))
+            self.sweep()
+            self.react(kit.reply(c, self.later(1, 70), round_))
+            self.react(kit.closed(c, self.later(0, 5), round_))
+            rating = Rating.unsatisfied if self.chance(0.4) else Rating.satisfied
+            self.command(self.app.rate, RateSatisfaction, rating=rating, comment="回访")
+            if rating == Rating.satisfied or round_ == 2:
+                break
+        for stage in (Stage.review, Stage.re_review):
+            if not self.chance(0.5):
+                return
+            self.later(0, 35)
+            if not self.command(self.app.request_review, RequestReview, stage=stage, reasons="不服"):
+                return
+            self.react(kit.review_assigned(c, self.on, stage))
+            if self.chance(0.4):
+                start = self.later(1, 10)
+                hearing = {"stage": stage, "from_on": start, "to_on": self.later(0, 5)}
+                self.command(self.app.exclude_hearing, ExcludeHearingDays, **hearing)
+            self.sweep()
+            self.later(1, 40)
+            opinion = {"stage": stage, "outcome": ReviewOutcome.upheld, "text": "维持", "body": kit.BODY}
+            self.command(self.app.review_opinion, IssueReviewOpinion, **opinion)
+
+
+def recorded(timeline: list[CaseEvent]) -> dict[tuple[Clock, int], dict[str, Any]]:
+    """What the published clock events say about each clock, the latest event winning."""
+    seen: dict[tuple[Clock, int], dict[str, Any]] = {}
+    for event in timeline:
+        if event.event_type in ("deadline_recorded", "clock_stopped"):
+            values = event.model_dump(include={"starts_on", "due_on", "limit_days", "stopped_on", "on_time"})
+            seen.setdefault((Clock(event.clock), event.round), {}).update(values)  # type: ignore[attr-defined]
+    return seen
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_the_aggregates_deadlines_equal_recompute_for_generated_cases(seed: int) -> None:
+    rng = random.Random(seed)
+    app = kit.memory_app(cache=True)
+    driver = kit.Driver(app)
+    for _ in range(100):
+        path = Path(rng, app, driver)
+        path.run()
+        expected = recompute(path.timeline, LIMITS, CAL)
+        case = app.load(UUID(path.case_id), Supervision)
+        assert case.clocks == expected, path.timeline
+        for key, values in recorded(path.timeline).items():
+            state = expected[key]
+            assert values["due_on"] == state.due_on and values["starts_on"] == state.starts_on, key
+            assert (values.get("stopped_on"), values.get("on_time")) == (state.stopped_on, state.on_time), key

@@ -1,0 +1,309 @@
+"""Intake's rules (受理), named, on the Petition and Matter aggregates without infrastructure."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+from uuid import uuid4
+
+import pytest
+
+from events.vocabulary import Risk
+from services.intake.domain import AlreadyDecided, DecidedBeforeReceipt, Matter, Petition, ReceivedInFuture
+from services.intake.errors import (
+    AcceptedBelow,
+    DuplicateOfOpenCase,
+    FinalisedMatter,
+    MaterialsAlreadyRequested,
+    MaterialsOutstanding,
+    NoMaterialsOutstanding,
+    NotAcceptedBelow,
+    NotFinalised,
+    NotSameMatter,
+    RouteOnlyForLegalProcedure,
+    RouteRequired,
+    TargetNotOpen,
+    TooManyRepresentatives,
+)
+from services.intake.identity import petitioner_key
+from services.intake.offices import DISTRICT_BUREAU, Offices
+from services.organisation import organisation
+from services.runtime.effective import BeforePreviousEvent
+
+TODAY = date(2026, 11, 22)
+STREET = "990101"  # 清河街道: a petition office below the district bureau
+OFFICES = Offices(organisation())
+
+
+def petition(received_on: date = TODAY, petitioners: int = 1, repeat: bool = False, **extra: Any) -> Petition:
+    people = [{"name": f"信访人{i}"} for i in range(petitioners)]
+    return Petition(
+        id=uuid4(),
+        case_no=extra.pop("case_no", "XF1"),
+        channel="letter",
+        received_on=received_on,
+        received_by="王",
+        kind=extra.pop("kind", "claim"),
+        category="urban_construction",
+        locality="990101",
+        petitioners=people,
+        request="诉求",
+        facts="",
+        collective=Petition.is_collective(False, people),
+        repeat=repeat,
+        query_code_hash="h",
+        entered_on=TODAY,
+        **extra,
+    )
+
+
+def matter_of(*petitions: Petition) -> Matter:
+    matter = Matter(root_case=petitions[0].id)
+    for p in petitions:
+        matter.add_case(p.id, p.case_no)
+    return matter
+
+
+def accept(p: Petition, matter: Matter | None = None, on: date = TODAY, **options: Any) -> Matter:
+    """Accept as the application does: the petition decides, its matter opens the case."""
+    matter = matter or matter_of(p)
+    p.accept(on, options.pop("major", False), "王", matter, OFFICES, **options)
+    matter.open_case(p.id, p.office)
+    return matter
+
+
+def test_received_date_may_be_earlier_than_entry_but_never_later() -> None:
+    assert petition(TODAY - timedelta(days=20)).received_on == TODAY - timedelta(days=20)
+    with pytest.raises(ReceivedInFuture):
+        petition(TODAY + timedelta(days=1))
+
+
+def test_acceptance_is_decided_once() -> None:
+    p = petition()
+    matter = accept(p)
+    with pytest.raises(AlreadyDecided):
+        accept(p, matter)
+    with pytest.raises(AlreadyDecided):
+        p.decline(TODAY, "outside_scope", "", "王", matter, OFFICES)
+
+
+def test_decision_cannot_predate_receipt() -> None:
+    with pytest.raises(DecidedBeforeReceipt):
+        accept(petition(), on=TODAY - timedelta(days=1))
+
+
+def test_five_petitioners_make_a_collective_case_which_is_major() -> None:
+    p = petition(petitioners=5)
+    assert p.collective
+    accept(p)
+    assert p.major
+    repeat = petition(repeat=True)
+    accept(repeat)
+    assert repeat.major
+    plain = petition()
+    accept(plain)
+    assert not plain.major
+
+
+def test_a_group_visit_names_at_most_five_representatives_art_20() -> None:
+    assert petition(petitioners=30, representatives=5).representatives == 5
+    with pytest.raises(TooManyRepresentatives) as raised:
+        petition(petitioners=30, representatives=6)
+    assert raised.value.field == "representatives"
+
+
+def test_major_means_marked_collective_repeat_or_skip_level_and_lists_the_risks() -> None:
+    p = petition(petitioners=5, repeat=True, skip_level=True)
+    assert p.risks(True) == [Risk.marked, Risk.collective, Risk.repeat, Risk.skip_level]
+    skip = petition(skip_level=True)
+    accept(skip)
+    assert skip.major
+    assert petition().risks(False) == []
+
+
+def test_materials_are_requested_once_listing_everything() -> None:
+    p = petition()
+    p.request_materials(TODAY, ["身份证复印件", "购房合同"], "王")
+    assert p.materials == "outstanding"
+    with pytest.raises(MaterialsAlreadyRequested):
+        p.request_materials(TODAY, ["遗漏的一项"], "王")
+    p.supplement_materials(TODAY, ["身份证复印件", "购房合同"], "王")
+    with pytest.raises(MaterialsAlreadyRequested):
+        p.request_materials(TODAY, ["再要一项"], "王")
+
+
+def test_materials_are_requested_only_before_the_decision() -> None:
+    p = petition()
+    accept(p)
+    with pytest.raises(AlreadyDecided):
+        p.request_materials(TODAY, ["身份证复印件"], "王")
+
+
+def test_a_supplement_needs_an_outstanding_notice() -> None:
+    p = petition()
+    with pytest.raises(NoMaterialsOutstanding):
+        p.supplement_materials(TODAY, ["购房合同"], "王")
+
+
+def test_a_petition_is_not_accepted_while_materials_are_outstanding() -> None:
+    p = petition()
+    p.request_materials(TODAY, ["购房合同"], "王")
+    with pytest.raises(MaterialsOutstanding):
+        accept(p)
+    p.supplement_materials(TODAY, ["购房合同"], "王")
+    accept(p)
+    assert p.status == "accepted"
+
+
+def test_an_action_is_never_dated_before_the_cases_previous_event() -> None:
+    p = petition(TODAY - timedelta(days=10))
+    p.request_materials(TODAY - timedelta(days=5), ["购房合同"], "王")
+    with pytest.raises(BeforePreviousEvent):
+        p.supplement_materials(TODAY - timedelta(days=6), ["购房合同"], "王")
+
+
+def test_a_finalised_matter_is_not_accepted_again_without_new_facts_art_36() -> None:
+    first = petition(TODAY - timedelta(days=200), case_no="XF-FIRST")
+    matter = accept(first, on=TODAY - timedelta(days=200))
+    matter.mark_closed(first.id, 1)
+    matter.finalise(first.id, TODAY - timedelta(days=10))
+    again = petition(repeat=True)
+    matter.add_case(again.id, again.case_no)
+    with pytest.raises(FinalisedMatter):
+        accept(again, matter)
+    accept(again, matter, new_facts=True)
+    assert again.status == "accepted"
+
+
+def test_a_matter_accepted_below_within_its_limit_is_not_accepted_above_art_19() -> None:
+    below = petition(office=STREET, case_no="XF-BELOW")
+    matter = accept(below)
+    matter.record_due(below.id, TODAY + timedelta(days=60), 1)
+    above = petition(office=DISTRICT_BUREAU, skip_level=True)
+    matter.add_case(above.id, above.case_no)
+    with pytest.raises(AcceptedBelow):
+        accept(above, matter)
+    # Past its limit, the case below no longer bars the petition as accepted below; it is still open.
+    with pytest.raises(DuplicateOfOpenCase):
+        accept(above, matter, on=TODAY + timedelta(days=61))
+
+
+def test_a_bureau_office_answers_for_its_parent_area() -> None:
+    assert OFFICES.area(DISTRICT_BUREAU) == "990100"
+    assert OFFICES.is_below(STREET, DISTRICT_BUREAU)
+    assert not OFFICES.is_below(DISTRICT_BUREAU, STREET)
+    assert not OFFICES.is_below(DISTRICT_BUREAU, DISTRICT_BUREAU)
+    assert not OFFICES.is_below("990102", STREET)
+
+
+def test_a_duplicate_of_an_open_case_is_not_accepted() -> None:
+    first = petition(case_no="XF-FIRST")
+    matter = accept(first)
+    again = petition()
+    matter.add_case(again.id, again.case_no)
+    with pytest.raises(DuplicateOfOpenCase):
+        accept(again, matter)
+    matter.mark_closed(first.id, 1)
+    accept(again, matter)
+    assert again.status == "accepted"
+
+
+def test_an_accepted_repeat_names_the_matters_first_case() -> None:
+    first = petition()
+    matter = accept(first)
+    matter.mark_closed(first.id, 1)
+    again = petition(repeat=True)
+    matter.add_case(again.id, again.case_no)
+    accept(again, matter)
+    assert matter.first_case(again.id) == first.id
+    assert matter.first_case(first.id) is None
+
+
+def test_a_legal_procedure_decline_names_its_route_art_31() -> None:
+    p = petition()
+    with pytest.raises(RouteRequired) as raised:
+        p.decline(TODAY, "legal_procedure", "", "王", matter_of(p), OFFICES)
+    assert raised.value.field == "routed_to"
+    p.decline(TODAY, "legal_procedure", "请向人民法院起诉", "王", matter_of(p), OFFICES, "litigation")
+    assert p.status == "not_accepted"
+
+
+def test_a_route_is_named_only_for_legal_procedure_art_31() -> None:
+    p = petition()
+    with pytest.raises(RouteOnlyForLegalProcedure):
+        p.decline(TODAY, "outside_scope", "", "王", matter_of(p), OFFICES, "arbitration")
+
+
+def test_declining_as_finalised_needs_a_finalised_matter_art_36() -> None:
+    first = petition()
+    matter = accept(first)
+    again = petition()
+    matter.add_case(again.id, again.case_no)
+    with pytest.raises(NotFinalised):
+        again.decline(TODAY, "finalised", "", "王", matter, OFFICES)
+    matter.finalise(first.id, TODAY)
+    again.decline(TODAY, "finalised", "", "王", matter, OFFICES)
+    assert again.pending_events[-1].related_case == str(first.id)
+
+
+def test_declining_as_accepted_below_needs_an_open_case_below_within_its_limit_art_19() -> None:
+    same_level = petition()
+    matter = accept(same_level)
+    above = petition()
+    matter.add_case(above.id, above.case_no)
+    with pytest.raises(NotAcceptedBelow):
+        above.decline(TODAY, "accepted_below", "", "王", matter, OFFICES)
+    below = petition(office=STREET)
+    matter = accept(below)
+    matter.mark_replied(below.id, 1)
+    matter.add_case(above.id, above.case_no)
+    with pytest.raises(NotAcceptedBelow):
+        above.decline(TODAY, "accepted_below", "", "王", matter, OFFICES)
+
+
+def test_a_repeat_petition_merges_only_into_an_open_case_of_its_matter() -> None:
+    first, other = petition(case_no="XF-FIRST"), petition()
+    matter = matter_of(first)
+    again = petition(related_case=first.id)
+    matter.add_case(again.id, again.case_no)
+    with pytest.raises(TargetNotOpen):
+        again.merge(TODAY, first, matter, "王")
+    accept(first, matter)
+    with pytest.raises(NotSameMatter) as raised:
+        again.merge(TODAY, other, matter, "王")
+    assert raised.value.field == "into"
+    again.merge(TODAY, first, matter, "王")
+    assert again.status == "merged"
+    with pytest.raises(AlreadyDecided):
+        accept(again, matter)
+
+
+def test_matter_reactions_are_idempotent_and_follow_rounds() -> None:
+    p = petition()
+    matter = accept(p)
+    due = TODAY + timedelta(days=60)
+    for _ in range(2):
+        matter.record_due(p.id, due, 1)
+        matter.mark_replied(p.id, 1)
+        matter.mark_closed(p.id, 1)
+    versions = matter.version
+    matter.record_due(p.id, due, 1)
+    matter.reopen(p.id, 2, p.office)
+    matter.reopen(p.id, 2, p.office)
+    assert matter.open[p.id] == {"office": p.office, "due_on": None, "replied": False}
+    matter.mark_replied(p.id, 1)  # a late reply of the earlier round changes nothing
+    matter.mark_closed(p.id, 1)
+    assert matter.version == versions + 1 and p.id in matter.open
+    matter.finalise(p.id, TODAY)
+    matter.finalise(p.id, TODAY)
+    assert matter.finalised and matter.version == versions + 2 and not matter.open
+
+
+def test_the_same_petitioner_is_known_by_id_number_else_name_and_phone() -> None:
+    secret = b"k"
+    by_id = petitioner_key(secret, [{"name": "张三", "id_number": "11010119700101001x"}])
+    assert by_id == petitioner_key(secret, [{"name": "张 三", "id_number": " 110101 19700101001X"}])
+    by_phone = petitioner_key(secret, [{"name": "张三", "phone": "138-0000-0001"}])
+    assert by_phone == petitioner_key(secret, [{"name": "张三", "phone": "13800000001"}])
+    assert by_phone != petitioner_key(secret, [{"name": "李四", "phone": "13800000001"}])
+    assert by_phone != petitioner_key(b"other", [{"name": "张三", "phone": "13800000001"}])

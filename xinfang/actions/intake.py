@@ -1,0 +1,136 @@
+"""受理 staff actions: register, materials notice and supplement, accept, decline, merge."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from services.runtime.errors import InvalidInput, NotFound, XinfangError
+from xinfang.console import (
+    Actor,
+    CaseArg,
+    DataDir,
+    JsonOpt,
+    OnDate,
+    act,
+    app,
+    case_id,
+    fail,
+    out,
+    run,
+    send,
+    settings_from,
+)
+
+PANEL = "受理"
+Items = Annotated[list[str], typer.Option("--item", help="材料 (repeat --item for each)")]
+
+
+@app.command(rich_help_panel=PANEL)
+def submit(
+    file: Annotated[Path, typer.Argument(help="petition as JSON (see examples/petition.json)")],
+    as_json: JsonOpt = False,
+    data_dir: DataDir = None,
+) -> None:
+    """登记: register a petition from a JSON file; prints its case number and query code."""
+    try:
+        payload = json.loads(file.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        fail(NotFound(f"文件不存在: {file}", "file"), as_json)
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        fail(InvalidInput(f"{file} 不是合法的 JSON: {exc}", "file"), as_json)
+    result = run(lambda: send(settings_from(data_dir), "intake", "register", payload), as_json)
+    if as_json:
+        print(json.dumps({"ok": True, "result": result}, ensure_ascii=False))
+    else:
+        repeat = " · [yellow]重复信访[/]" if result.get("repeat") else ""
+        out.print(f"[green]✓ 已登记[/] 信访件编号 {result['case_no']} · 查询码 {result['query_code']}{repeat}")
+        out.print(f"  案件ID {result['case_id']}")
+
+
+@app.command("request-materials", rich_help_panel=PANEL)
+def request_materials(
+    case: CaseArg,
+    item: Items,
+    on: OnDate = None,
+    actor: Actor = "",
+    as_json: JsonOpt = False,
+    data_dir: DataDir = None,
+) -> None:
+    """一次性告知补正材料: one notice listing every missing item; the acceptance clock pauses."""
+    act("intake", "request_materials", case, {"items": item, "on": on, "actor": actor}, as_json, data_dir)
+
+
+@app.command(rich_help_panel=PANEL)
+def supplement(
+    case: CaseArg,
+    item: Annotated[list[str] | None, typer.Option("--item", help="补正的材料 (repeat --item)")] = None,
+    on: OnDate = None,
+    actor: Actor = "",
+    as_json: JsonOpt = False,
+    data_dir: DataDir = None,
+) -> None:
+    """材料已补正: the petitioner supplied the materials; the acceptance clock resumes."""
+    payload = {"items": item or [], "on": on, "actor": actor}
+    act("intake", "supplement_materials", case, payload, as_json, data_dir)
+
+
+@app.command(rich_help_panel=PANEL)
+def accept(
+    case: CaseArg,
+    major: Annotated[bool, typer.Option("--major", help="重大案件: name an owning leader")] = False,
+    new_facts: Annotated[
+        bool, typer.Option("--new-facts", help="有新的事实和理由: accept a finalised matter again (Art 36)")
+    ] = False,
+    on: OnDate = None,
+    actor: Actor = "",
+    as_json: JsonOpt = False,
+    data_dir: DataDir = None,
+) -> None:
+    """受理: accept a registered petition."""
+    payload = {"major": major, "new_facts": new_facts, "on": on, "actor": actor}
+    act("intake", "accept", case, payload, as_json, data_dir)
+
+
+@app.command(rich_help_panel=PANEL)
+def decline(
+    case: CaseArg,
+    reason: Annotated[str, typer.Option(help="outside_scope | legal_procedure | finalised | accepted_below")],
+    routed_to: Annotated[
+        str | None,
+        typer.Option(
+            "--routed-to",
+            help="导入法定途径 with legal_procedure: litigation | arbitration | administrative_review | "
+            "administrative_procedure | political_legal",
+        ),
+    ] = None,
+    explanation: Annotated[str, typer.Option(help="告知内容")] = "",
+    on: OnDate = None,
+    actor: Actor = "",
+    as_json: JsonOpt = False,
+    data_dir: DataDir = None,
+) -> None:
+    """不予受理: decline a petition, with the reason (and legal route) told to the petitioner."""
+    payload = {"reason": reason, "routed_to": routed_to, "explanation": explanation, "on": on, "actor": actor}
+    act("intake", "decline", case, payload, as_json, data_dir)
+
+
+@app.command(rich_help_panel=PANEL)
+def merge(
+    case: CaseArg,
+    into: Annotated[str, typer.Option("--into", help="在办案件: 信访件编号 or case id of the open case")],
+    on: OnDate = None,
+    actor: Actor = "",
+    as_json: JsonOpt = False,
+    data_dir: DataDir = None,
+) -> None:
+    """合并重复信访: link a repeat petition to its matter's open case; it keeps its own query code."""
+    try:
+        target = case_id(settings_from(data_dir), into)
+    except XinfangError as error:
+        error.field = "into"
+        fail(error, as_json)
+    act("intake", "merge", case, {"into": target, "on": on, "actor": actor}, as_json, data_dir)

@@ -1,0 +1,153 @@
+"""督办 staff actions: rating, review chain, hearing days, sweep, supervision orders, bulletins."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from xinfang.console import Actor, CaseArg, DataDir, JsonOpt, OnDate, act, app, out, run, send, settings_from
+
+PANEL = "督办"
+Stage = Annotated[str, typer.Option("--stage", help="review 复查 | re_review 复核")]
+
+
+def send_plain(command: str, payload: dict[str, Any], as_json: bool, data_dir: Path | None) -> Any:
+    """A command not bound to one case, straight to the service."""
+    settings = settings_from(data_dir)
+    body = {k: v for k, v in payload.items() if v is not None}
+    result = run(lambda: send(settings, "supervision", command, body), as_json)
+    if as_json:
+        print(json.dumps({"ok": True, "result": result}, ensure_ascii=False))
+    return result
+
+
+@app.command(rich_help_panel=PANEL)
+def rate(
+    case: CaseArg,
+    rating: Annotated[str, typer.Option(help="satisfied | basically_satisfied | unsatisfied")],
+    comment: Annotated[str, typer.Option(help="评价意见")] = "",
+    on: OnDate = None,
+    actor: Actor = "",
+    as_json: JsonOpt = False,
+    data_dir: DataDir = None,
+) -> None:
+    """回访评价: the petitioner's rating of the latest closed round; 不满意 in round 1 sends the case back."""
+    payload = {"rating": rating, "comment": comment, "on": on, "actor": actor}
+    act("supervision", "rate", case, payload, as_json, data_dir)
+
+
+@app.command("request-review", rich_help_panel=PANEL)
+def request_review(
+    case: CaseArg,
+    stage: Stage,
+    reasons: Annotated[str, typer.Option(help="申请理由")],
+    on: OnDate = None,
+    actor: Actor = "",
+    as_json: JsonOpt = False,
+    data_dir: DataDir = None,
+) -> None:
+    """申请复查/复核: within 30 days of the reply or the review opinion (Art 35, 36)."""
+    payload = {"stage": stage, "reasons": reasons, "on": on, "actor": actor}
+    act("supervision", "request_review", case, payload, as_json, data_dir)
+
+
+@app.command("review-opinion", rich_help_panel=PANEL)
+def review_opinion(
+    case: CaseArg,
+    stage: Stage,
+    outcome: Annotated[str, typer.Option(help="upheld 维持 | changed 变更 | revoked 撤销")],
+    text: Annotated[str, typer.Option(help="意见书正文")],
+    body: Annotated[str, typer.Option(help="复查/复核机关 code (the one assignment named)")],
+    on: OnDate = None,
+    actor: Actor = "",
+    as_json: JsonOpt = False,
+    data_dir: DataDir = None,
+) -> None:
+    """出具复查/复核意见: the re-review opinion finalises the case (终结, Art 36)."""
+    payload = {"stage": stage, "outcome": outcome, "text": text, "body": body, "on": on, "actor": actor}
+    act("supervision", "review_opinion", case, payload, as_json, data_dir)
+
+
+@app.command("exclude-hearing", rich_help_panel=PANEL)
+def exclude_hearing(
+    case: CaseArg,
+    stage: Stage,
+    from_on: Annotated[date, typer.Option("--from", help="听证开始日 YYYY-MM-DD", formats=["%Y-%m-%d"])],
+    to_on: Annotated[date, typer.Option("--to", help="听证结束日 YYYY-MM-DD", formats=["%Y-%m-%d"])],
+    on: OnDate = None,
+    actor: Actor = "",
+    as_json: JsonOpt = False,
+    data_dir: DataDir = None,
+) -> None:
+    """扣除听证期间: hearing days are not counted in the review limit (Art 36)."""
+    payload = {"stage": stage, "from_on": from_on, "to_on": to_on, "on": on, "actor": actor}
+    act("supervision", "exclude_hearing", case, payload, as_json, data_dir)
+
+
+@app.command(rich_help_panel=PANEL)
+def sweep(
+    as_of: Annotated[
+        date | None, typer.Option("--as-of", help="巡查日期 YYYY-MM-DD; default today", formats=["%Y-%m-%d"])
+    ] = None,
+    as_json: JsonOpt = False,
+    data_dir: DataDir = None,
+) -> None:
+    """时限巡查: issue the warnings and overdue marks due now, each exactly once (also runs in the background)."""
+    result = send_plain("sweep", {"as_of": as_of}, as_json, data_dir)
+    if not as_json:
+        out.print(f"[green]✓[/] 巡查 {result['as_of']}: 新预警/逾期 {result['emitted']} 条")
+
+
+@app.command(rich_help_panel=PANEL)
+def order(
+    case: CaseArg,
+    reason: Annotated[str, typer.Option(help="督办事由")],
+    answer_due: Annotated[
+        date | None, typer.Option("--answer-due", help="回复期限 YYYY-MM-DD; default +30 days", formats=["%Y-%m-%d"])
+    ] = None,
+    on: OnDate = None,
+    actor: Actor = "",
+    as_json: JsonOpt = False,
+    data_dir: DataDir = None,
+) -> None:
+    """下发督办单: to the lead department and the owning leader, with an answer deadline."""
+    payload = {"reason": reason, "answer_due": answer_due, "on": on, "actor": actor}
+    act("supervision", "issue_order", case, payload, as_json, data_dir)
+
+
+@app.command("answer-order", rich_help_panel=PANEL)
+def answer_order(
+    case: CaseArg,
+    order_no: Annotated[str, typer.Option("--order-no", help="督办单号, e.g. DBXF...-1")],
+    department: Annotated[str, typer.Option(help="回复单位 code (the addressed department)")],
+    answer: Annotated[str, typer.Option(help="回复内容")],
+    on: OnDate = None,
+    actor: Actor = "",
+    as_json: JsonOpt = False,
+    data_dir: DataDir = None,
+) -> None:
+    """回复督办单: the addressed department answers, once."""
+    payload = {"order_no": order_no, "department": department, "answer": answer, "on": on, "actor": actor}
+    act("supervision", "answer_order", case, payload, as_json, data_dir)
+
+
+@app.command(rich_help_panel=PANEL)
+def bulletin(
+    period_from: Annotated[date, typer.Option("--from", help="通报期间起 YYYY-MM-DD", formats=["%Y-%m-%d"])],
+    period_to: Annotated[date, typer.Option("--to", help="通报期间止 YYYY-MM-DD", formats=["%Y-%m-%d"])],
+    on: OnDate = None,
+    actor: Actor = "",
+    as_json: JsonOpt = False,
+    data_dir: DataDir = None,
+) -> None:
+    """通报: name every case overdue or rated unsatisfied in a period; one bulletin per period."""
+    payload = {"period_from": period_from, "period_to": period_to, "on": on, "actor": actor}
+    result = send_plain("publish_bulletin", payload, as_json, data_dir)
+    if not as_json:
+        out.print(f"[green]✓[/] 通报 {result['bulletin_no']}: {len(result['named'])} 件")
+        for named in result["named"]:
+            out.print(f"  {named['case_no']} · {named['reason']}")

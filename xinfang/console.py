@@ -1,0 +1,113 @@
+"""What every `xinfang` command shares: the typer app, common options, errors and exit codes, sending commands."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Awaitable, Callable
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+from rich.console import Console
+
+from services.runtime.errors import Unavailable, XinfangError
+from services.runtime.settings import Settings
+
+app = typer.Typer(
+    help="xinfang 信访: 受理 · 交办 · 办理 · 督办, over NATS JetStream.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+out = Console()
+err = Console(stderr=True)
+T = TypeVar("T")
+
+EXIT_CODES = {"invalid_input": 2, "not_found": 3, "conflict": 5, "unavailable": 6, "internal": 1}
+
+JsonOpt = Annotated[bool, typer.Option("--json", help="machine-readable output on stdout")]
+DataDir = Annotated[Path | None, typer.Option("--data-dir", help="data directory (XF_DATA_DIR)")]
+NatsUrl = Annotated[str | None, typer.Option("--nats-url", help="NATS server (XF_NATS_URL)")]
+OnDate = Annotated[
+    date | None, typer.Option("--on", help="effective date, YYYY-MM-DD; default today", formats=["%Y-%m-%d"])
+]
+Actor = Annotated[str, typer.Option("--actor", help="who acts (经办人)")]
+CaseArg = Annotated[str, typer.Argument(help="信访件编号 or case id")]
+
+
+def settings_from(data_dir: Path | None = None, nats_url: str | None = None, **extra: Any) -> Settings:
+    overrides: dict[str, Any] = {k: v for k, v in extra.items() if v is not None}
+    if data_dir is not None:
+        overrides["data_dir"] = data_dir
+    if nats_url:
+        overrides["nats_url"] = nats_url
+    return Settings(**overrides)
+
+
+def client_url(settings: Settings) -> str:
+    """The NATS a client talks to: configured, else the one `xinfang up` started, else the default port."""
+    if settings.nats_url:
+        return settings.nats_url
+    if settings.nats_url_file.exists():
+        return settings.nats_url_file.read_text().strip()
+    return "nats://127.0.0.1:4222"
+
+
+def fail(error: XinfangError, as_json: bool) -> None:
+    if as_json:
+        print(json.dumps({"ok": False, "error": error.to_dict()}, ensure_ascii=False))
+    else:
+        where = f" (字段 {error.field})" if error.field else ""
+        err.print(f"[red]错误[/] {error.message}{where}")
+    raise typer.Exit(EXIT_CODES.get(error.code, 4))
+
+
+def run(coro: Callable[[], Awaitable[T]], as_json: bool = False) -> T:
+    try:
+        return asyncio.run(coro())  # type: ignore[arg-type]
+    except XinfangError as error:
+        fail(error, as_json)
+    except OSError as error:
+        fail(Unavailable(f"无法连接: {error}"), as_json)
+    raise AssertionError("unreachable")
+
+
+async def send(settings: Settings, service: str, command: str, payload: dict[str, Any]) -> Any:
+    from services.runtime.bus import connect
+    from services.runtime.client import call
+
+    try:
+        nc = await connect(client_url(settings), "xinfang-cli", reconnect=False)
+    except Exception as exc:
+        raise Unavailable(f"无法连接 NATS {client_url(settings)}: 请先运行 xinfang up ({exc})") from None
+    try:
+        return await call(nc, service, command, payload)
+    finally:
+        await nc.close()
+
+
+def projections_engine(settings: Settings) -> Any:
+    from services.runtime.sidecar import make_engine
+
+    return make_engine(settings.db_url("projections"))
+
+
+def case_id(settings: Settings, case: str) -> str:
+    from xinfang.views import resolve_case
+
+    return resolve_case(projections_engine(settings), case)
+
+
+def act(service: str, command: str, case: str, payload: dict[str, Any], as_json: bool, data_dir: Path | None) -> None:
+    settings = settings_from(data_dir)
+    try:
+        body = {"case_id": case_id(settings, case), **{k: v for k, v in payload.items() if v is not None}}
+    except XinfangError as error:
+        fail(error, as_json)
+    result = run(lambda: send(settings, service, command, body), as_json)
+    if as_json:
+        print(json.dumps({"ok": True, "result": result}, ensure_ascii=False))
+    else:
+        out.print(f"[green]✓[/] {result.get('case_no', '')} {command} 完成")

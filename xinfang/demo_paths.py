@@ -1,0 +1,328 @@
+"""The paths a demo case takes, as a petition office sees them: each is a script of staff actions with dates."""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Awaitable, Callable
+from datetime import date, timedelta
+from typing import Any
+
+from nats.aio.client import Client
+
+from services.assignment.routing import route
+from services.organisation import Organisation
+from xinfang.demo_people import RECEIVERS, matter, person
+from xinfang.scenario import NOT_YET, when_ready
+
+
+class OutOfTime(Exception):
+    """The path's next step would fall after today: the case stays where it is, as real cases do."""
+
+
+class DemoCase:
+    """One generated case: its dates move forward step by step, never past today."""
+
+    def __init__(self, nc: Client, rng: random.Random, org: Organisation, today: date, index: int, age: int):
+        self.nc, self.rng, self.org, self.today, self.index = nc, rng, org, today, index
+        self.on = today - timedelta(days=age)
+        self.case_id = ""
+        self.department = ""
+        self.co_handlers: list[str] = []
+
+    def later(self, low: int, high: int) -> date:
+        self.on += timedelta(days=self.rng.randint(low, high))
+        if self.on > self.today:
+            raise OutOfTime
+        return self.on
+
+    async def do(self, service: str, command: str, wait: tuple[str, ...] = (), **payload: Any) -> Any:
+        body = {"case_id": self.case_id, "on": self.on.isoformat(), **payload}
+        return await when_ready(self.nc, service, command, body, time.monotonic() + 120, 30, also=wait)
+
+    async def register(self, kind: str = "claim", category: str | None = None, **extra: Any) -> None:
+        category, locality, request, facts = matter(self.rng, category)
+        channel = self.rng.choice(["letter", "visit", "online", "online", "phone", "fax", "leader_mailbox"])
+        people = extra.pop("petitioners", None) or [person(self.rng, self.index)]
+        petition: dict[str, Any] = {"channel": channel, "received_on": self.on.isoformat()}
+        petition["received_by"] = self.rng.choice(RECEIVERS)
+        petition |= {"kind": kind, "category": category, "locality": locality, "petitioners": people}
+        petition |= {"request": request, "facts": facts, **extra}
+        await self._register(petition)
+
+    async def register_again(self) -> str:
+        """The same petitioner about the same matter, linked to the earlier case; returns the earlier case id."""
+        earlier = self.case_id
+        again = {**self.petition, "received_on": self.on.isoformat(), "related_case": earlier}
+        await self._register(again)
+        return earlier
+
+    async def _register(self, petition: dict[str, Any]) -> None:
+        self.petition = petition
+        result = await when_ready(self.nc, "intake", "register", petition, time.monotonic() + 120, 30)
+        self.case_id = result["case_id"]
+        lead, _ = route(self.org, petition["kind"], petition["category"], petition["locality"],
+                        petition.get("reported_unit", ""))  # fmt: skip
+        self.department = lead.code
+
+    async def accept(self, **extra: Any) -> None:
+        self.later(1, 10)
+        await self.do("intake", "accept", **extra)
+
+    async def acknowledge(self) -> None:
+        self.later(0, 3)
+        handler = "承办人" + str(self.index % 7)
+        result = await self.do("assignment", "acknowledge", department=self.department, handler=handler)
+        self.co_handlers = result.get("co_handlers", [])
+
+    async def reply(
+        self, opinion: str = "supported", disposition: str = "resolved", wait: tuple[str, ...] = ()
+    ) -> None:
+        self.later(5, 40)
+        for department in self.co_handlers:  # 协办单位 report to the lead before it replies (Art 24)
+            agreed = "同意主办单位意见"
+            await self.do("mediation", "submit_co_handler_opinion", wait=wait, department=department, opinion=agreed)
+        await self.do(
+            "mediation",
+            "reply",
+            wait=wait,
+            opinion=opinion,
+            text="经调查核实，现答复如下。",
+            request=self.petition["request"],
+            facts_and_reasons=self.petition["facts"],
+            legal_basis="《信访工作条例》第三十二条及相关法律法规",
+            disposition=disposition,
+        )
+
+    async def close(self) -> None:
+        self.later(1, 5)
+        await self.do("mediation", "close", report="已答复信访人，办结。")
+
+    async def rate(self, rating: str) -> None:
+        self.later(1, 7)
+        await self.do("supervision", "rate", rating=rating, comment="回访意见")
+
+
+Path = Callable[[DemoCase], Awaitable[None]]
+
+
+async def satisfied(case: DemoCase) -> None:
+    await case.register()
+    await case.accept()
+    await case.acknowledge()
+    case.later(1, 10)
+    await case.do("mediation", "record_investigation", findings="现场核查属实", investigators=["调查员甲", "调查员乙"])
+    await case.reply()
+    await case.close()
+    await case.rate(case.rng.choice(["satisfied", "satisfied", "basically_satisfied"]))
+
+
+async def declined(case: DemoCase) -> None:
+    await case.register()
+    case.later(1, 12)
+    if case.rng.random() < 0.5:
+        await case.do("intake", "decline", reason="outside_scope", explanation="不属于信访事项受理范围")
+    else:
+        route = case.rng.choice(["litigation", "arbitration", "administrative_review"])
+        await case.do("intake", "decline", reason="legal_procedure", routed_to=route, explanation="请依法定途径解决")
+
+
+async def materials(case: DemoCase) -> None:
+    await case.register()
+    case.later(1, 3)
+    await case.do("intake", "request_materials", items=["身份证明复印件", "相关合同或票据", "现场照片"])
+    case.later(3, 20)
+    await case.do("intake", "supplement_materials", items=["身份证明复印件", "相关合同或票据", "现场照片"])
+    await case.accept()
+    await case.acknowledge()
+    await case.reply(opinion="explained", disposition="persuaded")
+    await case.close()
+    await case.rate("basically_satisfied")
+
+
+async def objected(case: DemoCase) -> None:
+    await case.register(category="urban_management")
+    await case.accept()
+    case.later(1, 4)
+    other = "990100ZJJ"
+    await case.do(
+        "assignment", "object", department=case.department, reasons="该事项属住建部门职责", proposed_department=other
+    )
+    case.later(1, 3)
+    if case.rng.random() < 0.7:
+        await case.do("assignment", "decide_objection", agree=True, department=other, reason="异议成立，改派住建局")
+        case.department = other
+    else:
+        await case.do("assignment", "decide_objection", agree=False, reason="属地管理，仍由原单位办理")
+    await case.acknowledge()
+    await case.reply()
+    await case.close()
+    await case.rate("satisfied")
+
+
+async def disputed(case: DemoCase) -> None:
+    await case.register(category="ecology_environment")
+    await case.accept()
+    case.later(1, 4)
+    other = "990100CGJ"
+    await case.do(
+        "assignment", "object", department=case.department, reasons="噪声属城管执法", proposed_department=other
+    )
+    case.later(1, 3)
+    await case.do("assignment", "refer_dispute")
+    case.later(3, 10)
+    await case.do(
+        "assignment", "settle_dispute", department=other, reason="联席会议议定由城管局牵头", by="joint_conference"
+    )
+    case.department = other
+    await case.acknowledge()
+    await case.reply()
+    await case.close()
+    await case.rate("satisfied")
+
+
+async def extended(case: DemoCase) -> None:
+    await case.register(category="labour_social_security")
+    await case.accept()
+    await case.acknowledge()
+    case.later(20, 50)
+    await case.do(
+        "mediation",
+        "approve_extension",
+        days=30,
+        approved_by="区人社局局长 杨帆",
+        reason="涉及多家用工单位，需进一步调查",
+        notified_on=case.on.isoformat(),
+    )
+    case.later(1, 10)
+    await case.do(
+        "mediation",
+        "record_mediation",
+        mediation_type=case.rng.choice(["administrative", "people"]),
+        participants=["信访人", "用工单位代表", "人民调解员"],
+        agreed=True,
+        agreement="用工单位分两期支付拖欠工资",
+    )
+    await case.reply()
+    await case.close()
+    await case.rate("satisfied")
+
+
+async def rehandled(case: DemoCase) -> None:
+    await case.register()
+    await case.accept()
+    await case.acknowledge()
+    await case.reply(opinion="not_supported", disposition="persuaded")
+    await case.close()
+    await case.rate("unsatisfied")
+    await case.reply(opinion="supported", wait=("already_replied", "already_closed"))
+    await case.close()
+    await case.rate("basically_satisfied")
+
+
+async def reviewed(case: DemoCase, re_review: bool = False) -> None:
+    await case.register(category="civil_affairs")
+    await case.accept()
+    await case.acknowledge()
+    await case.reply(opinion="not_supported", disposition="persuaded")
+    await case.close()
+    case.later(3, 20)
+    await case.do("supervision", "request_review", stage="review", reasons="对处理意见不服", wait=("no_reply_yet",))
+    body = case.org.units[case.department].parent or ""
+    case.later(10, 25)
+    await case.do(
+        "supervision", "review_opinion", wait=("review_not_assigned",), stage="review", outcome="upheld",
+        text="复查意见：维持原处理意见", body=body,
+    )  # fmt: skip
+    if not re_review:
+        return
+    case.later(3, 20)
+    await case.do("supervision", "request_review", stage="re_review", reasons="对复查意见不服")
+    re_body = case.org.units[body].parent or ""
+    case.later(10, 25)
+    await case.do(
+        "supervision", "review_opinion", wait=("review_not_assigned",), stage="re_review", outcome="upheld",
+        text="复核意见：维持复查意见", body=re_body,
+    )  # fmt: skip
+    case.later(5, 30)
+    await case.register_again()
+    case.later(0, 3)
+    await case.do("intake", "decline", reason="finalised", explanation="已终结，同一事实和理由不再受理")
+
+
+async def re_reviewed(case: DemoCase) -> None:
+    await reviewed(case, re_review=True)
+
+
+async def stalled(case: DemoCase) -> None:
+    await case.register()
+    await case.accept()
+    await case.acknowledge()
+    case.later(1, 10)
+    await case.do("mediation", "record_investigation", findings="正在协调相关单位", investigators=["调查员丙"])
+
+
+async def merged(case: DemoCase) -> None:
+    await case.register()
+    await case.accept()
+    case.later(2, 10)
+    first = await case.register_again()
+    case.later(0, 2)
+    await case.do("intake", "merge", into=first)
+
+
+async def report(case: DemoCase) -> None:
+    await case.register(kind="report", category="other", reported_unit="990101")
+    await case.accept()
+    await case.acknowledge()
+    await case.reply(opinion="explained", disposition="handled_by_law")
+    await case.close()
+
+
+async def collective(case: DemoCase) -> None:
+    people = [person(case.rng, case.index * 10 + i) for i in range(6)]
+    await case.register(category="agriculture_rural", petitioners=people, representatives=3)
+    await case.accept(major=True)
+    await case.acknowledge()
+    leader = case.org.leader_for(case.department)
+    town = case.org.ancestors(case.petition["locality"])[1]
+    members = [
+        ("district_leader", leader.name if leader else "", "990100"),
+        ("township_secretary", "镇党委副书记 李强", town),
+        ("village_secretary", "村党支部书记 王军", case.petition["locality"]),
+        ("grid_worker", "网格员 赵丽", case.petition["locality"]),
+        ("police_head", "派出所所长 陈刚", f"{town}PCS"),
+        ("legal_worker", "法律顾问 孙律师", "990100SFJ"),
+        ("handler", "承办人" + str(case.index % 7), case.department),
+    ]
+    case.later(0, 3)
+    await case.do("assignment", "form_task_force", members=[{"role": r, "name": n, "unit": u} for r, n, u in members])
+
+
+async def suggestion(case: DemoCase) -> None:
+    await case.register(kind="suggestion", category="other")
+    await case.accept()
+    await case.acknowledge()
+    await case.reply(opinion="explained", disposition="persuaded")
+    await case.close()
+    await case.rate("satisfied")
+
+
+PATHS: list[tuple[Path, int]] = [
+    (satisfied, 30),
+    (declined, 8),
+    (materials, 8),
+    (objected, 7),
+    (disputed, 3),
+    (extended, 6),
+    (rehandled, 6),
+    (reviewed, 4),
+    (re_reviewed, 3),
+    (stalled, 9),
+    (merged, 4),
+    (report, 4),
+    (collective, 5),
+    (suggestion, 3),
+]
+
+__all__ = ["NOT_YET", "PATHS", "DemoCase", "OutOfTime"]
