@@ -12,6 +12,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import Any
 
 from nats.aio.client import Client
 
@@ -45,6 +46,12 @@ class DemoReport:
     completed: Counter[str] = field(default_factory=Counter)
     overdue_orders: int = 0
     bulletin: int = 0
+
+
+def first_failure(group: BaseExceptionGroup[Any]) -> BaseException:
+    """The first case's failure, unwrapped, so the CLI names it as it names any other error."""
+    first = group.exceptions[0]
+    return first_failure(first) if isinstance(first, BaseExceptionGroup) else first
 
 
 async def run_demo(
@@ -82,9 +89,12 @@ async def run_demo(
         done += 1
         progress(done, cases)
 
-    async with asyncio.TaskGroup() as group:  # a failing case cancels the rest instead of leaving them running
-        for i in range(cases):
-            group.create_task(one(i))
+    try:
+        async with asyncio.TaskGroup() as group:  # a failing case cancels the rest instead of leaving them running
+            for i in range(cases):
+                group.create_task(one(i))
+    except ExceptionGroup as failed:
+        raise first_failure(failed) from None
     await call(nc, "supervision", "sweep", {}, timeout=120)
     for case in stalled[: max(1, len(stalled) // 2)]:
         case.on = today

@@ -15,6 +15,9 @@ from services.organisation import Organisation
 from xinfang.demo_people import RECEIVERS, matter, person
 from xinfang.scenario import NOT_YET, when_ready
 
+# every channel of Art 17, online the most common as in a real district
+CHANNELS = ["letter", "visit", "online", "online", "phone", "fax", "leader_mailbox", "hotline_12345"]
+
 
 class OutOfTime(Exception):
     """The path's next step would fall after today: the case stays where it is, as real cases do."""
@@ -42,7 +45,7 @@ class DemoCase:
 
     async def register(self, kind: str = "claim", category: str | None = None, **extra: Any) -> None:
         category, locality, request, facts = matter(self.rng, category)
-        channel = self.rng.choice(["letter", "visit", "online", "online", "phone", "fax", "leader_mailbox"])
+        channel = self.rng.choice(CHANNELS)
         people = extra.pop("petitioners", None) or [person(self.rng, self.index)]
         petition: dict[str, Any] = {"channel": channel, "received_on": self.on.isoformat()}
         petition["received_by"] = self.rng.choice(RECEIVERS)
@@ -247,7 +250,10 @@ async def reviewed(case: DemoCase, re_review: bool = False) -> None:
     case.later(5, 30)
     await case.register_again()
     case.later(0, 3)
-    await case.do("intake", "decline", reason="finalised", explanation="已终结，同一事实和理由不再受理")
+    # intake learns of the finalisation from the stream; until then the matter is not yet final
+    await case.do(
+        "intake", "decline", wait=("not_finalised",), reason="finalised", explanation="已终结，同一事实和理由不再受理"
+    )
 
 
 async def re_reviewed(case: DemoCase) -> None:
