@@ -91,6 +91,7 @@ class Handling(HandlingWork):
         self.check_on(on)
         self.check_not_replied("答复")
         self.check_opinions_complete()
+        self.check_request_stated(request, facts_and_reasons)
         self.check_legal_basis(legal_basis)
         self.check_disposition(disposition)
         self._replied(

@@ -105,6 +105,12 @@ class ReplyWithoutLegalBasis(DomainError):
     code = "reply_without_legal_basis"
 
 
+class ReplyWithoutRequest(DomainError):
+    """处理意见书须载明信访人的请求、事实和理由 (Art 32)."""
+
+    code = "reply_without_request"
+
+
 class DispositionMissing(DomainError):
     """处理意见书须载明处置方式 (三到位一处置)."""
 

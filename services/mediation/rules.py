@@ -23,6 +23,7 @@ from services.mediation.errors import (
     OpinionAlreadySubmitted,
     ReasonNotNotified,
     ReplyWithoutLegalBasis,
+    ReplyWithoutRequest,
     TooFewParticipants,
 )
 from services.mediation.rounds import Round
@@ -127,6 +128,15 @@ class HandlingRules:
             raise CoHandlerOpinionsMissing(
                 f"案件 {self.case_no} 尚缺协办单位 {'、'.join(missing)} 的协办意见，主办单位不能答复"
             )
+
+    def check_request_stated(self, request: str, facts_and_reasons: str) -> None:
+        """Art 32: the reply restates what it answers, the petitioner's request and its facts and reasons."""
+        for field, value, what in (
+            ("request", request, "信访请求"),
+            ("facts_and_reasons", facts_and_reasons, "事实和理由"),
+        ):
+            if not value.strip():
+                raise ReplyWithoutRequest(f"案件 {self.case_no} 的处理意见书须载明{what}", field)
 
     def check_legal_basis(self, legal_basis: str | None) -> None:
         if not (legal_basis or "").strip():

@@ -40,7 +40,21 @@ STEPS = [
     ["assist", "--type", "hardship", "--amount", "1200.50", "--approved-by", "王局长"],
     ["extend", "--days", "30", "--approved-by", "王局长", "--reason", "需鉴定", "--notified-on", DAY],
     ["co-opinion", "--department", "990100RSJ", "--opinion", "同意"],
-    ["reply", "--opinion", "supported", "--text", "已修复", "--legal-basis", "条例", "--disposition", "resolved"],
+    [
+        "reply",
+        "--opinion",
+        "supported",
+        "--text",
+        "已修复",
+        "--legal-basis",
+        "条例",
+        "--disposition",
+        "resolved",
+        "--request",
+        "修路",
+        "--facts",
+        "路面破损属实",
+    ],
     ["close", "--report", "办结"],
 ]
 

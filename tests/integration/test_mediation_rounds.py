@@ -79,8 +79,9 @@ def test_handling_opens_on_acknowledgement_and_a_send_back_keeps_the_first_round
     )
     assert answer["due_on"] == (ACCEPTED + timedelta(days=75)).isoformat()
     reply = IssueReply(
-        case_id=case_id, opinion="supported", text="已修复", legal_basis="条例", disposition="resolved", on=day
-    )
+        case_id=case_id, opinion="supported", text="已修复", legal_basis="条例", disposition="resolved", on=day,
+        request="修路", facts_and_reasons="路面破损属实",
+    )  # fmt: skip
     app.reply(reply)
     app.close_case(CloseCase(case_id=case_id, on=day))
     with pytest.raises(AlreadyReplied):

@@ -42,6 +42,7 @@ from services.mediation.errors import (
     OpinionAlreadySubmitted,
     ReasonNotNotified,
     ReplyWithoutLegalBasis,
+    ReplyWithoutRequest,
     TooFewParticipants,
 )
 from services.runtime.commands import parse
@@ -54,6 +55,7 @@ ACKNOWLEDGED = date(2026, 3, 4)
 DAY = date(2026, 3, 10)
 DUE = ACCEPTED + timedelta(days=60)
 BASIS = "《城市道路管理条例》第三十五条"
+FACTS = {"facts_and_reasons": "路面破损属实"}
 CO = ["990100RSJ", "990101"]
 
 
@@ -74,7 +76,7 @@ def handling(
 
 
 def reply(h: Handling, on: date = DAY, **changes: Any) -> None:
-    args: dict[str, Any] = {"legal_basis": BASIS, "disposition": "resolved", "request": "修路", **changes}
+    args: dict[str, Any] = {"legal_basis": BASIS, "disposition": "resolved", "request": "修路", **FACTS, **changes}
     h.reply("supported", "已修复", on, "李工", **args)
 
 
@@ -268,6 +270,14 @@ def test_the_lead_replies_after_every_co_handler_has_reported_art_24() -> None:
 
 
 # The reply (Art 32)
+
+
+def test_a_reply_states_the_request_and_its_facts_and_reasons_art_32() -> None:
+    for field in ("request", "facts_and_reasons"):
+        for blank in ("", "  "):
+            with pytest.raises(ReplyWithoutRequest) as refused:
+                reply(handling(), **{field: blank})
+            assert refused.value.field == field
 
 
 def test_a_reply_states_its_legal_basis_art_32() -> None:
