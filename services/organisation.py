@@ -122,6 +122,11 @@ class Organisation:
         unit = self.units.get(code)
         return unit.name if unit else code
 
+    def name_of(self, code: str) -> str:
+        """A category's, unit's or leader's name for its code; any other text as it is."""
+        leader = self.leaders.get(code)
+        return self.categories.get(code) or (leader.name if leader else self.unit_name(code))
+
 
 @cache
 def organisation(path: Path | None = None) -> Organisation:

@@ -125,8 +125,9 @@ def history(
     data_dir: DataDir = None,
 ) -> None:
     """流转记录: one case's full event history, read from the stream."""
+    from services.organisation import organisation
     from services.runtime.bus import connect
-    from xinfang.history import case_history, event_title
+    from xinfang.history import case_history, describe, event_title
 
     settings = settings_from(data_dir)
     try:
@@ -145,17 +146,14 @@ def history(
     if as_json:
         print(json.dumps(events, ensure_ascii=False, indent=2))
         return
+    org = organisation(settings.org_file)
     table = Table(title=f"案件 {cid} 流转记录")
     for column in ("序号", "时间", "事件", "经办", "内容"):
         table.add_column(column, overflow="fold")
     for item in events:
-        event = dict(item["event"])
-        when = event.pop("occurred_at", "")
-        actor = event.pop("actor", "")
-        for key in ("event_id", "case_id", "recorded_at", "schema_version"):
-            event.pop(key, None)
-        name = f"{event_title(item['type'])} {item['type']}"
-        table.add_row(str(item["seq"]), when[:19], name, actor, json.dumps(event, ensure_ascii=False))
+        event, kind = item["event"], item["type"]
+        when, actor = event.get("occurred_at", "")[:19], event.get("actor", "")
+        table.add_row(str(item["seq"]), when, event_title(kind), actor, describe(kind, event, org.name_of))
     out.print(table)
 
 

@@ -11,7 +11,19 @@ from uuid import UUID
 
 from sqlalchemy import Engine, select
 
-from events.vocabulary import label
+from events.vocabulary import (
+    Channel,
+    Clock,
+    Disposition,
+    Kind,
+    LegalRoute,
+    NotAcceptedReason,
+    Opinion,
+    Rating,
+    ReviewOutcome,
+    Risk,
+    label,
+)
 from projections.case_state import STATUS_LABELS
 from projections.leaders import HEADERS as LEADER_HEADERS
 from projections.leaders import leader_cases
@@ -21,9 +33,12 @@ from projections.ledger import ledger
 from services.organisation import Organisation
 from services.runtime.errors import NotFound
 
-LABELLED = {"channel", "kind", "opinion", "rating", "not_accepted_reason", "routed_to", "disposition"}
-LABELLED |= {"review_outcome", "re_review_outcome"}
-LABEL_LISTS = {"risks", "overdue_clocks"}
+LABELLED = {
+    "channel": Channel, "kind": Kind, "opinion": Opinion, "rating": Rating, "not_accepted_reason": NotAcceptedReason,
+    "routed_to": LegalRoute, "disposition": Disposition, "review_outcome": ReviewOutcome,
+    "re_review_outcome": ReviewOutcome,
+}  # fmt: skip
+LABEL_LISTS = {"risks": Risk, "overdue_clocks": Clock}
 UNITS = {"locality", "office", "review_body", "re_review_body"}
 
 
@@ -72,9 +87,9 @@ def readable(row: dict[str, Any], headers: dict[str, str], org: Organisation) ->
         if key == "status":
             value = STATUS_LABELS.get(value or "", value)
         elif key in LABELLED:
-            value = label(value)
+            value = label(value, LABELLED[key])
         elif key in LABEL_LISTS:
-            value = "、".join(label(v) for v in (value or "").split(",") if v)
+            value = "、".join(label(v, LABEL_LISTS[key]) for v in (value or "").split(",") if v)
         elif isinstance(value, bool):
             value = "是" if value else "否"
         elif key == "category":

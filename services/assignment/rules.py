@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from events.vocabulary import LABELS, TaskForceRole
+from events.vocabulary import TaskForceRole, label
 from services.assignment.errors import (
     AlreadyAcknowledged,
     AlreadyMajor,
@@ -132,7 +132,7 @@ class AssignmentRules:
 
     def check_seven_roles(self, members: list[dict[str, str]]) -> None:
         present = {m["role"] for m in members}
-        missing = [LABELS[role] for role in TaskForceRole if role not in present]
+        missing = [label(role) for role in TaskForceRole if role not in present]
         if missing:
             raise TaskForceIncomplete(f"案件 {self.case_no} 的专班缺少: {'、'.join(missing)}", "members")
 

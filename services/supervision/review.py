@@ -122,7 +122,7 @@ class ReviewChain(ReturnVisit):
     def open_review(self, stage: Stage) -> dict[str, Any]:
         review = self.reviews.get(stage)
         if review is None or review["opinion_on"] is not None:
-            raise ReviewNotOpen(f"案件 {self.case_no} 没有进行中的{label(stage)}")
+            raise ReviewNotOpen(f"案件 {self.case_no} 没有进行中的{label(stage, Stage)}")
         return review
 
     def exclude_hearing(self, stage: Stage, from_on: date, to_on: date, on: date, actor: str, terms: Terms) -> None:
@@ -144,9 +144,9 @@ class ReviewChain(ReturnVisit):
     def check_opinion(self, stage: Stage, body: str) -> None:
         review = self.reviews.get(stage)
         if review is None or not review["body"]:
-            raise ReviewNotAssigned(f"案件 {self.case_no} 的{label(stage)}申请尚未交办复查/复核机关")
+            raise ReviewNotAssigned(f"案件 {self.case_no} 的{label(stage, Stage)}申请尚未交办复查/复核机关")
         if review["opinion_on"] is not None:
-            raise OpinionAlreadyIssued(f"案件 {self.case_no} 已于 {review['opinion_on']} 出具{label(stage)}意见")
+            raise OpinionAlreadyIssued(f"案件 {self.case_no} 已于 {review['opinion_on']} 出具{label(stage, Stage)}意见")
         if body != review["body"]:
             raise NotReviewBody(f"{body} 不是案件 {self.case_no} 的复查/复核机关 ({review['body']})", "body")
 
@@ -160,7 +160,7 @@ class ReviewChain(ReturnVisit):
         self._opinion_issued(stage=stage, outcome=outcome, text=text, body=body, issued_on=on, actor=actor)
         self.observe(Fact("review_opinion_issued", on, stage=stage), terms)
         if stage == Stage.re_review:
-            self._finalised(finalised_on=on, basis=f"复核意见 ({outcome})", actor=actor)
+            self._finalised(finalised_on=on, basis=f"复核意见: {label(outcome, ReviewOutcome)}", actor=actor)
 
     @event("ReviewOpinionIssued")
     def _opinion_issued(self, stage: str, outcome: str, text: str, body: str, issued_on: date, actor: str) -> None:

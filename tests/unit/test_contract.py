@@ -9,6 +9,7 @@ from uuid import uuid4
 import pytest
 
 from events import EVENT_TYPES, PetitionAccepted, UndecodableEvent, decode, event_id_for
+from events.vocabulary import AssistanceType, Clock, MediationType, Stage, label
 
 
 def accepted(case_id: str) -> PetitionAccepted:
@@ -70,3 +71,9 @@ def test_event_ids_are_stable_and_distinct_per_aggregate() -> None:
     case = uuid4()
     assert event_id_for("Petition", case, 1) == event_id_for("Petition", case, 1)
     assert event_id_for("Petition", case, 1) != event_id_for("CaseClocks", case, 1)
+
+
+def test_each_vocabulary_keeps_its_own_label_for_a_shared_value() -> None:
+    assert (label(Stage.review), label(Clock.review)) == ("复查", "复查期限")
+    assert (label("judicial", MediationType), label("judicial", AssistanceType)) == ("司法调解", "司法救助")
+    assert label("re_review", Stage) == "复核" and label("no_such_value", Stage) == "no_such_value"

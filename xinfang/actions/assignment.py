@@ -6,12 +6,12 @@ from typing import Annotated, Any
 
 import typer
 
-from events.vocabulary import LABELS, TaskForceRole
+from events.vocabulary import TaskForceRole, label
 from services.runtime.errors import InvalidInput
 from xinfang.console import Actor, CaseArg, DataDir, JsonOpt, OnDate, act, app, fail
 
 PANEL = "交办"
-ROLES = {LABELS[role]: role.value for role in TaskForceRole} | {role.value: role.value for role in TaskForceRole}
+ROLES = {label(role): role.value for role in TaskForceRole} | {role.value: role.value for role in TaskForceRole}
 
 
 @app.command(rich_help_panel=PANEL)
