@@ -78,10 +78,7 @@ async def send(settings: Settings, service: str, command: str, payload: dict[str
     from services.runtime.bus import connect
     from services.runtime.client import call
 
-    try:
-        nc = await connect(client_url(settings), "xinfang-cli", reconnect=False)
-    except Exception as exc:
-        raise Unavailable(f"无法连接 NATS {client_url(settings)}: 请先运行 xinfang up ({exc})") from None
+    nc = await connect(client_url(settings), "xinfang-cli", reconnect=False)
     try:
         return await call(nc, service, command, payload)
     finally:

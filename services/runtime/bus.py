@@ -11,21 +11,34 @@ from nats.js.errors import NotFoundError
 
 from events import STREAM
 from events.base import SUBJECT_PREFIX
+from services.runtime.errors import Unavailable
 
 log = logging.getLogger(__name__)
 
 
 async def connect(url: str, name: str, reconnect: bool = True) -> Client:
     """A component's connection reconnects forever, so a restarted server is picked up again;
-    a one-shot client (the CLI) gives up quickly instead of hanging on a server that is gone."""
-    return await nats.connect(
-        url,
-        name=name,
-        max_reconnect_attempts=-1 if reconnect else 2,
-        allow_reconnect=reconnect,
-        reconnect_time_wait=0.5,
-        connect_timeout=5 if reconnect else 2,
-    )
+    a one-shot client (the CLI) gives up quickly instead of hanging on a server that is gone, and says so once."""
+    if reconnect:
+        return await nats.connect(
+            url, name=name, max_reconnect_attempts=-1, allow_reconnect=True, reconnect_time_wait=0.5, connect_timeout=5
+        )
+    try:
+        return await nats.connect(
+            url,
+            name=name,
+            max_reconnect_attempts=2,
+            allow_reconnect=False,
+            reconnect_time_wait=0.5,
+            connect_timeout=2,
+            error_cb=_reported_by_caller,
+        )
+    except Exception as exc:
+        raise Unavailable(f"无法连接 NATS {url}: 请先运行 xinfang up ({exc})") from None
+
+
+async def _reported_by_caller(error: Exception) -> None:
+    """A one-shot client's connection errors end in Unavailable; the library need not log each attempt."""
 
 
 def stream_config(replicas: int = 1, duplicate_window_s: int = 3600) -> StreamConfig:

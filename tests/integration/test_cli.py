@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -86,3 +87,14 @@ async def test_bad_input_names_the_field_and_exits_non_zero(system: InProcessSys
 
     result = await asyncio.to_thread(xinfang, system, "rate", "XF1", "--rating", "great")
     assert result.returncode != 0 and "Traceback" not in result.stderr
+
+
+def test_without_a_server_every_bus_command_says_so_once_and_exits_6(tmp_path: Path) -> None:
+    env = {**os.environ, "XF_NATS_URL": "nats://127.0.0.1:1", "XF_DATA_DIR": str(tmp_path)}
+    case = "1867f503-0377-43f5-bfaa-14123f0ba81f"
+    for args in (["accept", case], ["history", case], ["demo", "--cases", "1"], ["replay", "--check"]):
+        done = subprocess.run(
+            [sys.executable, "-m", "xinfang", *args], capture_output=True, text=True, env=env, timeout=60
+        )
+        assert done.returncode == 6, (args, done.stderr)
+        assert done.stderr.count("无法连接 NATS") == 1 and "Traceback" not in done.stderr, (args, done.stderr)
