@@ -35,7 +35,10 @@ class CaseEvent(BaseModel):
     schema_version: int = Field(1, description="payload schema version; consumers accept this or lower")
     event_id: str = Field(description="stable id of the event; also its Nats-Msg-Id")
     case_id: str = Field(description="案件ID, the case's stable identifier")
-    occurred_at: datetime = Field(description="when it happened in the case (effective time)")
+    occurred_at: datetime = Field(
+        description="when the service recorded the action; a late entry's effective date (补录) is the event's own "
+        "*_on field (accepted_on, replied_on …)"
+    )
     recorded_at: datetime = Field(description="when the service recorded it")
     actor: str = Field("", description="who did it: staff id or department code")
 
