@@ -27,6 +27,8 @@ class CaseAssigned(CaseEvent):
     first_unit_name: str = ""
     objection_due_on: date | None = Field(None, description="异议期限: 5 working days from assignment (Art 23)")
     risks: list[str] = Field(default_factory=list, description="风险标识")
+    request: str = Field("", description="信访请求, for the department's work and its reply; empty for a report")
+    facts: str = Field("", description="事实和理由; empty for a report")
 
 
 class CaseAcknowledged(CaseEvent):
@@ -41,6 +43,8 @@ class CaseAcknowledged(CaseEvent):
     major: bool = Field(False, description="重大案件 (hearings are for major or complex cases)")
     accepted_on: date | None = Field(None, description="受理日期, from which the handling limit runs")
     co_handlers: list[str] = Field(default_factory=list, description="协办单位 codes that report to the lead")
+    request: str = Field("", description="信访请求, for the department's work and its reply; empty for a report")
+    facts: str = Field("", description="事实和理由; empty for a report")
 
 
 class ObjectionFiled(CaseEvent):

@@ -73,6 +73,8 @@ class PetitionAccepted(CaseEvent):
     related_case: str = Field("", description="关联的前案 case id: 首办责任 stays with its first unit")
     office: str = ""
     reported_unit: str = Field("", description="被反映单位 of a report: never assigned to it")
+    request: str = Field("", description="信访请求, for the department's work and its reply; empty for a report")
+    facts: str = Field("", description="事实和理由; empty for a report")
 
 
 class PetitionNotAccepted(CaseEvent):

@@ -62,6 +62,8 @@ class AssignmentApplication(ServiceApplication):
                 accepted_on=accepted.accepted_on,
                 kind=accepted.kind,
                 reported_unit=accepted.reported_unit,
+                request=accepted.request,
+                facts=accepted.facts,
             )
         )
 

@@ -24,9 +24,12 @@ PUBLIC: dict[type, tuple[type[CaseEvent], str]] = {
     A.Assigned: (
         CaseAssigned,
         "case_no department department_name owning_leader owning_leader_name assigned_on category locality"
-        " co_handlers co_handler_names first_unit first_unit_name objection_due_on risks",
+        " co_handlers co_handler_names first_unit first_unit_name objection_due_on risks request facts",
     ),
-    A.Acknowledged: (CaseAcknowledged, "case_no department handler acknowledged_on major accepted_on co_handlers"),
+    A.Acknowledged: (
+        CaseAcknowledged,
+        "case_no department handler acknowledged_on major accepted_on co_handlers request facts",
+    ),
     A.ObjectionFiled: (ObjectionFiled, "case_no department reasons proposed_department filed_on"),
     A.ObjectionRefused: (ObjectionRefused, "case_no department reason decided_on"),
     A.Reassigned: (

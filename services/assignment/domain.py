@@ -46,6 +46,8 @@ class Assignment(CaseAggregate, AssignmentRules):
         accepted_on: date | None = None,
         kind: str = "",
         reported_unit: str = "",
+        request: str = "",
+        facts: str = "",
     ):
         self.case_no = case_no
         self.department, self.department_name = department, department_name
@@ -58,6 +60,7 @@ class Assignment(CaseAggregate, AssignmentRules):
         self.objection_due_on = objection_due_on
         self.risks = list(risks or [])
         self.reported_unit = reported_unit
+        self.request, self.facts = request, facts
         self.acknowledged_on: date | None = None
         self.objection: dict[str, Any] | None = None
         self.dispute: dict[str, Any] | None = None
@@ -82,6 +85,8 @@ class Assignment(CaseAggregate, AssignmentRules):
             major=bool(self.owning_leader),
             accepted_on=self.accepted_on,
             co_handlers=list(self.co_handlers),
+            request=self.request,
+            facts=self.facts,
         )
 
     @event("Acknowledged")
@@ -95,6 +100,8 @@ class Assignment(CaseAggregate, AssignmentRules):
         major: bool = False,
         accepted_on: date | None = None,
         co_handlers: list[str] | None = None,
+        request: str = "",
+        facts: str = "",
     ) -> None:
         self.acknowledged_on, self.handler = acknowledged_on, handler
         self.seen(acknowledged_on)

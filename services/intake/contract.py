@@ -49,7 +49,7 @@ def to_public(stored: Any) -> CaseEvent | None:
             **envelope(stored),
             **fields(stored, "case_no", "accepted_on", "received_on", "kind", "category", "locality"),
             **fields(stored, "major", "collective", "repeat"),
-            **optional(stored, skip_level=False, related_case="", office="", reported_unit=""),
+            **optional(stored, skip_level=False, related_case="", office="", reported_unit="", request="", facts=""),
             risks=getattr(stored, "risks", None) or [],
         )
     if isinstance(stored, Petition.NotAccepted):

@@ -178,6 +178,8 @@ class Petition(CaseAggregate):
             office=self.office,
             reported_unit=self.reported_unit,
             new_facts=new_facts,
+            request="" if self.is_report else self.request,  # a report's content stays in intake (Art 30, 46)
+            facts="" if self.is_report else self.facts,
         )
 
     @event("Accepted")
@@ -199,6 +201,8 @@ class Petition(CaseAggregate):
         office: str = DISTRICT_BUREAU,
         reported_unit: str = "",
         new_facts: bool = False,
+        request: str = "",
+        facts: str = "",
     ) -> None:
         self.seen(accepted_on)
         self.status = "accepted"

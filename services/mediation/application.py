@@ -46,6 +46,8 @@ class MediationApplication(ServiceApplication):
                 accepted_on=acknowledged.accepted_on,
                 co_handlers=list(acknowledged.co_handlers),
                 limit_days=self.handling_limit_days,
+                request=acknowledged.request,
+                facts=acknowledged.facts,
             )
         )
 

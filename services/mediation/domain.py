@@ -26,6 +26,8 @@ class Handling(HandlingWork):
         accepted_on: date | None = None,
         co_handlers: list[str] | None = None,
         limit_days: int = 60,
+        request: str = "",
+        facts: str = "",
     ):
         self.case_no = case_no
         self.department = department
@@ -33,6 +35,7 @@ class Handling(HandlingWork):
         self.opened_on = opened_on
         self.major = major
         self.co_handlers = list(co_handlers or [])
+        self.request, self.facts = request, facts  # the petition's, restated by the reply unless staff restate it
         # Art 34: the first round's limit runs from acceptance, not from acknowledgement.
         self.rounds = [Round(1, accepted_on or opened_on, limit_days)]
         self.seen(opened_on)
@@ -87,7 +90,9 @@ class Handling(HandlingWork):
         legal_basis: str | None = None,
         disposition: str | None = None,
     ) -> None:
-        """Art 32: the 信访处理意见书, after every co-handler has reported (Art 24)."""
+        """Art 32: the 信访处理意见书, after every co-handler has reported (Art 24); it restates the petition's
+        request and facts unless staff word them anew."""
+        request, facts_and_reasons = request or self.request, facts_and_reasons or self.facts
         self.check_on(on)
         self.check_not_replied("答复")
         self.check_opinions_complete()

@@ -42,10 +42,6 @@ async def test_staff_take_a_case_through_the_cli(system: InProcessSystem, tmp_pa
             "《城市道路管理条例》第三十五条",
             "--disposition",
             "resolved",
-            "--request",
-            "请求修复小区道路",
-            "--facts",
-            "经调查，小区道路破损属实",
         ),
         ("close", case_no, "--report", "办结"),
         ("rate", case_no, "--rating", "satisfied"),
@@ -66,8 +62,12 @@ async def test_staff_take_a_case_through_the_cli(system: InProcessSystem, tmp_pa
     ledger = await asyncio.to_thread(xinfang, system, "ledger", "--format", "csv")
     assert "信访件编号" in ledger.stdout and case_no in ledger.stdout and "已评价" in ledger.stdout
     history = await asyncio.to_thread(xinfang, system, "history", case_no, "--json")
-    types = [e["type"] for e in json.loads(history.stdout)]
+    events = json.loads(history.stdout)
+    types = [e["type"] for e in events]
     assert types[0] == "petition_registered" and "satisfaction_rated" in types and len(types) == 14
+    # Art 32: the reply restates the petition's request and facts, carried from intake through the handoffs.
+    reply = next(e["event"] for e in events if e["type"] == "reply_issued")
+    assert (reply["request"], reply["facts_and_reasons"]) == (PETITION["request"], PETITION["facts"])
 
 
 async def test_bad_input_names_the_field_and_exits_non_zero(system: InProcessSystem, tmp_path: Path) -> None:

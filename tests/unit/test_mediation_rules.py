@@ -280,6 +280,23 @@ def test_a_reply_states_the_request_and_its_facts_and_reasons_art_32() -> None:
             assert refused.value.field == field
 
 
+def test_a_reply_restates_the_petitions_request_and_facts_unless_staff_word_them_anew_art_32() -> None:
+    h = Handling(
+        id=uuid4(), case_no="XF1", department="990100ZJJ", handler="李工", opened_on=ACKNOWLEDGED,
+        accepted_on=ACCEPTED, request="请求修复道路", facts="道路破损多处",
+    )  # fmt: skip
+    h.collect_events()
+    h.reply("supported", "已修复", DAY, "李工", legal_basis=BASIS, disposition="resolved")
+    [event] = new_events(h)
+    assert (event.request, event.facts_and_reasons) == ("请求修复道路", "道路破损多处")
+    again = Handling(id=uuid4(), case_no="XF2", department="990100ZJJ", handler="", opened_on=ACKNOWLEDGED,
+                     request="请求修复道路", facts="道路破损多处")  # fmt: skip
+    again.collect_events()
+    reply(again, request="请求尽快修复主干道", facts_and_reasons="经核查，主干道破损属实")
+    [event] = new_events(again)
+    assert (event.request, event.facts_and_reasons) == ("请求尽快修复主干道", "经核查，主干道破损属实")
+
+
 def test_a_reply_states_its_legal_basis_art_32() -> None:
     for basis in (None, "", "  "):
         with pytest.raises(ReplyWithoutLegalBasis):
