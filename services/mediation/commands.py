@@ -76,8 +76,8 @@ class IssueReply(MediationCommand):
 
     opinion: Opinion = Field(description="支持 / 解释说明 / 不予支持")
     text: str = Field(min_length=1, max_length=20000, description="处理意见书正文")
-    request: str = Field("", max_length=20000, description="信访请求 (required by the rule)")
-    facts_and_reasons: str = Field("", max_length=20000, description="事实和理由 (required by the rule)")
+    request: str = Field("", max_length=20000, description="信访请求; default: the petition's (Art 32)")
+    facts_and_reasons: str = Field("", max_length=20000, description="事实和理由; default: the petition's (Art 32)")
     legal_basis: str | None = Field(None, max_length=20000, description="法律政策依据 (required by the rule)")
     disposition: Disposition | None = Field(None, description="三到位一处置 (required by the rule)")
 

@@ -144,8 +144,8 @@ def reply(
     disposition: Annotated[
         str | None, typer.Option(help="三到位一处置: resolved | persuaded | assisted | handled_by_law")
     ] = None,
-    request: Annotated[str, typer.Option(help="信访请求: the request the reply answers (Art 32)")] = "",
-    facts: Annotated[str, typer.Option(help="事实和理由: the facts and reasons found (Art 32)")] = "",
+    request: Annotated[str, typer.Option(help="信访请求 the reply answers (Art 32); default: the petition's")] = "",
+    facts: Annotated[str, typer.Option(help="事实和理由 (Art 32); default: the petition's")] = "",
     on: OnDate = None,
     actor: Actor = "",
     as_json: JsonOpt = False,
