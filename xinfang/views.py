@@ -39,7 +39,7 @@ LABELLED = {
     "re_review_outcome": ReviewOutcome,
 }  # fmt: skip
 LABEL_LISTS = {"risks": Risk, "overdue_clocks": Clock}
-UNITS = {"locality", "office", "review_body", "re_review_body"}
+NAMED = {"category", "locality", "office", "review_body", "re_review_body"}  # codes shown by their names
 
 
 def _plain(value: Any) -> Any:
@@ -92,10 +92,8 @@ def readable(row: dict[str, Any], headers: dict[str, str], org: Organisation) ->
             value = "、".join(label(v, LABEL_LISTS[key]) for v in (value or "").split(",") if v)
         elif isinstance(value, bool):
             value = "是" if value else "否"
-        elif key == "category":
-            value = org.categories.get(value or "", value)
-        elif key in UNITS:
-            value = org.unit_name(value or "")
+        elif key in NAMED:
+            value = org.name_of(value or "")
         out[header] = "" if value is None else str(value)
     return out
 

@@ -4,11 +4,8 @@ from __future__ import annotations
 
 import secrets
 from datetime import date
-from typing import Any, TypeVar
+from typing import Any
 from uuid import UUID, uuid4
-
-from eventsourcing.application import AggregateNotFoundError
-from eventsourcing.domain import Aggregate
 
 from services.intake.commands import (
     AcceptPetition,
@@ -27,7 +24,6 @@ from services.organisation import Organisation
 from services.runtime.errors import NotFound
 from services.runtime.store import ServiceApplication
 
-A = TypeVar("A", bound=Aggregate)
 QUERY_CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
 
 
@@ -149,14 +145,6 @@ class IntakeApplication(MatterReactions, ServiceApplication):
 
     def case(self, case_id: UUID) -> Petition:
         return self.load(case_id, Petition)
-
-    def find(self, aggregate_id: UUID, kind: type[A]) -> A | None:
-        try:
-            aggregate: Aggregate = self.repository.get(aggregate_id)
-        except AggregateNotFoundError:
-            return None
-        assert isinstance(aggregate, kind)
-        return aggregate
 
     def load_as(self, case_id: UUID, field: str) -> Petition:
         """A petition another field names, or NotFound naming that field."""

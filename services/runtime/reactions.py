@@ -6,7 +6,6 @@ from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 from uuid import UUID
 
-from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import Tracking
 
@@ -29,10 +28,7 @@ class UnitOfWork:
     def get(self, aggregate_id: UUID, kind: type[A]) -> A | None:
         aggregate = self.touched.get(aggregate_id)
         if aggregate is None:
-            try:
-                aggregate = self.app.repository.get(aggregate_id)
-            except AggregateNotFoundError:
-                return None
+            return self.app.find(aggregate_id, kind)
         assert isinstance(aggregate, kind)
         return aggregate
 

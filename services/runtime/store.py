@@ -61,13 +61,20 @@ class ServiceApplication(Application[UUID]):
     def construct_recorder(self) -> ProcessRecorder:  # type: ignore[override]
         return self.factory.process_recorder()
 
-    def load(self, aggregate_id: UUID, kind: type[A]) -> A:
-        """The aggregate, or NotFound naming the case."""
+    def find(self, aggregate_id: UUID, kind: type[A]) -> A | None:
+        """The aggregate, or None when it was never saved."""
         try:
             aggregate: Aggregate = self.repository.get(aggregate_id)
         except AggregateNotFoundError:
-            raise NotFound(f"案件 {aggregate_id} 不存在 (no {kind.__name__} for this case)", "case_id") from None
+            return None
         assert isinstance(aggregate, kind)
+        return aggregate
+
+    def load(self, aggregate_id: UUID, kind: type[A]) -> A:
+        """The aggregate, or NotFound naming the case."""
+        aggregate = self.find(aggregate_id, kind)
+        if aggregate is None:
+            raise NotFound(f"案件 {aggregate_id} 不存在 (no {kind.__name__} for this case)", "case_id")
         return aggregate
 
     _collecting: list[Aggregate] | None = None
