@@ -7,17 +7,18 @@ from sqlalchemy import Engine
 from projections.leaders import LeaderView
 from projections.ledger import Ledger
 from projections.store import Projection, ProjectionSink
+from services.runtime.clock import Clock
 from services.runtime.settings import Settings
 from services.runtime.sidecar import Sidecar, make_engine
 
 PROJECTIONS: dict[str, type[Projection]] = {"ledger": Ledger, "leaders": LeaderView}
 
 
-def sinks_for(engine: Engine, names: list[str] | None = None) -> list[ProjectionSink]:
+def sinks_for(engine: Engine, clock: Clock, names: list[str] | None = None) -> list[ProjectionSink]:
     sidecar = Sidecar(engine)
     chosen = names or list(PROJECTIONS)
-    return [ProjectionSink(PROJECTIONS[name](), engine, sidecar) for name in chosen]
+    return [ProjectionSink(PROJECTIONS[name](), engine, sidecar, clock) for name in chosen]
 
 
 def live_sinks(settings: Settings) -> list[ProjectionSink]:
-    return sinks_for(make_engine(settings.db_url("projections")))
+    return sinks_for(make_engine(settings.db_url("projections")), settings.clock())

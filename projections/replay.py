@@ -18,6 +18,7 @@ from events import STREAM
 from events.base import SUBJECT_PREFIX
 from projections.registry import sinks_for
 from projections.store import ProjectionSink
+from services.runtime.clock import Clock
 from services.runtime.consumer import Delivery, apply_or_dead_letter
 from services.runtime.sidecar import make_engine
 
@@ -73,9 +74,9 @@ async def feed(
     return seen
 
 
-async def rebuild(nc: Client, engine: Engine, names: list[str] | None, progress: Progress) -> int:
+async def rebuild(nc: Client, engine: Engine, clock: Clock, names: list[str] | None, progress: Progress) -> int:
     """Throw the projections away and rebuild them in place up to the stream's current end."""
-    sinks = sinks_for(engine, names)
+    sinks = sinks_for(engine, clock, names)
     for sink in sinks:
         sink.reset()
     last = await stream_last_seq(nc)
@@ -99,12 +100,14 @@ def table_rows(engine: Engine, sink: ProjectionSink) -> dict[str, list[dict[str,
     return out
 
 
-async def check(nc: Client, live: Engine, names: list[str] | None, progress: Progress) -> dict[str, list[str]]:
+async def check(
+    nc: Client, live: Engine, clock: Clock, names: list[str] | None, progress: Progress
+) -> dict[str, list[str]]:
     """Rebuild into a scratch database up to each live projection's position and compare every row."""
     with tempfile.TemporaryDirectory() as scratch:
         shadow = make_engine(f"sqlite:///{Path(scratch) / 'rebuild.db'}")
-        live_sinks = {s.name: s for s in sinks_for(live, names)}
-        shadow_sinks = sinks_for(shadow, names)
+        live_sinks = {s.name: s for s in sinks_for(live, clock, names)}
+        shadow_sinks = sinks_for(shadow, clock, names)
         stops = {s.name: live_sinks[s.name].position() for s in shadow_sinks}
         await feed(nc, shadow_sinks, stops, progress)
         differences: dict[str, list[str]] = {}

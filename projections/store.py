@@ -23,6 +23,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from events import CaseEvent
 from events.base import SUBJECT_PREFIX
 from projections.case_state import merge_event
+from services.runtime.clock import Clock
 from services.runtime.consumer import Delivery
 from services.runtime.sidecar import Sidecar
 
@@ -111,8 +112,9 @@ class CaseRowProjection(Projection):
 class ProjectionSink:
     """Applies a batch in one transaction: effects, applied-event ids and the position commit together."""
 
-    def __init__(self, projection: Projection, engine: Engine, sidecar: Sidecar):
+    def __init__(self, projection: Projection, engine: Engine, sidecar: Sidecar, clock: Clock):
         self.projection = projection
+        self.clock = clock
         self.name = f"projection-{projection.name}"
         self.engine = engine
         self.sidecar = sidecar
@@ -158,7 +160,9 @@ class ProjectionSink:
         return seen
 
     def dead_letter(self, delivery: Delivery, reason: str) -> None:
-        self.sidecar.dead_letter(self.name, delivery.seq, delivery.subject, reason, delivery.data, delivery.headers)
+        self.sidecar.dead_letter(
+            self.name, delivery.seq, delivery.subject, reason, delivery.data, delivery.headers, self.clock.now()
+        )
         with self.engine.begin() as conn:
             self._save_position(conn, delivery.seq)
 

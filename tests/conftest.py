@@ -12,11 +12,24 @@ from sqlalchemy import create_engine, text
 
 from services.runtime.nats_server import EmbeddedNats
 from services.runtime.settings import COMPONENTS, Settings
+from tests.support.clock import TODAY
 from tests.support.system import InProcessSystem
 from xinfang.scratch import scratch_databases
 
 POSTGRES_URL = os.environ.get("XF_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 CIPHER_KEY = AESCipher.create_key(num_bytes=32)
+# Every component a test starts, in this process or as a child, runs on the pinned date (XF_TODAY).
+os.environ["XF_TODAY"] = TODAY.isoformat()
+
+
+SLOW_TEST_TIMEOUT_S = 600
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """A test marked slow (hundreds of cases, killed processes) may take longer than the default per-test limit."""
+    for item in items:
+        if item.get_closest_marker("slow") and not item.get_closest_marker("timeout"):
+            item.add_marker(pytest.mark.timeout(SLOW_TEST_TIMEOUT_S))
 
 
 @pytest.fixture
@@ -29,7 +42,7 @@ def nats_server(tmp_path: Path) -> Iterator[EmbeddedNats]:
 
 @pytest.fixture
 def settings(tmp_path: Path, nats_server: EmbeddedNats) -> Settings:
-    return Settings(data_dir=tmp_path / "data", nats_url=nats_server.url, cipher_key=CIPHER_KEY)
+    return Settings(data_dir=tmp_path / "data", nats_url=nats_server.url, cipher_key=CIPHER_KEY, today=TODAY)
 
 
 @pytest.fixture
@@ -66,4 +79,4 @@ def postgres_databases() -> Iterator[dict[str, str]]:
 @pytest.fixture
 def pg_settings(tmp_path: Path, nats_server: EmbeddedNats, postgres_databases: dict[str, str]) -> Settings:
     dbs = {f"{name}_db": url for name, url in postgres_databases.items()}
-    return Settings(data_dir=tmp_path / "data", nats_url=nats_server.url, cipher_key=CIPHER_KEY, **dbs)
+    return Settings(data_dir=tmp_path / "data", nats_url=nats_server.url, cipher_key=CIPHER_KEY, today=TODAY, **dbs)

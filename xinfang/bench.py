@@ -23,6 +23,7 @@ from services.intake.commands import RegisterPetition
 from services.organisation import organisation
 from services.runtime.bus import connect
 from services.runtime.client import call
+from services.runtime.clock import Clock
 from services.runtime.nats_server import EmbeddedNats
 from services.runtime.settings import COMPONENTS, Settings
 from services.runtime.sidecar import make_engine
@@ -108,9 +109,9 @@ async def command_rate(nc: Any, count: int, concurrency: int) -> float:
     return count / (time.perf_counter() - started)
 
 
-def bare_application_rate(url: str, cipher_key: str, count: int) -> float:
+def bare_application_rate(url: str, cipher_key: str, count: int, clock: Clock) -> float:
     """The peer: the eventsourcing application itself saving the same aggregates on the same database."""
-    app = IntakeApplication(env=store_env("intake", url, cipher_key), org=organisation())
+    app = IntakeApplication(store_env("intake", url, cipher_key), organisation(), clock)
     commands = [RegisterPetition.model_validate(numbered(PETITION, i)) for i in range(count)]
     started = time.perf_counter()
     for command in commands:
@@ -118,10 +119,10 @@ def bare_application_rate(url: str, cipher_key: str, count: int) -> float:
     return count / (time.perf_counter() - started)
 
 
-async def rebuild_rate(nc: Any, scratch: Path) -> tuple[float, float]:
+async def rebuild_rate(nc: Any, scratch: Path, clock: Clock) -> tuple[float, float]:
     last = await stream_last_seq(nc)
     engine = make_engine(f"sqlite:///{scratch / 'rebuild.db'}")
-    sinks = sinks_for(engine)
+    sinks = sinks_for(engine, clock)
     started = time.perf_counter()
     await feed(nc, sinks, {s.name: last for s in sinks}, lambda *_: None)
     ours = last / (time.perf_counter() - started)
@@ -179,8 +180,8 @@ async def run_on(label: str, dbs: dict[str, str], cases: int, commands: int, con
             pipe_rate, events = await pipeline(nc, settings, cases, concurrency)
             peer_publish = await raw_publish(nc, events)
             cmd_rate = await command_rate(nc, commands, concurrency)
-            bare = await asyncio.to_thread(bare_application_rate, peer_url, key, commands)
-            ours, raw = await rebuild_rate(nc, scratch)
+            bare = await asyncio.to_thread(bare_application_rate, peer_url, key, commands, settings.clock())
+            ours, raw = await rebuild_rate(nc, scratch, settings.clock())
         finally:
             for process in processes:
                 process.terminate()

@@ -190,8 +190,8 @@ def replay(
 
             try:
                 if check_only:
-                    return await check(nc, engine, names, progress)
-                return await rebuild(nc, engine, names, progress)
+                    return await check(nc, engine, settings.clock(), names, progress)
+                return await rebuild(nc, engine, settings.clock(), names, progress)
             finally:
                 await nc.close()
 

@@ -11,7 +11,7 @@ import random
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 
 from nats.aio.client import Client
@@ -65,7 +65,7 @@ async def run_demo(
     """Drive ``cases`` generated cases through the services; then sweep, order and bulletin as supervisors do."""
     rng = random.Random(seed)
     org = organisation(settings.org_file)
-    today = date.today()
+    today = settings.clock().today()
     report = DemoReport()
     paths, weights = zip(*PATHS, strict=True)
     plan = [(rng.choices(paths, weights)[0], rng.randint(0, days)) for _ in range(cases)]

@@ -7,12 +7,13 @@ from typing import Any
 from uuid import UUID
 
 from events import DeadlineMissed, PetitionAccepted, ReviewRequested
-from events.vocabulary import Clock
+from events.vocabulary import Clock as TimeLimit
 from services.assignment import commands as c
 from services.assignment.domain import Assignment
 from services.assignment.routing import lead_and_co_handlers
 from services.calendar import WorkingCalendar, calendar
 from services.organisation import Organisation, Unit
+from services.runtime.clock import Clock
 from services.runtime.errors import InvalidInput
 from services.runtime.reactions import UnitOfWork
 from services.runtime.store import ServiceApplication
@@ -22,9 +23,14 @@ class AssignmentApplication(ServiceApplication):
     name = "assignment"
 
     def __init__(
-        self, env: dict[str, str], org: Organisation, days: WorkingCalendar | None = None, objection_days: int = 5
+        self,
+        env: dict[str, str],
+        org: Organisation,
+        clock: Clock,
+        days: WorkingCalendar | None = None,
+        objection_days: int = 5,
     ):
-        super().__init__(env=env)
+        super().__init__(env, clock)
         self.org = org
         self.days = days or calendar()
         self.objection_days = objection_days
@@ -78,7 +84,7 @@ class AssignmentApplication(ServiceApplication):
     def on_deadline_missed(self, missed: DeadlineMissed, uow: UnitOfWork) -> None:
         """积案: an overdue handling clock gives a case without an owning leader one."""
         assignment = uow.get(UUID(missed.case_id), Assignment)
-        if missed.clock != Clock.handling or assignment is None:
+        if missed.clock != TimeLimit.handling or assignment is None:
             return
         assignment.name_leader_for_long_pending(self.org.leader_for(assignment.department), missed.marked_on)
         uow.add(assignment)
@@ -93,20 +99,20 @@ class AssignmentApplication(ServiceApplication):
 
     def acknowledge(self, cmd: c.AcknowledgeCase) -> dict[str, Any]:
         assignment = self.load(cmd.case_id, Assignment)
-        assignment.acknowledge(cmd.department, cmd.handler, cmd.on or date.today(), cmd.actor)
+        assignment.acknowledge(cmd.department, cmd.handler, self.effective(cmd.on), cmd.actor)
         return self.saved(assignment)
 
     def object(self, cmd: c.FileObjection) -> dict[str, Any]:
         if cmd.proposed_department:
             self.org.unit(cmd.proposed_department, "proposed_department")
         assignment = self.load(cmd.case_id, Assignment)
-        on = cmd.on or date.today()
+        on = self.effective(cmd.on)
         assignment.object(cmd.department, cmd.reasons, cmd.proposed_department, on, cmd.actor)
         return self.saved(assignment)
 
     def decide_objection(self, cmd: c.DecideObjection) -> dict[str, Any]:
         assignment = self.load(cmd.case_id, Assignment)
-        on = cmd.on or date.today()
+        on = self.effective(cmd.on)
         if not cmd.agree:
             assignment.refuse_objection(cmd.reason, on, cmd.actor)
             return self.saved(assignment)
@@ -123,25 +129,25 @@ class AssignmentApplication(ServiceApplication):
 
     def refer_dispute(self, cmd: c.ReferDispute) -> dict[str, Any]:
         assignment = self.load(cmd.case_id, Assignment)
-        assignment.refer_dispute(self.org.common_superior, cmd.on or date.today(), cmd.actor)
+        assignment.refer_dispute(self.org.common_superior, self.effective(cmd.on), cmd.actor)
         return self.saved(assignment)
 
     def settle_dispute(self, cmd: c.SettleDispute) -> dict[str, Any]:
         to = self.org.unit(cmd.department)
         assignment = self.load(cmd.case_id, Assignment)
-        assignment.settle_dispute(to, cmd.reason, cmd.by, cmd.on or date.today(), cmd.actor)
+        assignment.settle_dispute(to, cmd.reason, cmd.by, self.effective(cmd.on), cmd.actor)
         return self.saved(assignment)
 
     def mark_major(self, cmd: c.MarkMajor) -> dict[str, Any]:
         assignment = self.load(cmd.case_id, Assignment)
         leader = self.org.leader_for(assignment.department)
-        assignment.mark_major(cmd.risk, cmd.reason, leader, cmd.on or date.today(), cmd.actor)
+        assignment.mark_major(cmd.risk, cmd.reason, leader, self.effective(cmd.on), cmd.actor)
         return self.saved(assignment)
 
     def form_task_force(self, cmd: c.FormTaskForce) -> dict[str, Any]:
         assignment = self.load(cmd.case_id, Assignment)
         members = [m.model_dump(mode="json") for m in cmd.members]
-        assignment.form_task_force(members, cmd.on or date.today(), cmd.actor)
+        assignment.form_task_force(members, self.effective(cmd.on), cmd.actor)
         return self.saved(assignment)
 
     def saved(self, assignment: Assignment) -> dict[str, Any]:

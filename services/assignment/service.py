@@ -12,8 +12,9 @@ from services.runtime.settings import Settings
 
 def build(env: dict[str, str], settings: Settings) -> AssignmentApplication:
     return AssignmentApplication(
-        env=env,
-        org=organisation(settings.org_file),
+        env,
+        organisation(settings.org_file),
+        settings.clock(),
         days=calendar(settings.calendar_file),
         objection_days=settings.objection_limit_working_days,
     )

@@ -21,6 +21,7 @@ from services.intake.matter import Matter, MatterIndex
 from services.intake.offices import Offices
 from services.intake.reactions import MatterReactions
 from services.organisation import Organisation
+from services.runtime.clock import Clock
 from services.runtime.errors import NotFound
 from services.runtime.store import ServiceApplication
 
@@ -40,15 +41,15 @@ def case_number(case_id: UUID, entered_on: date) -> str:
 class IntakeApplication(MatterReactions, ServiceApplication):
     name = "intake"
 
-    def __init__(self, env: dict[str, str], org: Organisation, petitioner_secret: bytes = b""):
-        super().__init__(env=env)
+    def __init__(self, env: dict[str, str], org: Organisation, clock: Clock, petitioner_secret: bytes = b""):
+        super().__init__(env, clock)
         self.org = org
         self.offices = Offices(org)
         self.secret = petitioner_secret or FALLBACK_SECRET
 
     def register(self, cmd: RegisterPetition) -> dict[str, Any]:
         self.check_places(cmd)
-        code, today, case_id = new_query_code(), date.today(), uuid4()
+        code, today, case_id = new_query_code(), self.clock.today(), uuid4()
         petitioners = [p.model_dump() for p in cmd.petitioners]
         matter, index = self.matter_for(case_id, cmd, petitioners)
         first = matter.first_case(case_id)
@@ -109,34 +110,34 @@ class IntakeApplication(MatterReactions, ServiceApplication):
 
     def request_materials(self, cmd: RequestMaterials) -> dict[str, Any]:
         petition = self.load(cmd.case_id, Petition)
-        petition.request_materials(cmd.on or date.today(), cmd.items, cmd.actor)
+        petition.request_materials(self.effective(cmd.on), cmd.items, cmd.actor)
         self.commit(petition)
         return self.summary(petition)
 
     def supplement_materials(self, cmd: SupplementMaterials) -> dict[str, Any]:
         petition = self.load(cmd.case_id, Petition)
-        petition.supplement_materials(cmd.on or date.today(), cmd.items, cmd.actor)
+        petition.supplement_materials(self.effective(cmd.on), cmd.items, cmd.actor)
         self.commit(petition)
         return self.summary(petition)
 
     def accept(self, cmd: AcceptPetition) -> dict[str, Any]:
         petition = self.load(cmd.case_id, Petition)
         matter = self.matter_of(petition)
-        petition.accept(cmd.on or date.today(), cmd.major, cmd.actor, matter, self.offices, cmd.new_facts)
+        petition.accept(self.effective(cmd.on), cmd.major, cmd.actor, matter, self.offices, cmd.new_facts)
         matter.open_case(petition.id, petition.office)
         self.commit(petition, matter)
         return self.summary(petition)
 
     def decline(self, cmd: DeclinePetition) -> dict[str, Any]:
         petition = self.load(cmd.case_id, Petition)
-        on, matter = cmd.on or date.today(), self.matter_of(petition)
+        on, matter = self.effective(cmd.on), self.matter_of(petition)
         petition.decline(on, cmd.reason, cmd.explanation, cmd.actor, matter, self.offices, cmd.routed_to)
         self.commit(petition)
         return self.summary(petition)
 
     def merge(self, cmd: MergePetition) -> dict[str, Any]:
         petition, target = self.load(cmd.case_id, Petition), self.load_as(cmd.into, "into")
-        petition.merge(cmd.on or date.today(), target, self.matter_of(petition), cmd.actor)
+        petition.merge(self.effective(cmd.on), target, self.matter_of(petition), cmd.actor)
         self.commit(petition)
         return {**self.summary(petition), "merged_into": str(target.id), "merged_into_no": target.case_no}
 

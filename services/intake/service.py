@@ -12,7 +12,7 @@ from services.runtime.settings import Settings
 
 def build(env: dict[str, str], settings: Settings) -> IntakeApplication:
     secret = petitioner_secret(env.get("CIPHER_KEY", ""))
-    return IntakeApplication(env=env, org=organisation(settings.org_file), petitioner_secret=secret)
+    return IntakeApplication(env, organisation(settings.org_file), settings.clock(), petitioner_secret=secret)
 
 
 definition = ServiceDefinition(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 from uuid import UUID
 
@@ -19,6 +18,7 @@ from services.mediation.commands import (
 )
 from services.mediation.domain import Handling
 from services.mediation.errors import UnknownCase
+from services.runtime.clock import Clock
 from services.runtime.reactions import UnitOfWork
 from services.runtime.store import ServiceApplication
 
@@ -26,8 +26,8 @@ from services.runtime.store import ServiceApplication
 class MediationApplication(ServiceApplication):
     name = "mediation"
 
-    def __init__(self, env: dict[str, str], handling_limit_days: int = 60, extension_max_days: int = 30):
-        super().__init__(env=env)
+    def __init__(self, env: dict[str, str], clock: Clock, handling_limit_days: int = 60, extension_max_days: int = 30):
+        super().__init__(env, clock)
         self.handling_limit_days = handling_limit_days
         self.extension_max_days = extension_max_days
 
@@ -62,35 +62,36 @@ class MediationApplication(ServiceApplication):
 
     def record_investigation(self, cmd: RecordInvestigation) -> dict[str, Any]:
         handling = self.load(cmd.case_id, Handling)
-        handling.record_investigation(cmd.findings, cmd.investigators, cmd.on or date.today(), cmd.actor)
+        handling.record_investigation(cmd.findings, cmd.investigators, self.effective(cmd.on), cmd.actor)
         return self.saved(handling)
 
     def record_mediation(self, cmd: RecordMediation) -> dict[str, Any]:
         handling = self.load(cmd.case_id, Handling)
-        on = cmd.on or date.today()
+        on = self.effective(cmd.on)
         handling.record_mediation(cmd.mediation_type, cmd.participants, cmd.agreed, cmd.agreement, on, cmd.actor)
         return self.saved(handling)
 
     def record_hearing(self, cmd: RecordHearing) -> dict[str, Any]:
         handling = self.load(cmd.case_id, Handling)
-        handling.record_hearing(cmd.participants, cmd.conclusion, cmd.complex, cmd.on or date.today(), cmd.actor)
+        handling.record_hearing(cmd.participants, cmd.conclusion, cmd.complex, self.effective(cmd.on), cmd.actor)
         return self.saved(handling)
 
     def grant_assistance(self, cmd: GrantAssistance) -> dict[str, Any]:
         handling = self.load(cmd.case_id, Handling)
-        on = cmd.on or date.today()
+        on = self.effective(cmd.on)
         handling.grant_assistance(cmd.assistance_type, cmd.amount_fen, cmd.approved_by, on, cmd.actor)
         return self.saved(handling)
 
     def approve_extension(self, cmd: ApproveExtension) -> dict[str, Any]:
         handling = self.load(cmd.case_id, Handling)
-        on, limit = cmd.on or date.today(), self.extension_max_days
-        handling.approve_extension(cmd.days, cmd.approved_by, cmd.reason, cmd.notified_on, on, cmd.actor, limit)
+        on, limit = self.effective(cmd.on), self.extension_max_days
+        notified_on = self.effective(cmd.notified_on, "notified_on") if cmd.notified_on else None
+        handling.approve_extension(cmd.days, cmd.approved_by, cmd.reason, notified_on, on, cmd.actor, limit)
         return self.saved(handling)
 
     def submit_co_handler_opinion(self, cmd: SubmitCoHandlerOpinion) -> dict[str, Any]:
         handling = self.load(cmd.case_id, Handling)
-        handling.submit_co_handler_opinion(cmd.department, cmd.opinion, cmd.on or date.today(), cmd.actor)
+        handling.submit_co_handler_opinion(cmd.department, cmd.opinion, self.effective(cmd.on), cmd.actor)
         return self.saved(handling)
 
     def reply(self, cmd: IssueReply) -> dict[str, Any]:
@@ -98,7 +99,7 @@ class MediationApplication(ServiceApplication):
         handling.reply(
             cmd.opinion,
             cmd.text,
-            cmd.on or date.today(),
+            self.effective(cmd.on),
             cmd.actor,
             request=cmd.request,
             facts_and_reasons=cmd.facts_and_reasons,
@@ -109,7 +110,7 @@ class MediationApplication(ServiceApplication):
 
     def close_case(self, cmd: CloseCase) -> dict[str, Any]:
         handling = self.load(cmd.case_id, Handling)
-        handling.close(cmd.report, cmd.on or date.today(), cmd.actor)
+        handling.close(cmd.report, self.effective(cmd.on), cmd.actor)
         return self.saved(handling)
 
     def saved(self, handling: Handling) -> dict[str, Any]:

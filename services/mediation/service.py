@@ -9,7 +9,7 @@ from services.runtime.settings import Settings
 
 
 def build(env: dict[str, str], settings: Settings) -> MediationApplication:
-    return MediationApplication(env, settings.handling_limit_days, settings.extension_max_days)
+    return MediationApplication(env, settings.clock(), settings.handling_limit_days, settings.extension_max_days)
 
 
 definition = ServiceDefinition(

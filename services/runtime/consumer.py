@@ -20,6 +20,7 @@ from nats.js.errors import NotFoundError
 
 from events import STREAM, CaseEvent, decode
 from services.runtime.dbthread import DbThread
+from services.runtime.lifecycle import stop_requested
 
 log = logging.getLogger(__name__)
 
@@ -115,7 +116,7 @@ class EventConsumer:
         self.on_applied: Callable[[], None] = lambda: None
 
     async def run(self) -> None:
-        while True:
+        while not stop_requested():
             try:
                 await self._consume()
             except asyncio.CancelledError:
@@ -162,7 +163,7 @@ class EventConsumer:
     async def _consume(self) -> None:
         psub = await self._reposition()
         try:
-            while True:
+            while not stop_requested():
                 msgs = await self._next_batch(psub)
                 if not msgs:
                     continue
@@ -174,7 +175,8 @@ class EventConsumer:
                     self.on_applied()
                 await msgs[-1].ack()
         finally:
-            await psub.unsubscribe()
+            with contextlib.suppress(Exception):  # the connection may already be closing
+                await psub.unsubscribe()
 
 
 JetStreamPull = nats.js.JetStreamContext.PullSubscription

@@ -6,6 +6,8 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
 
+from services.runtime.lifecycle import within
+
 T = TypeVar("T")
 
 
@@ -13,11 +15,16 @@ class DbThread:
     """Runs blocking store calls one at a time, off the event loop; one writer means no lock contention."""
 
     def __init__(self, name: str):
+        self.name = name
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"db-{name}")
 
     async def run(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(self._pool, functools.partial(fn, *args, **kwargs))
 
-    def close(self) -> None:
-        self._pool.shutdown(wait=True)
+    async def close(self, timeout: float = 10.0) -> None:
+        """Let the call in progress finish (its transaction commits or rolls back whole), drop the queued ones,
+        and wait at most ``timeout`` seconds: the thread is never joined from the event loop."""
+        finished = asyncio.wrap_future(self._pool.submit(lambda: None))
+        self._pool.shutdown(wait=False, cancel_futures=False)
+        await within(finished, timeout, f"database thread {self.name}")

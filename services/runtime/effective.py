@@ -6,22 +6,26 @@ from datetime import date
 from typing import Annotated
 
 from eventsourcing.domain import Aggregate
-from pydantic import AfterValidator, Field
+from pydantic import Field
 
-from services.runtime.errors import DomainError
-
-
-def not_in_future(on: date | None) -> date | None:
-    if on is not None and on > date.today():
-        raise ValueError(f"生效日期 {on} 晚于今天，不能预先登记 (an effective date cannot be in the future)")
-    return on
-
+from services.runtime.errors import DomainError, InvalidInput
 
 EffectiveOn = Annotated[
     date | None,
-    AfterValidator(not_in_future),
     Field(description="生效日期 for late entry (补录); default today; never in the future"),
 ]
+
+
+def not_in_future(on: date | None, today: date, field: str = "on") -> date | None:
+    """A date a command names, refused when it lies after today (nothing is recorded ahead of time)."""
+    if on is not None and on > today:
+        raise InvalidInput(f"日期 {on} 晚于今天 {today}，不能预先登记 (a date cannot be in the future)", field)
+    return on
+
+
+def effective(on: date | None, today: date, field: str = "on") -> date:
+    """An action's effective date: the one given (never in the future), else today."""
+    return not_in_future(on, today, field) or today
 
 
 class BeforePreviousEvent(DomainError):

@@ -11,7 +11,8 @@ from typing import Any
 from eventsourcing.domain import Aggregate
 
 from services.runtime.dbthread import DbThread
-from services.runtime.errors import Conflict, XinfangError
+from services.runtime.errors import Conflict, Unavailable, XinfangError
+from services.runtime.lifecycle import stop_requested, stop_tasks
 from services.runtime.store import ServiceApplication
 
 log = logging.getLogger(__name__)
@@ -38,16 +39,29 @@ class GroupCommit:
         self.max_batch = max_batch
         self.queue: asyncio.Queue[Pending] = asyncio.Queue()
         self.task: asyncio.Task[None] | None = None
+        self.closed = False
 
     async def submit(self, handler: Callable[[Any], Any], command: Any) -> Any:
+        if self.closed:
+            raise Unavailable("服务正在停止，请稍后重试 (the service is stopping)")
         if self.task is None:
             self.task = asyncio.create_task(self._work(), name="group-commit")
         future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
         await self.queue.put(Pending(handler, command, future))
         return await future
 
+    async def close(self) -> None:
+        """Stop taking commands; those still queued hear that the service is stopping (the client may retry)."""
+        self.closed = True
+        if self.task is not None:
+            await stop_tasks([self.task])
+        while not self.queue.empty():
+            pending = self.queue.get_nowait()
+            if not pending.future.done():
+                pending.future.set_exception(Unavailable("服务正在停止，请稍后重试 (the service is stopping)"))
+
     async def _work(self) -> None:
-        while True:
+        while not stop_requested():
             batch = [await self.queue.get()]
             while not self.queue.empty() and len(batch) < self.max_batch:
                 batch.append(self.queue.get_nowait())

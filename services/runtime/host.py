@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import signal
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
@@ -17,6 +18,7 @@ from services.runtime.commands import CommandRoutes
 from services.runtime.consumer import EventConsumer, Sink
 from services.runtime.dbthread import DbThread
 from services.runtime.group_commit import GroupCommit
+from services.runtime.lifecycle import STOP_TIMEOUT_S, stop_tasks, within
 from services.runtime.outbox import OutboxRelay, ToPublic
 from services.runtime.reactions import ApplicationSink, Reaction
 from services.runtime.settings import Settings
@@ -68,10 +70,9 @@ class Component:
         raise NotImplementedError
 
     async def stop(self) -> None:
-        for task in self.tasks:
-            task.cancel()
-        await asyncio.gather(*self.tasks, return_exceptions=True)
-        await self.broker.stop()
+        """Within a bound, whatever is in flight: background loops first, then the connection."""
+        await stop_tasks(self.tasks)
+        await within(self.broker.stop(), STOP_TIMEOUT_S, f"{self.name}: closing the NATS connection")
 
 
 class ServiceHost(Component):
@@ -82,6 +83,8 @@ class ServiceHost(Component):
         super().__init__(settings)
         self.definition = definition
         self.db = DbThread(self.name)
+        self.relay_db = DbThread(f"{self.name}-relay")
+        self.committer: GroupCommit | None = None
         self.relay: OutboxRelay | None = None
         self.consumer: EventConsumer | None = None
 
@@ -93,14 +96,14 @@ class ServiceHost(Component):
     async def start(self) -> None:
         app, sidecar = await self.db.run(self._open_store)
         self.app = app
-        routes = CommandRoutes(self.name, GroupCommit(app, self.db))
+        self.committer = GroupCommit(app, self.db)
+        routes = CommandRoutes(self.name, self.committer)
         self.definition.commands(app, routes)
         self.broker.include_router(routes.router)
         await self.broker.start()
         nc = self.broker.connection
         await ensure_stream(nc, self.settings.stream_replicas, self.settings.duplicate_window_s)
         # The relay reads on its own thread (SQLite WAL and PostgreSQL let it read beside the writer).
-        self.relay_db = DbThread(f"{self.name}-relay")
         relay = OutboxRelay(
             self.name, app, self.definition.to_public, nc, self.relay_db, sidecar, poll_s=self.settings.relay_poll_s
         )
@@ -118,8 +121,10 @@ class ServiceHost(Component):
 
     async def stop(self) -> None:
         await super().stop()
-        self.db.close()
-        self.relay_db.close()
+        if self.committer is not None:
+            await self.committer.close()
+        await self.db.close()
+        await self.relay_db.close()
 
 
 class ProjectionHost(Component):
@@ -145,17 +150,25 @@ class ProjectionHost(Component):
 
     async def stop(self) -> None:
         await super().stop()
-        self.db.close()
+        await self.db.close()
 
 
 async def run_until_signalled(component: Component) -> None:
-    """Start, log readiness, and stop cleanly on SIGINT or SIGTERM."""
+    """Start, log readiness, and stop on SIGINT or SIGTERM within a bound; a second signal exits at once."""
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
+
+    def on_signal() -> None:
+        if stop.is_set():
+            log.warning("%s: second signal, exiting now", component.name)
+            os._exit(1)
+        stop.set()
+
     for sig in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(sig, stop.set)
+        loop.add_signal_handler(sig, on_signal)
     await component.start()
     log.info("%s ready", component.name)
     print(f"[xinfang] {component.name} ready", flush=True)
     await stop.wait()
-    await component.stop()
+    await within(component.stop(), 3 * STOP_TIMEOUT_S, f"stopping {component.name}")
+    log.info("%s stopped", component.name)

@@ -14,6 +14,7 @@ from nats.aio.client import Client
 
 from events import STREAM, CaseEvent
 from services.runtime.dbthread import DbThread
+from services.runtime.lifecycle import stop_requested
 from services.runtime.sidecar import Sidecar
 from services.runtime.store import ServiceApplication
 
@@ -66,7 +67,7 @@ class OutboxRelay:
 
     async def run(self) -> None:
         self.position = self.saved_position = await self.db.run(self.sidecar.relay_position, self.name)
-        while True:
+        while not stop_requested():
             try:
                 await self._pass()
             except asyncio.CancelledError:

@@ -65,5 +65,7 @@ class ApplicationSink:
         self.app.record_reaction(uow.aggregates(), Tracking(self.name, deliveries[-1].seq))
 
     def dead_letter(self, delivery: Delivery, reason: str) -> None:
-        self.sidecar.dead_letter(self.name, delivery.seq, delivery.subject, reason, delivery.data, delivery.headers)
+        self.sidecar.dead_letter(
+            self.name, delivery.seq, delivery.subject, reason, delivery.data, delivery.headers, self.app.clock.now()
+        )
         self.app.record_reaction([], Tracking(self.name, delivery.seq))

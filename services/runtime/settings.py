@@ -1,11 +1,14 @@
 """Configuration from environment variables (prefix ``XF_``) and flags, with embedded-mode defaults."""
 
 import secrets
+from datetime import date
 from functools import cached_property
 from pathlib import Path
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from services.runtime.clock import Clock, clock_for
 
 COMPONENTS = ("intake", "assignment", "mediation", "supervision", "projections")
 
@@ -39,6 +42,13 @@ class Settings(BaseSettings):
     sweep_interval_s: float = Field(60.0, description="how often supervision looks for warnings and overdue clocks")
     batch_size: int = Field(256, description="messages a consumer applies in one transaction")
     relay_poll_s: float = Field(0.05, description="outbox relay idle poll interval")
+    today: date | None = Field(
+        None, description="XF_TODAY=YYYY-MM-DD runs the district as of that date (training, demos); default: the date"
+    )
+
+    def clock(self) -> Clock:
+        """The one clock every component of this configuration reads "today" from."""
+        return clock_for(self.today)
 
     def db_url(self, component: str) -> str:
         url: str = getattr(self, f"{component}_db")

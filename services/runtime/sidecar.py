@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import (
@@ -83,7 +83,14 @@ class Sidecar:
                 conn.execute(insert(outbox_position).values(relay=relay, position=position))
 
     def dead_letter(
-        self, consumer: str, seq: int, subject: str, reason: str, data: bytes, headers: dict[str, str]
+        self,
+        consumer: str,
+        seq: int,
+        subject: str,
+        reason: str,
+        data: bytes,
+        headers: dict[str, str],
+        recorded_at: datetime,
     ) -> None:
         """Record a message that could not be applied; recording it twice keeps the first."""
         row = {
@@ -93,7 +100,7 @@ class Sidecar:
             "reason": reason,
             "headers": json.dumps(headers, ensure_ascii=False),
             "data": data,
-            "recorded_at": datetime.now(UTC),
+            "recorded_at": recorded_at,
         }
         try:
             with self.engine.begin() as conn:

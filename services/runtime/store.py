@@ -19,6 +19,8 @@ from eventsourcing.persistence import (
     Transcoding,
 )
 
+from services.runtime.clock import Clock
+from services.runtime.effective import effective
 from services.runtime.errors import Conflict, NotFound
 
 A = TypeVar("A", bound=Aggregate)
@@ -52,7 +54,18 @@ def store_env(name: str, url: str, cipher_key: str) -> dict[str, str]:
 
 
 class ServiceApplication(Application[UUID]):
-    """An application whose recorder also keeps a consumer's tracking position atomically with its events."""
+    """An application whose recorder also keeps a consumer's tracking position atomically with its events.
+
+    "Today" comes from the injected clock, never from the machine: tests and "as of" runs pin it.
+    """
+
+    def __init__(self, env: dict[str, str], clock: Clock):
+        super().__init__(env=env)
+        self.clock = clock
+
+    def effective(self, on: dt.date | None, field: str = "on") -> dt.date:
+        """A command's effective date: the one it names (never in the future), else today."""
+        return effective(on, self.clock.today(), field)
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)

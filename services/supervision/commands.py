@@ -6,17 +6,16 @@ from datetime import date
 from typing import TYPE_CHECKING, Annotated
 from uuid import UUID
 
-from pydantic import AfterValidator, BaseModel, Field
+from pydantic import BaseModel, Field
 
 from events.vocabulary import Rating, ReviewOutcome, Stage
-from services.runtime.effective import EffectiveOn, not_in_future
+from services.runtime.effective import EffectiveOn
 
 if TYPE_CHECKING:
     from services.runtime.commands import CommandRoutes
     from services.supervision.application import SupervisionApplication
 
 Actor = Annotated[str, Field("", max_length=100, description="经办人")]
-PastDate = Annotated[date, AfterValidator(not_in_future)]
 
 
 class CaseCommand(BaseModel):
@@ -81,7 +80,7 @@ class PublishBulletin(BaseModel):
     """通报: name every case overdue or rated unsatisfied in a period; once per period."""
 
     period_from: date
-    period_to: PastDate
+    period_to: date = Field(description="通报期间止; never in the future")
     on: EffectiveOn = None
     actor: Actor = ""
 

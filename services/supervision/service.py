@@ -32,7 +32,7 @@ def terms(settings: Settings) -> Terms:
 
 
 def build(env: dict[str, str], settings: Settings) -> SupervisionApplication:
-    return SupervisionApplication(env, terms(settings))
+    return SupervisionApplication(env, settings.clock(), terms(settings))
 
 
 App = SupervisionApplication

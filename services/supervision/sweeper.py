@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from events.vocabulary import Clock
+from services.runtime.lifecycle import stop_requested
 from services.supervision.alarms import MISSED, pending_alarm
 from services.supervision.clocks import ClockChanged, DeadlineMissed, WarningIssued
 from services.supervision.deadlines import ClockState, Key
@@ -76,9 +77,9 @@ class AlarmIndex:
 
 async def sweep_forever(app: SupervisionApplication, settings: Settings, db: DbThread) -> None:
     """The background sweep: every sweep_interval_s, as of today, on the service's database thread."""
-    while True:
+    while not stop_requested():
         try:
-            emitted = await db.run(app.sweep_as_of, date.today())
+            emitted = await db.run(app.sweep_as_of, app.clock.today())
             if emitted:
                 log.info("sweep emitted %d warnings and overdue marks", emitted)
         except asyncio.CancelledError:

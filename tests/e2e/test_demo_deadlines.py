@@ -57,7 +57,9 @@ async def test_every_deadline_of_the_demo_district_recomputes_from_its_events(sy
                         clock,
                     )
                     checked += 1
-        differences = await check(nc, make_engine(settings.db_url("projections")), None, lambda *_: None)
+        differences = await check(
+            nc, make_engine(settings.db_url("projections")), settings.clock(), None, lambda *_: None
+        )
     finally:
         await nc.close()
 

@@ -14,6 +14,7 @@ import pytest
 from events import STREAM
 from services.runtime.nats_server import free_port
 from services.runtime.settings import Settings
+from tests.support.clock import TODAY
 from tests.support.system import (
     PETITION,
     Client,
@@ -38,7 +39,12 @@ def start_up(tmp_path: Path, port: int) -> tuple[ProcessSystem, Settings]:
 
 
 def xinfang(settings: Settings, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {"XF_DATA_DIR": str(settings.data_dir), "XF_NATS_URL": settings.nats_url, "PATH": ""}
+    env = {
+        "XF_DATA_DIR": str(settings.data_dir),
+        "XF_NATS_URL": settings.nats_url,
+        "XF_TODAY": TODAY.isoformat(),
+        "PATH": "",
+    }
     return subprocess.run(
         [sys.executable, "-m", "xinfang", *args], capture_output=True, text=True, env=env, timeout=120
     )

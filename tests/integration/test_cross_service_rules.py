@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 import json
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 
 import pytest
 
 from services.runtime.errors import DomainError
+from tests.support.clock import TODAY
 from tests.support.system import Client, InProcessSystem, ledger_rows, settle
 from xinfang.history import case_history
 from xinfang.scenario import REPLY
-
-TODAY = date.today()
 
 
 def day(n: int) -> str:

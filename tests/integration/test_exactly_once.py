@@ -74,7 +74,9 @@ async def test_republishing_and_redelivering_everything_changes_nothing(system: 
 
     nc = await connect(system.settings.nats_url, "check")
     try:
-        differences = await check(nc, make_engine(system.settings.db_url("projections")), None, lambda *_: None)
+        differences = await check(
+            nc, make_engine(system.settings.db_url("projections")), system.settings.clock(), None, lambda *_: None
+        )
     finally:
         await nc.close()
     assert differences == {"ledger": [], "leaders": []}

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import itertools
-from datetime import UTC, date, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 from uuid import UUID
@@ -47,6 +47,7 @@ from services.organisation import organisation
 from services.runtime.errors import InvalidInput, NotFound
 from services.runtime.reactions import UnitOfWork
 from services.runtime.store import store_env
+from tests.support.clock import CLOCK, NOW, TODAY
 
 PERSON = {"name": "赵小明", "phone": "13900000042", "id_number": "990101198001010042", "address": "清河街道河畔社区9号"}
 PETITION: dict[str, Any] = {
@@ -66,7 +67,7 @@ class Intake:
 
     def __init__(self, tmp_path: Path):
         env = store_env("intake", f"sqlite:///{tmp_path}/intake.db", "")
-        self.app = IntakeApplication(env=env, org=organisation(), petitioner_secret=petitioner_secret("k"))
+        self.app = IntakeApplication(env, organisation(), CLOCK, petitioner_secret=petitioner_secret("k"))
         self.seq = itertools.count(1)
 
     def register(self, **changes: Any) -> dict[str, Any]:
@@ -77,7 +78,7 @@ class Intake:
 
     def react(self, cls: type[CaseEvent], case: dict[str, Any], **fields: Any) -> int:
         """Deliver one public event; returns how many events intake recorded for it."""
-        now, n = datetime.now(UTC), next(self.seq)
+        now, n = NOW, next(self.seq)
         event = cls(
             event_id=event_id_for("Other", UUID(case["case_id"]), n),
             case_id=case["case_id"],
@@ -106,7 +107,7 @@ def intake(tmp_path: Path) -> Intake:
 
 
 def close(intake: Intake, case: dict[str, Any]) -> None:
-    intake.react(CaseClosed, case, case_no=case["case_no"], department="990100ZJJ", closed_on=date.today())
+    intake.react(CaseClosed, case, case_no=case["case_no"], department="990100ZJJ", closed_on=TODAY)
 
 
 def test_petitions_of_one_petitioner_about_one_matter_are_linked_and_repeats_flagged(intake: Intake) -> None:
@@ -131,8 +132,8 @@ def test_a_finalised_matter_is_refused_after_the_case_finalised_reaction_art_36(
     first = intake.register()
     intake.accept(first)
     close(intake, first)
-    assert intake.react(CaseFinalised, first, finalised_on=date.today(), basis="复核维持") == 1
-    assert intake.react(CaseFinalised, first, finalised_on=date.today(), basis="复核维持") == 0
+    assert intake.react(CaseFinalised, first, finalised_on=TODAY, basis="复核维持") == 1
+    assert intake.react(CaseFinalised, first, finalised_on=TODAY, basis="复核维持") == 0
     again = intake.register()
     with pytest.raises(FinalisedMatter):
         intake.accept(again)
@@ -145,8 +146,8 @@ def test_a_finalised_matter_is_refused_after_the_case_finalised_reaction_art_36(
 def test_a_matter_accepted_below_and_within_its_limit_is_refused_above_art_19(intake: Intake) -> None:
     below = intake.register(office=STREET)
     intake.accept(below)
-    due = date.today() + timedelta(days=60)
-    deadline = {"clock": "handling", "starts_on": date.today(), "due_on": due, "limit_days": 60}
+    due = TODAY + timedelta(days=60)
+    deadline = {"clock": "handling", "starts_on": TODAY, "due_on": due, "limit_days": 60}
     assert intake.react(DeadlineRecorded, below, **deadline) == 1
     assert intake.react(DeadlineRecorded, below, **deadline) == 0
     above = intake.register(skip_level=True)
@@ -155,7 +156,7 @@ def test_a_matter_accepted_below_and_within_its_limit_is_refused_above_art_19(in
     intake.app.decline(DeclinePetition(case_id=above["case_id"], reason="accepted_below"))
     assert intake.last(PetitionNotAccepted, above).related_case == below["case_id"]
     reply = {"case_no": below["case_no"], "department": "990101", "opinion": "explained", "text": "已答复"}
-    assert intake.react(ReplyIssued, below, replied_on=date.today(), **reply) == 1
+    assert intake.react(ReplyIssued, below, replied_on=TODAY, **reply) == 1
     later = intake.register(skip_level=True)
     with pytest.raises(DuplicateOfOpenCase):  # replied, so not "within its limit", but still open
         intake.accept(later)
@@ -169,8 +170,8 @@ def test_a_case_sent_back_is_open_again_for_its_matter(intake: Intake) -> None:
     first = intake.register()
     intake.accept(first)
     close(intake, first)
-    assert intake.react(CaseSentBack, first, round=2, reason="不满意", sent_back_on=date.today()) == 1
-    assert intake.react(CaseSentBack, first, round=2, reason="不满意", sent_back_on=date.today()) == 0
+    assert intake.react(CaseSentBack, first, round=2, reason="不满意", sent_back_on=TODAY) == 1
+    assert intake.react(CaseSentBack, first, round=2, reason="不满意", sent_back_on=TODAY) == 0
     again = intake.register()
     with pytest.raises(DuplicateOfOpenCase):
         intake.accept(again)
@@ -191,7 +192,7 @@ def test_a_duplicate_is_merged_into_the_open_case_and_keeps_its_own_query_code(i
     merged = intake.app.merge(MergePetition(case_id=again["case_id"], into=first["case_id"]))
     assert merged["status"] == "merged" and merged["merged_into_no"] == first["case_no"]
     event = intake.last(PetitionMerged, again)
-    assert (event.merged_into, event.merged_on) == (first["case_id"], date.today())
+    assert (event.merged_into, event.merged_on) == (first["case_id"], TODAY)
     assert again["query_code"] != first["query_code"]
     assert (
         intake.app.case(UUID(again["case_id"])).query_code_hash

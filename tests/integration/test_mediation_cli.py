@@ -18,6 +18,7 @@ from services.mediation.domain import Handling
 from services.runtime.commands import parse
 from services.runtime.store import store_env
 from tests.integration.test_mediation_rounds import acknowledged, react
+from tests.support.clock import CLOCK
 from xinfang.actions import mediation as actions
 from xinfang.console import app as cli
 
@@ -68,7 +69,7 @@ class Routes:
 
 
 def test_every_mediation_action_reaches_its_command(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    app = MediationApplication(store_env("mediation", f"sqlite:///{tmp_path}/m.db", ""))
+    app = MediationApplication(store_env("mediation", f"sqlite:///{tmp_path}/m.db", ""), CLOCK)
     case_id = uuid4()
     react(app, acknowledged(case_id).model_copy(update={"co_handlers": ["990100RSJ"]}), 1)
     routes = Routes()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from pathlib import Path
 from uuid import UUID, uuid4
 
@@ -17,14 +17,14 @@ from services.mediation.domain import Handling
 from services.mediation.errors import AlreadyReplied
 from services.runtime.reactions import UnitOfWork
 from services.runtime.store import store_env
+from tests.support.clock import CLOCK, NOW
 
 ACCEPTED = date(2026, 3, 2)
 ACKNOWLEDGED = date(2026, 3, 4)
-NOW = datetime.now(UTC)
 
 
 def application(tmp_path: Path) -> MediationApplication:
-    return MediationApplication(store_env("mediation", f"sqlite:///{tmp_path}/mediation.db", ""), 60, 30)
+    return MediationApplication(store_env("mediation", f"sqlite:///{tmp_path}/mediation.db", ""), CLOCK, 60, 30)
 
 
 def acknowledged(case_id: UUID) -> CaseAcknowledged:

@@ -7,16 +7,15 @@ Objection and reassignment (Art 23), extension (Art 34), reply (Art 32), unsatis
 from __future__ import annotations
 
 from collections import Counter
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 
 import pytest
 
 from services.runtime.errors import DomainError
+from tests.support.clock import TODAY
 from tests.support.system import Client, InProcessSystem, ledger_rows, settle
 from xinfang.history import case_history
-
-TODAY = date.today()
 
 
 def day(n: int) -> str:

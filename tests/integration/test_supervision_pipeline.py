@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import time
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 
 import pytest
 
 from events import STREAM, decode
 from services.runtime.errors import DomainError
+from tests.support.clock import TODAY
 from tests.support.system import PETITION, Client, InProcessSystem, eventually
 from xinfang.scenario import REPLY
 
@@ -54,12 +55,12 @@ async def test_orders_rating_sweep_and_bulletin_over_nats(system: InProcessSyste
         await client.ready("mediation", "close", case_id, report="办结")
         rated = await client.ready("supervision", "rate", case_id, rating="unsatisfied", comment="仍漏水")
         assert rated["round"] == 2
-        swept = await client.cmd("supervision", "sweep", as_of=date.today().isoformat())
+        swept = await client.cmd("supervision", "sweep", as_of=TODAY.isoformat())
         assert swept["emitted"] == 0
         with pytest.raises(Exception) as future:
-            await client.cmd("supervision", "sweep", as_of=(date.today() + timedelta(days=1)).isoformat())
+            await client.cmd("supervision", "sweep", as_of=(TODAY + timedelta(days=1)).isoformat())
         assert getattr(future.value, "field", None) == "as_of"
-        today = date.today().isoformat()
+        today = TODAY.isoformat()
         bulletin = await client.cmd("supervision", "publish_bulletin", period_from=today, period_to=today)
         assert [n["reason"] for n in bulletin["named"]] == ["unsatisfied"]
 

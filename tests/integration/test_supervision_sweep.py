@@ -17,6 +17,7 @@ from services.runtime.store import store_env
 from services.supervision.application import SupervisionApplication
 from services.supervision.clocks import DeadlineMissed, WarningIssued
 from services.supervision.sweeper import stored_events, sweep_forever
+from tests.support.clock import CLOCK, TODAY
 from tests.unit import supervision_kit as kit
 
 START = date(2025, 3, 3)
@@ -24,7 +25,7 @@ CASES = 12
 
 
 def instance(url: str) -> SupervisionApplication:
-    return SupervisionApplication(env=store_env("supervision", url, ""))
+    return SupervisionApplication(store_env("supervision", url, ""), CLOCK)
 
 
 def load_cases(app: SupervisionApplication) -> None:
@@ -83,12 +84,12 @@ async def test_the_background_sweep_runs_on_the_database_thread_until_cancelled(
     app = instance(f"sqlite:///{tmp_path}/supervision.db")
     driver = kit.Driver(app)
     case_id = str(uuid4())
-    long_ago = date.today() - timedelta(days=100)
+    long_ago = TODAY - timedelta(days=100)
     driver.react(kit.registered(case_id, long_ago), kit.accepted(case_id, long_ago))
     db = DbThread("sweep-test")
     task = asyncio.create_task(sweep_forever(app, Settings(sweep_interval_s=0.05), db))
     await asyncio.sleep(0.5)
     task.cancel()
     await asyncio.gather(task, return_exceptions=True)
-    db.close()
+    await db.close()
     assert alarms(app) == Counter({(case_id, "handling", 1, -1): 1})

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import Any
 from uuid import uuid4
 
@@ -31,6 +31,7 @@ from services.runtime.reactions import UnitOfWork
 from services.supervision.application import SupervisionApplication
 from services.supervision.contract import to_public
 from services.supervision.service import definition
+from tests.support.clock import CLOCK, NOW
 
 App = SupervisionApplication
 REACTIONS = {cls: fn for cls, fn in definition.reactions.items()}
@@ -38,8 +39,7 @@ DEPARTMENT, LEADER, BODY = "990100ZJJ", "L05", "990100XFJ"
 
 
 def public(cls: type[CaseEvent], case_id: str, **fields: Any) -> Any:
-    now = datetime.now(UTC)
-    return cls(event_id=event_id_for("Other", uuid4(), 1), case_id=case_id, occurred_at=now, recorded_at=now, **fields)
+    return cls(event_id=event_id_for("Other", uuid4(), 1), case_id=case_id, occurred_at=NOW, recorded_at=NOW, **fields)
 
 
 def registered(case_id: str, on: date, case_no: str = "XF1") -> PetitionRegistered:
@@ -145,4 +145,4 @@ def memory_app(cache: bool = False) -> SupervisionApplication:
     env = {"PERSISTENCE_MODULE": "eventsourcing.popo"}
     if cache:
         env["AGGREGATE_CACHE_MAXSIZE"] = "500"
-    return SupervisionApplication(env=env)
+    return SupervisionApplication(env, CLOCK)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date
 from itertools import count
 from pathlib import Path
 from typing import Any
@@ -48,9 +48,11 @@ from services.assignment.errors import (
     TaskForceLeaderMismatch,
 )
 from services.organisation import Organisation
+from services.runtime.clock import PinnedClock
 from services.runtime.effective import BeforePreviousEvent
 from services.runtime.reactions import UnitOfWork
 from services.runtime.store import store_env
+from tests.support.clock import NOW
 
 TODAY = date(2026, 11, 22)
 ORG = Organisation.load()
@@ -75,11 +77,11 @@ def assignment(**over: Any) -> Assignment:
 
 
 def application(tmp_path: Path) -> AssignmentApplication:
-    return AssignmentApplication(env=store_env("assignment", f"sqlite:///{tmp_path}/a.db", ""), org=ORG)
+    return AssignmentApplication(store_env("assignment", f"sqlite:///{tmp_path}/a.db", ""), ORG, PinnedClock(TODAY))
 
 
 def public(event_class: type, case_id: UUID, **fields: Any) -> Any:
-    now = datetime.now(UTC)
+    now = NOW
     envelope = {"event_id": event_id_for("Other", uuid4(), 1), "case_id": str(case_id)}
     return event_class(**envelope, occurred_at=now, recorded_at=now, **fields)
 

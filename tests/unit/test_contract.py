@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, date, datetime
+from datetime import date
 from uuid import uuid4
 
 import pytest
 
 from events import EVENT_TYPES, PetitionAccepted, UndecodableEvent, decode, event_id_for
 from events.vocabulary import AssistanceType, Clock, MediationType, Stage, label
+from tests.support.clock import NOW
 
 
 def accepted(case_id: str) -> PetitionAccepted:
-    now = datetime.now(UTC)
+    now = NOW
     return PetitionAccepted(
         event_id=event_id_for("Petition", uuid4(), 2),
         case_id=case_id,

@@ -6,11 +6,11 @@ from datetime import date, timedelta
 from uuid import UUID, uuid4
 
 import pytest
-from pydantic import ValidationError
 
 from events.vocabulary import Clock, Rating, ReviewOutcome, Stage
 from services.calendar import calendar
 from services.runtime.effective import BeforePreviousEvent
+from services.runtime.errors import InvalidInput
 from services.supervision.bulletin import BulletinAlreadyPublished, PeriodInvalid
 from services.supervision.commands import PublishBulletin, RateSatisfaction, Sweep
 from services.supervision.deadlines import Limits, Terms
@@ -36,6 +36,7 @@ from services.supervision.domain import (
     UnknownOrder,
 )
 from services.supervision.facts import Fact
+from tests.support.clock import TODAY
 from tests.unit import supervision_kit as kit
 
 D = date(2025, 3, 3)
@@ -292,8 +293,9 @@ def test_a_petitioners_window_is_not_a_duty_and_never_alarms() -> None:
 
 
 def test_a_sweep_is_never_as_of_a_future_date() -> None:
-    with pytest.raises(ValidationError):
-        Sweep(as_of=date.today() + timedelta(days=1))
+    with pytest.raises(InvalidInput) as refused:
+        kit.memory_app().sweep(Sweep(as_of=TODAY + timedelta(days=1)))
+    assert refused.value.field == "as_of"
 
 
 # 通报
