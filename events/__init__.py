@@ -1,105 +1,23 @@
-"""The public event contract of xinfang: every case event on the bus, shared by services and subscribers."""
+"""The public event contract of xinfang: every case event on the bus, shared by services and subscribers.
+
+Each event is declared once in the module of the service that publishes it (``events.intake`` …) and registers
+itself in ``EVENT_TYPES``; importing this package imports them all.
+"""
 
 import json
 
 from pydantic import ValidationError
 
-from events.assignment import (
-    CaseAcknowledged,
-    CaseAssigned,
-    CaseReassigned,
-    DisputeReferred,
-    DisputeSettled,
-    ObjectionFiled,
-    ObjectionRefused,
-    OwningLeaderNamed,
-    ReviewAssigned,
-    TaskForceFormed,
-    TaskForceMember,
-)
-from events.base import STREAM, SUBJECT_PREFIX, CaseEvent, case_subject, event_id_for
-from events.intake import (
-    MaterialsRequested,
-    MaterialsSupplemented,
-    PetitionAccepted,
-    PetitionMerged,
-    PetitionNotAccepted,
-    PetitionRegistered,
-)
-from events.mediation import (
-    AssistanceGranted,
-    CaseClosed,
-    CoHandlerOpinionSubmitted,
-    ExtensionApproved,
-    HearingHeld,
-    InvestigationRecorded,
-    MediationHeld,
-    RehandlingStarted,
-    ReplyIssued,
-)
-from events.supervision import (
-    CaseFinalised,
-    CaseSentBack,
-    ClockPaused,
-    ClockStopped,
-    DeadlineMissed,
-    DeadlineRecorded,
-    HearingDaysExcluded,
-    NamedInBulletin,
-    ReviewOpinionIssued,
-    ReviewRequested,
-    SatisfactionRated,
-    SupervisionOrderAnswered,
-    SupervisionOrderIssued,
-    WarningIssued,
-)
-
-PUBLIC_EVENTS: tuple[type[CaseEvent], ...] = (
-    PetitionRegistered,
-    MaterialsRequested,
-    MaterialsSupplemented,
-    PetitionAccepted,
-    PetitionNotAccepted,
-    PetitionMerged,
-    CaseAssigned,
-    CaseAcknowledged,
-    ObjectionFiled,
-    ObjectionRefused,
-    CaseReassigned,
-    DisputeReferred,
-    DisputeSettled,
-    OwningLeaderNamed,
-    TaskForceFormed,
-    ReviewAssigned,
-    InvestigationRecorded,
-    MediationHeld,
-    HearingHeld,
-    AssistanceGranted,
-    ExtensionApproved,
-    CoHandlerOpinionSubmitted,
-    ReplyIssued,
-    CaseClosed,
-    RehandlingStarted,
-    DeadlineRecorded,
-    ClockPaused,
-    ClockStopped,
-    WarningIssued,
-    DeadlineMissed,
-    SupervisionOrderIssued,
-    SupervisionOrderAnswered,
-    NamedInBulletin,
-    SatisfactionRated,
-    CaseSentBack,
-    ReviewRequested,
-    HearingDaysExcluded,
-    ReviewOpinionIssued,
-    CaseFinalised,
-)
-EVENT_TYPES: dict[str, type[CaseEvent]] = {cls.event_type: cls for cls in PUBLIC_EVENTS}
+from events import assignment, intake, mediation, supervision  # noqa: F401  (each event class registers itself)
+from events.base import EVENT_TYPES, STREAM, SUBJECT_PREFIX, CaseEvent, case_subject, event_id_for
 
 
 class UndecodableEvent(ValueError):
     """A message on the case stream that is not a valid event of this contract."""
+
+
+class UnknownEventType(UndecodableEvent):
+    """A well-formed subject naming an event type this contract does not know (yet): a newer producer's event."""
 
 
 def event_type_of(subject: str) -> str:
@@ -110,12 +28,20 @@ def event_type_of(subject: str) -> str:
     return parts[3]
 
 
+def is_known(subject: str) -> bool:
+    """Whether a subject names an event of this contract (a malformed subject counts as known: it dead-letters)."""
+    try:
+        return event_type_of(subject) in EVENT_TYPES
+    except UndecodableEvent:
+        return True
+
+
 def decode(subject: str, data: bytes) -> CaseEvent:
     """Decode one message of the case stream, or raise UndecodableEvent naming what is wrong."""
     event_type = event_type_of(subject)
     cls = EVENT_TYPES.get(event_type)
     if cls is None:
-        raise UndecodableEvent(f"unknown event type {event_type!r}")
+        raise UnknownEventType(f"unknown event type {event_type!r}")
     try:
         payload = json.loads(data)
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
@@ -138,51 +64,14 @@ def decode(subject: str, data: bytes) -> CaseEvent:
 
 __all__ = [
     "EVENT_TYPES",
-    "PUBLIC_EVENTS",
     "STREAM",
-    "AssistanceGranted",
-    "CaseAcknowledged",
-    "CaseAssigned",
-    "CaseClosed",
+    "SUBJECT_PREFIX",
     "CaseEvent",
-    "CaseFinalised",
-    "CaseReassigned",
-    "CaseSentBack",
-    "ClockPaused",
-    "ClockStopped",
-    "CoHandlerOpinionSubmitted",
-    "DeadlineMissed",
-    "DeadlineRecorded",
-    "DisputeReferred",
-    "DisputeSettled",
-    "ExtensionApproved",
-    "HearingDaysExcluded",
-    "HearingHeld",
-    "InvestigationRecorded",
-    "MaterialsRequested",
-    "MaterialsSupplemented",
-    "MediationHeld",
-    "NamedInBulletin",
-    "ObjectionFiled",
-    "ObjectionRefused",
-    "OwningLeaderNamed",
-    "PetitionAccepted",
-    "PetitionMerged",
-    "PetitionNotAccepted",
-    "PetitionRegistered",
-    "RehandlingStarted",
-    "ReplyIssued",
-    "ReviewAssigned",
-    "ReviewOpinionIssued",
-    "ReviewRequested",
-    "SatisfactionRated",
-    "SupervisionOrderAnswered",
-    "SupervisionOrderIssued",
-    "TaskForceFormed",
-    "TaskForceMember",
     "UndecodableEvent",
-    "WarningIssued",
+    "UnknownEventType",
     "case_subject",
     "decode",
     "event_id_for",
+    "event_type_of",
+    "is_known",
 ]

@@ -5,170 +5,217 @@ from datetime import date
 from pydantic import Field
 
 from events.base import CaseEvent
-from events.vocabulary import Clock, DayCount, Rating, ReviewOutcome, Stage
+from events.fields import Department, Leader, Reason, Round
+from events.vocabulary import (
+    BulletinReason,
+    CaseStatus,
+    Clock,
+    ClockChange,
+    DayCount,
+    Rating,
+    ReviewOutcome,
+    Stage,
+)
 
 
 class DeadlineRecorded(CaseEvent):
     """法定期限已起算或变更: a clock started, resumed, was extended or had days excluded; the due date is current."""
 
     event_type = "deadline_recorded"
+    effective = "changed_on"
 
-    clock: Clock = Field(description="which clock")
-    starts_on: date
-    due_on: date = Field(description="到期日")
-    limit_days: int
-    count: DayCount = Field(DayCount.calendar, description="日 or 工作日")
-    paused_days: int = Field(0, description="补正材料期间, not counted")
-    extension_days: int = Field(0, description="经批准延长的天数")
-    excluded_days: int = Field(0, description="听证期间, not counted")
-    round: int = 1
-    reason: str = Field("started", description="started | resumed | extended | hearing_excluded")
+    clock: Clock = Field(title="时限", description="which clock")
+    starts_on: date = Field(title="起算日期")
+    due_on: date = Field(title="期限", description="到期日")
+    limit_days: int = Field(title="时限天数")
+    count: DayCount = Field(DayCount.calendar, title="计算方式", description="日 or 工作日")
+    paused_days: int = Field(0, title="暂停天数", description="补正材料期间, not counted")
+    extension_days: int = Field(0, title="延长天数", description="经批准延长的天数")
+    excluded_days: int = Field(0, title="扣除天数", description="听证期间, not counted")
+    round: Round = 1
+    reason: ClockChange = Field(ClockChange.started, title="变更原因")
+    changed_on: date | None = Field(
+        None, title="变更日期", description="the day the fact that moved the clock happened"
+    )
+
+    @property
+    def effective_on(self) -> date:
+        return self.changed_on or self.starts_on
 
 
 class ClockPaused(CaseEvent):
     """法定期限已中止: the petitioner is supplementing materials; the clock resumes on supplement."""
 
     event_type = "clock_paused"
+    effective = "paused_on"
 
-    clock: Clock
-    paused_on: date
-    reason: str = ""
-    round: int = 1
+    clock: Clock = Field(title="时限")
+    paused_on: date = Field(title="暂停日期")
+    reason: str = Field("", title="理由")
+    round: Round = 1
 
 
 class ClockStopped(CaseEvent):
     """法定期限已停止: the duty the clock measured was done, on time or late."""
 
     event_type = "clock_stopped"
+    effective = "stopped_on"
 
-    clock: Clock
-    stopped_on: date
-    due_on: date
-    on_time: bool = Field(description="按期: stopped on or before the due date")
-    round: int = 1
+    clock: Clock = Field(title="时限")
+    stopped_on: date = Field(title="停止日期")
+    due_on: date = Field(title="期限")
+    on_time: bool = Field(title="按期", description="stopped on or before the due date")
+    round: Round = 1
 
 
 class WarningIssued(CaseEvent):
     """到期预警: a clock is close to its limit; the department and owning leader are warned."""
 
     event_type = "warning_issued"
+    effective = "warned_on"
 
-    clock: Clock
-    due_on: date
-    days_left: int
-    warned_on: date
-    department: str = ""
-    owning_leader: str = ""
-    round: int = 1
+    clock: Clock = Field(title="时限")
+    due_on: date = Field(title="期限")
+    days_left: int = Field(title="剩余天数")
+    warned_on: date = Field(title="预警日期")
+    department: Department = ""
+    owning_leader: Leader = ""
+    round: Round = 1
 
 
 class DeadlineMissed(CaseEvent):
     """已逾期: a clock passed its limit before its duty was done."""
 
     event_type = "deadline_missed"
+    effective = "marked_on"
 
-    clock: Clock
-    due_on: date
-    marked_on: date
-    department: str = ""
-    owning_leader: str = ""
-    round: int = 1
+    clock: Clock = Field(title="时限")
+    due_on: date = Field(title="期限")
+    marked_on: date = Field(title="标记日期")
+    department: Department = ""
+    owning_leader: Leader = ""
+    round: Round = 1
 
 
 class SupervisionOrderIssued(CaseEvent):
     """督办单已下发 to the department and the owning leader, with its answer deadline."""
 
     event_type = "supervision_order_issued"
+    effective = "issued_on"
 
-    order_no: str
-    department: str
-    owning_leader: str = ""
-    reason: str
-    issued_on: date
-    answer_due_on: date
+    order_no: str = Field(title="督办单号")
+    department: Department
+    owning_leader: Leader = ""
+    reason: Reason = Field(description="督办事由")
+    issued_on: date = Field(title="下发日期")
+    answer_due_on: date = Field(title="回复期限")
 
 
 class SupervisionOrderAnswered(CaseEvent):
     """督办单已回复."""
 
     event_type = "supervision_order_answered"
+    effective = "answered_on"
 
-    order_no: str
-    department: str
-    answer: str
-    answered_on: date
+    order_no: str = Field(title="督办单号")
+    department: Department
+    answer: str = Field(title="回复内容")
+    answered_on: date = Field(title="回复日期")
 
 
 class NamedInBulletin(CaseEvent):
     """已通报: the case is named in a bulletin for late or poor handling in a period."""
 
     event_type = "named_in_bulletin"
+    effective = "published_on"
 
-    bulletin_no: str
-    period_from: date
-    period_to: date
-    department: str
-    reason: str = Field(description="overdue | unsatisfied | late_acceptance …")
-    published_on: date
+    bulletin_no: str = Field(title="通报编号")
+    period_from: date = Field(title="通报期间自")
+    period_to: date = Field(title="至")
+    department: Department
+    reason: BulletinReason = Field(title="通报事由")
+    published_on: date = Field(title="通报日期")
 
 
 class SatisfactionRated(CaseEvent):
     """满意度已评价: the petitioner rated the handling after closure (回访)."""
 
     event_type = "satisfaction_rated"
+    effective = "rated_on"
+    status = CaseStatus.rated
 
-    rating: Rating = Field(description="满意 / 基本满意 / 不满意")
-    comment: str = ""
-    rated_on: date
-    round: int = 1
+    rating: Rating = Field(title="评价", description="满意 / 基本满意 / 不满意")
+    comment: str = Field("", title="评价意见")
+    rated_on: date = Field(title="评价日期")
+    round: Round = 1
 
 
 class CaseSentBack(CaseEvent):
     """不满意退回重办: an unsatisfied rating sends the case back to its department for a new round."""
 
     event_type = "case_sent_back"
+    effective = "sent_back_on"
+    status = CaseStatus.sent_back
 
-    round: int = Field(description="the new round")
-    reason: str
-    sent_back_on: date
+    round: Round = Field(description="the new round")
+    reason: Reason
+    sent_back_on: date = Field(title="退回日期")
 
 
 class ReviewRequested(CaseEvent):
     """复查/复核已申请: within 30 days of the reply or the review opinion (Art 35, 36)."""
 
     event_type = "review_requested"
+    effective = "requested_on"
+    status = CaseStatus.review_requested
 
-    stage: Stage
-    reasons: str
-    requested_on: date
+    stage: Stage = Field(title="阶段")
+    reasons: Reason = Field(description="申请理由")
+    requested_on: date = Field(title="日期", description="申请日期")
+
+    def case_status(self) -> CaseStatus:
+        return CaseStatus.review_requested if self.stage == Stage.review else CaseStatus.re_review_requested
 
 
 class HearingDaysExcluded(CaseEvent):
     """听证期间不计入复查/复核期限."""
 
     event_type = "hearing_days_excluded"
+    effective = "entered_on"
 
-    stage: Stage
-    from_on: date
-    to_on: date
+    stage: Stage = Field(title="阶段")
+    from_on: date = Field(title="自")
+    to_on: date = Field(title="至")
+    entered_on: date | None = Field(None, title="登记日期", description="when staff recorded the hearing period")
+
+    @property
+    def effective_on(self) -> date:
+        return self.entered_on or self.to_on
 
 
 class ReviewOpinionIssued(CaseEvent):
     """复查/复核意见已出具."""
 
     event_type = "review_opinion_issued"
+    effective = "issued_on"
+    status = CaseStatus.reviewed
 
-    stage: Stage
-    outcome: ReviewOutcome
-    text: str
-    body: str = Field(description="复查/复核机关 code")
-    issued_on: date
+    stage: Stage = Field(title="阶段")
+    outcome: ReviewOutcome = Field(title="结论")
+    text: str = Field(title="正文")
+    body: str = Field(title="复查复核机关", description="复查/复核机关 code")
+    issued_on: date = Field(title="出具日期")
+
+    def case_status(self) -> CaseStatus:
+        return CaseStatus.reviewed if self.stage == Stage.review else CaseStatus.re_reviewed
 
 
 class CaseFinalised(CaseEvent):
     """信访事项已终结 (Art 36): the same facts and reasons are not accepted again."""
 
     event_type = "case_finalised"
+    effective = "finalised_on"
+    status = CaseStatus.finalised
 
-    finalised_on: date
-    basis: str = Field("", description="终结依据")
+    finalised_on: date = Field(title="终结日期")
+    basis: str = Field("", title="终结依据")

@@ -148,6 +148,50 @@ class DisputeBody(StrEnum):
     joint_conference = "joint_conference"
 
 
+class ClockChange(StrEnum):
+    """Why a clock's due date was (re)computed."""
+
+    started = "started"
+    resumed = "resumed"
+    extended = "extended"
+    hearing_excluded = "hearing_excluded"
+
+
+class BulletinReason(StrEnum):
+    """Why a bulletin (通报) names a case."""
+
+    overdue = "overdue"
+    unsatisfied = "unsatisfied"
+    late_acceptance = "late_acceptance"
+
+
+class CaseStatus(StrEnum):
+    """案件状态: where a case stands after its latest event, as the ledger and every case view show it."""
+
+    registered = "registered"
+    materials_requested = "materials_requested"
+    materials_supplemented = "materials_supplemented"
+    accepted = "accepted"
+    not_accepted = "not_accepted"
+    merged = "merged"
+    assigned = "assigned"
+    objected = "objected"
+    disputed = "disputed"
+    reassigned = "reassigned"
+    handling = "handling"
+    replied = "replied"
+    closed = "closed"
+    rated = "rated"
+    sent_back = "sent_back"
+    review_requested = "review_requested"
+    under_review = "under_review"
+    reviewed = "reviewed"
+    re_review_requested = "re_review_requested"
+    under_re_review = "under_re_review"
+    re_reviewed = "re_reviewed"
+    finalised = "finalised"
+
+
 # Two vocabularies may share a value ("review" is a stage and a clock, "judicial" a mediation and an assistance),
 # so each label belongs to its vocabulary.
 _LABELLED: tuple[tuple[StrEnum, str], ...] = (
@@ -216,6 +260,35 @@ _LABELLED: tuple[tuple[StrEnum, str], ...] = (
     (Risk.stability, "稳定风险"),
     (DisputeBody.superior, "共同上级"),
     (DisputeBody.joint_conference, "联席会议"),
+    (ClockChange.started, "起算"),
+    (ClockChange.resumed, "恢复计算"),
+    (ClockChange.extended, "延期"),
+    (ClockChange.hearing_excluded, "扣除听证"),
+    (BulletinReason.overdue, "逾期"),
+    (BulletinReason.unsatisfied, "不满意"),
+    (BulletinReason.late_acceptance, "受理超期"),
+    (CaseStatus.registered, "已登记"),
+    (CaseStatus.materials_requested, "待补正材料"),
+    (CaseStatus.materials_supplemented, "已补正材料"),
+    (CaseStatus.accepted, "已受理"),
+    (CaseStatus.not_accepted, "不予受理"),
+    (CaseStatus.merged, "已合并（重复信访）"),
+    (CaseStatus.assigned, "已交办"),
+    (CaseStatus.objected, "交办异议中"),
+    (CaseStatus.disputed, "交办争议裁定中"),
+    (CaseStatus.reassigned, "已改派"),
+    (CaseStatus.handling, "办理中"),
+    (CaseStatus.replied, "已答复"),
+    (CaseStatus.closed, "已办结"),
+    (CaseStatus.rated, "已评价"),
+    (CaseStatus.sent_back, "不满意退回重办"),
+    (CaseStatus.review_requested, "已申请复查"),
+    (CaseStatus.under_review, "复查中"),
+    (CaseStatus.reviewed, "已复查"),
+    (CaseStatus.re_review_requested, "已申请复核"),
+    (CaseStatus.under_re_review, "复核中"),
+    (CaseStatus.re_reviewed, "已复核"),
+    (CaseStatus.finalised, "已终结"),
 )
 VOCABULARY_LABELS: dict[tuple[type[StrEnum], str], str] = {(type(m), m.value): text for m, text in _LABELLED}
 LABELS: dict[str, str] = {}  # by value alone, for a value whose vocabulary is not known: the first one wins

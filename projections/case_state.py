@@ -1,109 +1,50 @@
 """How one case's status and clocks read from its events; shared by the ledger and the leader view.
 
 A case's events reach the stream in causal order (each service reacts to what it has consumed), so the
-latest status-setting event in stream order is the case's status; a rebuild sees the same order.
+latest status-setting event in stream order is the case's status; a rebuild sees the same order. The status an
+event sets is part of its declaration in the contract (``CaseEvent.status``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
-from events import (
-    CaseAcknowledged,
-    CaseAssigned,
-    CaseClosed,
-    CaseEvent,
-    CaseFinalised,
-    CaseReassigned,
-    CaseSentBack,
-    ClockPaused,
-    ClockStopped,
-    DeadlineRecorded,
-    DisputeReferred,
-    DisputeSettled,
-    MaterialsRequested,
-    MaterialsSupplemented,
-    ObjectionFiled,
-    ObjectionRefused,
-    PetitionAccepted,
-    PetitionMerged,
-    PetitionNotAccepted,
-    PetitionRegistered,
-    RehandlingStarted,
-    ReplyIssued,
-    ReviewAssigned,
-    ReviewOpinionIssued,
-    ReviewRequested,
-    SatisfactionRated,
-)
+from sqlalchemy import Boolean, Column, Date
 
-STATUS_LABELS = {
-    "registered": "已登记",
-    "materials_requested": "待补正材料",
-    "materials_supplemented": "已补正材料",
-    "accepted": "已受理",
-    "not_accepted": "不予受理",
-    "merged": "已合并（重复信访）",
-    "assigned": "已交办",
-    "objected": "交办异议中",
-    "disputed": "交办争议裁定中",
-    "reassigned": "已改派",
-    "handling": "办理中",
-    "replied": "已答复",
-    "closed": "已办结",
-    "rated": "已评价",
-    "sent_back": "不满意退回重办",
-    "review_requested": "已申请复查",
-    "under_review": "复查中",
-    "reviewed": "已复查",
-    "re_review_requested": "已申请复核",
-    "under_re_review": "复核中",
-    "re_reviewed": "已复核",
-    "finalised": "已终结",
-}
+from events import CaseEvent
+from events.supervision import ClockPaused, ClockStopped, DeadlineRecorded
 
 # Clocks with columns in the case views; duties can be late, windows (申请期限) only close.
 DUTY_CLOCKS = ("acceptance", "objection", "handling", "review", "re_review")
 WINDOW_CLOCKS = ("review_request", "re_review_request")
 CLOCKS = DUTY_CLOCKS + WINDOW_CLOCKS
-
-
-def _stage(prefix: str, suffix: str) -> Callable[[Any], str]:
-    return lambda e: f"{prefix}{e.stage}{suffix}"
-
-
-EVENT_STATUS: dict[type[CaseEvent], str | Callable[[Any], str]] = {
-    PetitionRegistered: "registered",
-    MaterialsRequested: "materials_requested",
-    MaterialsSupplemented: "materials_supplemented",
-    PetitionAccepted: "accepted",
-    PetitionNotAccepted: "not_accepted",
-    PetitionMerged: "merged",
-    CaseAssigned: "assigned",
-    ObjectionFiled: "objected",
-    ObjectionRefused: "assigned",
-    DisputeReferred: "disputed",
-    DisputeSettled: "assigned",
-    CaseReassigned: "reassigned",
-    CaseAcknowledged: "handling",
-    ReplyIssued: "replied",
-    CaseClosed: "closed",
-    SatisfactionRated: "rated",
-    CaseSentBack: "sent_back",
-    RehandlingStarted: "handling",
-    ReviewRequested: _stage("", "_requested"),
-    ReviewAssigned: _stage("under_", ""),
-    ReviewOpinionIssued: lambda e: "reviewed" if e.stage == "review" else "re_reviewed",
-    CaseFinalised: "finalised",
+# Each clock's due date, and whether its duty was done in time, as the case views name them.
+CLOCK_LABELS = {
+    "acceptance": ("受理告知期限", "按期受理"),
+    "objection": ("异议期限", "期内异议"),
+    "handling": ("办理期限", "按期答复"),
+    "review": ("复查期限", "按期复查"),
+    "re_review": ("复核期限", "按期复核"),
+    "review_request": ("复查申请期限", "期内申请复查"),
+    "re_review_request": ("复核申请期限", "期内申请复核"),
+}
+CLOCK_PARTS: dict[str, tuple[Any, str]] = {
+    "due": (Date, "{due}"),
+    "stopped_on": (Date, "{due}止"),
+    "on_time": (Boolean, "{on_time}"),
+    "paused_on": (Date, "{due}暂停日期"),
 }
 
 
-def status_of(event: CaseEvent) -> str | None:
-    status = EVENT_STATUS.get(type(event))
-    if status is None or isinstance(status, str):
-        return status
-    return status(event)
+def clock_columns(clocks: tuple[str, ...], parts: tuple[str, ...]) -> list[Column[Any]]:
+    """``<clock>_due``, ``_stopped_on``, ``_on_time``, ``_paused_on`` columns of the given clocks, labelled."""
+    columns: list[Column[Any]] = []
+    for name in clocks:
+        due, on_time = CLOCK_LABELS[name]
+        for part in parts:
+            type_, text = CLOCK_PARTS[part]
+            columns.append(Column(f"{name}_{part}", type_, comment=text.format(due=due, on_time=on_time)))
+    return columns
 
 
 def clock_values(event: Any) -> dict[str, Any]:
@@ -141,9 +82,9 @@ def nearest_due(row: dict[str, Any]) -> Any:
 
 def merge_event(row: dict[str, Any], event: CaseEvent, values: dict[str, Any], with_nearest_due: bool) -> None:
     """Merge one event into its case's row: its values, its status, the nearest running due date."""
-    status = status_of(event)
+    status = event.case_status()
     if status is not None:
-        values["status"] = status
+        values["status"] = str(status)
     row.update(values)
     if with_nearest_due:
         row["nearest_due"] = nearest_due({**row})

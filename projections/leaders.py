@@ -6,39 +6,31 @@ from typing import Any
 
 from sqlalchemy import Boolean, Column, Date, DateTime, MetaData, String, Table
 
-from events import (
-    CaseAcknowledged,
-    CaseAssigned,
-    CaseClosed,
-    CaseFinalised,
-    CaseReassigned,
-    CaseSentBack,
+from events.assignment import CaseAssigned, CaseReassigned, OwningLeaderNamed, TaskForceFormed
+from events.intake import PetitionAccepted, PetitionRegistered
+from events.mediation import (
+    AssistanceGranted,
+    CoHandlerOpinionSubmitted,
+    ExtensionApproved,
+    HearingHeld,
+    InvestigationRecorded,
+    MediationHeld,
+)
+from events.supervision import (
     ClockPaused,
     ClockStopped,
     DeadlineMissed,
     DeadlineRecorded,
-    DisputeReferred,
-    DisputeSettled,
-    MaterialsRequested,
-    MaterialsSupplemented,
-    ObjectionFiled,
-    ObjectionRefused,
-    OwningLeaderNamed,
-    PetitionAccepted,
-    PetitionMerged,
-    PetitionNotAccepted,
-    PetitionRegistered,
-    RehandlingStarted,
-    ReplyIssued,
-    ReviewAssigned,
-    ReviewOpinionIssued,
-    ReviewRequested,
-    SatisfactionRated,
-    TaskForceFormed,
+    HearingDaysExcluded,
+    NamedInBulletin,
+    SupervisionOrderAnswered,
+    SupervisionOrderIssued,
+    WarningIssued,
 )
 from projections.case_state import DUTY_CLOCKS
+from projections.columns import headers, shows
 from projections.store import CaseRowProjection
-from projections.values import appended, clock, status_only, take
+from projections.values import appended, clock, take
 
 metadata = MetaData()
 
@@ -46,34 +38,31 @@ metadata = MetaData()
 leader_cases = Table(
     "leader_cases",
     metadata,
-    Column("case_id", String(36), primary_key=True),
-    Column("leader_id", String(32), index=True),
-    Column("leader_name", String(100)),
-    Column("case_no", String(32)),
-    Column("category", String(64)),
-    Column("locality", String(32)),
-    Column("department_name", String(100)),
-    Column("risks", String(200)),
-    Column("task_force", Boolean),
-    Column("status", String(24)),
-    *[Column(f"{c}_{part}", Date) for c in DUTY_CLOCKS for part in ("due", "stopped_on", "paused_on")],
-    Column("overdue", Boolean),
-    Column("nearest_due", Date),
-    Column("updated_at", DateTime(timezone=True)),
+    Column("case_id", String(36), primary_key=True, comment="案件ID"),
+    Column("leader_id", String(32), index=True, comment="包案领导编码"),
+    Column("leader_name", String(100), comment="包案领导"),
+    shows(PetitionRegistered, "case_no", String(32)),
+    shows(PetitionRegistered, "category", String(64)),
+    shows(PetitionRegistered, "locality", String(32)),
+    Column("department_name", String(100), comment="主办单位"),
+    shows(PetitionAccepted, "risks", String(200)),
+    Column("task_force", Boolean, comment="专班"),
+    Column("status", String(24), comment="状态"),
+    *[
+        Column(f"{c}_{part}", Date, comment=f"{c} {part}")
+        for c in DUTY_CLOCKS
+        for part in ("due", "stopped_on", "paused_on")
+    ],
+    Column("overdue", Boolean, comment="逾期"),
+    Column("nearest_due", Date, comment="最近期限"),
+    Column("updated_at", DateTime(timezone=True), comment="更新时间"),
 )
 
-HEADERS = {
-    "leader_name": "包案领导",
-    "case_no": "信访件编号",
-    "category": "问题分类",
-    "locality": "问题属地",
-    "department_name": "主办单位",
-    "risks": "风险标识",
-    "task_force": "专班",
-    "status": "状态",
-    "nearest_due": "最近期限",
-    "overdue": "逾期",
-}
+HEADERS = headers(
+    leader_cases,
+    ("leader_name", "case_no", "category", "locality", "department_name", "risks", "task_force", "status",
+     "nearest_due", "overdue"),
+)  # fmt: skip
 
 
 def _lead(event: CaseAssigned | CaseReassigned, row: dict[str, Any]) -> dict[str, Any]:
@@ -91,35 +80,26 @@ def _leader(event: OwningLeaderNamed, row: dict[str, Any]) -> dict[str, Any]:
 
 
 class LeaderView(CaseRowProjection):
+    """领导包案: who owns the case, its risks and task force, its status and its duty clocks."""
+
     name = "leaders"
     tables = (leader_cases,)
     handlers = {
         PetitionRegistered: take("case_no", "category", "locality"),
-        MaterialsRequested: status_only,
-        MaterialsSupplemented: status_only,
-        PetitionAccepted: status_only,
-        PetitionNotAccepted: status_only,
-        PetitionMerged: status_only,
         CaseAssigned: _lead,
         CaseReassigned: _lead,
-        ObjectionFiled: status_only,
-        ObjectionRefused: status_only,
-        DisputeReferred: status_only,
-        DisputeSettled: status_only,
         OwningLeaderNamed: _leader,
         TaskForceFormed: lambda e, row: {"task_force": True},
-        CaseAcknowledged: status_only,
-        ReplyIssued: status_only,
-        CaseClosed: status_only,
-        RehandlingStarted: status_only,
         DeadlineRecorded: clock(leader_cases.c),
         ClockPaused: clock(leader_cases.c),
         ClockStopped: clock(leader_cases.c),
         DeadlineMissed: lambda e, row: {"overdue": True},
-        SatisfactionRated: status_only,
-        CaseSentBack: status_only,
-        ReviewRequested: status_only,
-        ReviewAssigned: status_only,
-        ReviewOpinionIssued: status_only,
-        CaseFinalised: status_only,
     }
+    # The department's work records, supervision's paperwork and the review's hearing days change nothing here.
+    ignored = frozenset(
+        {
+            InvestigationRecorded, MediationHeld, HearingHeld, AssistanceGranted, ExtensionApproved,
+            CoHandlerOpinionSubmitted, WarningIssued, SupervisionOrderIssued, SupervisionOrderAnswered,
+            NamedInBulletin, HearingDaysExcluded,
+        }
+    )  # fmt: skip

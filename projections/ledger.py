@@ -6,133 +6,154 @@ from typing import Any
 
 from sqlalchemy import Boolean, Column, Date, DateTime, Integer, MetaData, String, Table, Text
 
-from events import (
-    AssistanceGranted,
+from events.assignment import (
     CaseAcknowledged,
     CaseAssigned,
-    CaseClosed,
-    CaseFinalised,
     CaseReassigned,
-    CaseSentBack,
-    ClockPaused,
-    ClockStopped,
-    CoHandlerOpinionSubmitted,
-    DeadlineMissed,
-    DeadlineRecorded,
-    DisputeReferred,
     DisputeSettled,
-    ExtensionApproved,
-    HearingDaysExcluded,
-    HearingHeld,
-    InvestigationRecorded,
-    MaterialsRequested,
-    MaterialsSupplemented,
-    MediationHeld,
-    NamedInBulletin,
     ObjectionFiled,
     ObjectionRefused,
     OwningLeaderNamed,
+    ReviewAssigned,
+    TaskForceFormed,
+)
+from events.intake import (
+    MaterialsRequested,
+    MaterialsSupplemented,
     PetitionAccepted,
     PetitionMerged,
     PetitionNotAccepted,
     PetitionRegistered,
+)
+from events.mediation import (
+    AssistanceGranted,
+    CaseClosed,
+    CoHandlerOpinionSubmitted,
+    ExtensionApproved,
+    HearingHeld,
+    InvestigationRecorded,
+    MediationHeld,
     RehandlingStarted,
     ReplyIssued,
-    ReviewAssigned,
+)
+from events.supervision import (
+    CaseFinalised,
+    CaseSentBack,
+    ClockPaused,
+    ClockStopped,
+    DeadlineMissed,
+    DeadlineRecorded,
+    HearingDaysExcluded,
+    NamedInBulletin,
     ReviewOpinionIssued,
     ReviewRequested,
     SatisfactionRated,
     SupervisionOrderAnswered,
     SupervisionOrderIssued,
-    TaskForceFormed,
     WarningIssued,
 )
-from projections.case_state import CLOCKS
-from projections.ledger_columns import HEADERS, TABLE_HEADERS
-from projections.store import CaseRowProjection
-from projections.values import appended, clock, count, joined, status_only, take
+from projections.case_state import CLOCKS, clock_columns
+from projections.columns import headers, shows
+from projections.store import CaseRowProjection, nothing
+from projections.values import appended, clock, count, joined, take
 
 metadata = MetaData()
-
-
-def _clock_columns() -> list[Column[Any]]:
-    columns: list[Column[Any]] = []
-    for name in CLOCKS:
-        columns += [Column(f"{name}_due", Date), Column(f"{name}_stopped_on", Date)]
-        columns += [Column(f"{name}_on_time", Boolean), Column(f"{name}_paused_on", Date)]
-    return columns
-
-
+R, A, NA = PetitionRegistered, PetitionAccepted, PetitionNotAccepted
+# Columns that show an event's field under its own name take the field's label from the contract; the others
+# (renamed, counted, derived) are labelled here.
 ledger = Table(
     "ledger",
     metadata,
-    Column("case_id", String(36), primary_key=True),
-    Column("case_no", String(32), index=True),
-    Column("channel", String(32)),
-    Column("received_on", Date),
-    Column("entered_on", Date),
-    Column("received_by", String(100)),
-    Column("office", String(32)),
-    Column("kind", String(32)),
-    Column("category", String(64), index=True),
-    Column("locality", String(32), index=True),
-    Column("petitioner_count", Integer),
-    Column("collective", Boolean),
-    Column("repeat", Boolean),
-    Column("skip_level", Boolean),
-    Column("withheld", Boolean),
-    Column("request", Text),
-    Column("related_case", String(36)),
-    Column("status", String(24), index=True),
-    Column("materials_requested_on", Date),
-    Column("materials_items", Text),
-    Column("materials_supplemented_on", Date),
-    Column("accepted_on", Date),
-    Column("major", Boolean),
-    Column("risks", String(200)),
-    Column("not_accepted_on", Date),
-    Column("not_accepted_reason", String(32)),
-    Column("routed_to", String(32)),
-    Column("merged_into_no", String(32)),
-    Column("department", String(32), index=True),
-    Column("department_name", String(100)),
-    Column("co_handler_names", Text),
-    Column("first_unit_name", String(100)),
-    Column("owning_leader", String(32), index=True),
-    Column("owning_leader_name", String(100)),
-    Column("task_force", Boolean),
-    Column("assigned_on", Date),
-    Column("objections", Integer),
-    Column("reassignments", Integer),
-    Column("last_handoff_reason", Text),
-    Column("acknowledged_on", Date),
-    Column("handler", String(100)),
-    *_clock_columns(),
-    Column("records", Integer),
-    Column("assistance_fen", Integer),
-    Column("extension_days", Integer),
-    Column("opinion", String(32)),
-    Column("disposition", String(32)),
-    Column("legal_basis", Text),
-    Column("replied_on", Date),
-    Column("closed_on", Date),
-    Column("round", Integer),
-    Column("rating", String(32)),
-    Column("rated_on", Date),
-    Column("review_requested_on", Date),
-    Column("review_body", String(32)),
-    Column("review_outcome", String(16)),
-    Column("re_review_requested_on", Date),
-    Column("re_review_body", String(32)),
-    Column("re_review_outcome", String(16)),
-    Column("finalised_on", Date),
-    Column("warnings", Integer),
-    Column("overdue_clocks", String(200)),
-    Column("orders", Integer),
-    Column("orders_open", Integer),
-    Column("bulletins", Integer),
-    Column("updated_at", DateTime(timezone=True)),
+    Column("case_id", String(36), primary_key=True, comment="案件ID"),
+    shows(R, "case_no", String(32), index=True),
+    shows(R, "channel", String(32)),
+    shows(R, "received_on", Date),
+    shows(R, "entered_on", Date),
+    shows(R, "received_by", String(100)),
+    shows(R, "office", String(32)),
+    shows(R, "kind", String(32)),
+    shows(R, "category", String(64), index=True),
+    shows(R, "locality", String(32), index=True),
+    shows(R, "petitioner_count", Integer),
+    shows(R, "collective", Boolean),
+    shows(R, "repeat", Boolean),
+    shows(R, "skip_level", Boolean),
+    shows(R, "withheld", Boolean),
+    shows(R, "request", Text),
+    shows(R, "related_case", String(36)),
+    Column("status", String(24), index=True, comment="状态"),
+    Column("materials_requested_on", Date, comment="补正告知日期"),
+    Column("materials_items", Text, comment="补正材料"),
+    Column("materials_supplemented_on", Date, comment="补正日期"),
+    shows(A, "accepted_on", Date),
+    shows(A, "major", Boolean),
+    shows(A, "risks", String(200)),
+    Column("not_accepted_on", Date, comment="不予受理告知日期"),
+    shows(NA, "reason", String(32), name="not_accepted_reason"),
+    shows(NA, "routed_to", String(32)),
+    shows(PetitionMerged, "merged_into_no", String(32)),
+    Column("department", String(32), index=True, comment="主办单位编码"),
+    Column("department_name", String(100), comment="主办单位"),
+    Column("co_handler_names", Text, comment="协办单位"),
+    shows(CaseAssigned, "first_unit_name", String(100)),
+    Column("owning_leader", String(32), index=True, comment="包案领导编码"),
+    shows(CaseAssigned, "owning_leader_name", String(100)),
+    Column("task_force", Boolean, comment="专班"),
+    shows(CaseAssigned, "assigned_on", Date),
+    Column("objections", Integer, comment="异议次数"),
+    Column("reassignments", Integer, comment="改派次数"),
+    Column("last_handoff_reason", Text, comment="最近流转理由"),
+    shows(CaseAcknowledged, "acknowledged_on", Date),
+    shows(CaseAcknowledged, "handler", String(100)),
+    *clock_columns(CLOCKS, ("due", "stopped_on", "on_time", "paused_on")),
+    Column("records", Integer, comment="办理记录"),
+    Column("assistance_fen", Integer, comment="救助金额（分）"),
+    Column("extension_days", Integer, comment="延期天数"),
+    shows(ReplyIssued, "opinion", String(32)),
+    shows(ReplyIssued, "disposition", String(32)),
+    shows(ReplyIssued, "legal_basis", Text),
+    shows(ReplyIssued, "replied_on", Date),
+    shows(CaseClosed, "closed_on", Date),
+    shows(ReplyIssued, "round", Integer),
+    shows(SatisfactionRated, "rating", String(32)),
+    shows(SatisfactionRated, "rated_on", Date),
+    Column("review_requested_on", Date, comment="复查申请日期"),
+    Column("review_body", String(32), comment="复查机关"),
+    Column("review_outcome", String(16), comment="复查意见"),
+    Column("re_review_requested_on", Date, comment="复核申请日期"),
+    Column("re_review_body", String(32), comment="复核机关"),
+    Column("re_review_outcome", String(16), comment="复核意见"),
+    shows(CaseFinalised, "finalised_on", Date),
+    Column("warnings", Integer, comment="预警次数"),
+    Column("overdue_clocks", String(200), comment="逾期"),
+    Column("orders", Integer, comment="督办单"),
+    Column("orders_open", Integer, comment="未回复督办单"),
+    Column("bulletins", Integer, comment="通报次数"),
+    Column("updated_at", DateTime(timezone=True), comment="更新时间"),
 )
+
+# The ledger as staff export it (台账), in this order, and the columns that fit a terminal.
+HEADERS = headers(
+    ledger,
+    (
+        "case_no", "channel", "received_on", "entered_on", "received_by", "kind", "category", "locality",
+        "petitioner_count", "request", "risks", "status", "materials_requested_on", "materials_items",
+        "materials_supplemented_on", "acceptance_due", "accepted_on", "not_accepted_reason", "routed_to",
+        "merged_into_no", "department_name", "co_handler_names", "first_unit_name", "owning_leader_name",
+        "task_force", "assigned_on", "objection_due", "objections", "reassignments", "last_handoff_reason",
+        "acknowledged_on", "handler", "handling_due", "extension_days", "records", "assistance_fen", "round",
+        "opinion", "disposition", "legal_basis", "replied_on", "handling_on_time", "closed_on", "rating",
+        "review_requested_on", "review_due", "review_outcome", "re_review_requested_on", "re_review_due",
+        "re_review_outcome", "finalised_on", "warnings", "overdue_clocks", "orders", "orders_open", "bulletins",
+    ),
+)  # fmt: skip
+TABLE_HEADERS = headers(
+    ledger,
+    (
+        "case_no", "channel", "received_on", "category", "department_name", "owning_leader_name", "status",
+        "handling_due", "overdue_clocks", "rating",
+    ),
+)  # fmt: skip
 
 
 def _registered(event: PetitionRegistered, row: dict[str, Any]) -> dict[str, Any]:
@@ -215,14 +236,13 @@ def _order_answered(event: SupervisionOrderAnswered, row: dict[str, Any]) -> dic
 
 
 class Ledger(CaseRowProjection):
+    """台账: every event of the contract sets its columns here, or at least the case's status."""
+
     name = "ledger"
     tables = (ledger,)
     handlers = {
         PetitionRegistered: _registered,
-        MaterialsRequested: lambda e, row: {
-            "materials_requested_on": e.requested_on,
-            "materials_items": joined(e.items),
-        },
+        MaterialsRequested: _materials_requested,
         MaterialsSupplemented: take(materials_supplemented_on="supplemented_on"),
         PetitionAccepted: _accepted,
         PetitionNotAccepted: take("routed_to", not_accepted_on="decided_on", not_accepted_reason="reason"),
@@ -230,7 +250,6 @@ class Ledger(CaseRowProjection):
         CaseAssigned: _assigned,
         ObjectionFiled: count("objections", take(last_handoff_reason="reasons")),
         ObjectionRefused: take(last_handoff_reason="reason"),
-        DisputeReferred: status_only,
         DisputeSettled: take(last_handoff_reason="reason"),
         CaseReassigned: count("reassignments", _reassigned),
         OwningLeaderNamed: _leader,
@@ -257,7 +276,7 @@ class Ledger(CaseRowProjection):
         SatisfactionRated: take("rating", "rated_on"),
         CaseSentBack: _sent_back,
         ReviewRequested: _review_requested,
-        HearingDaysExcluded: status_only,
+        HearingDaysExcluded: nothing,  # its effect on the review clock arrives as a deadline_recorded
         ReviewOpinionIssued: _review_opinion,
         CaseFinalised: take("finalised_on"),
     }

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+from collections import Counter
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -20,13 +22,14 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects import postgresql, sqlite
 
-from events import CaseEvent
+from events import CaseEvent, event_type_of, is_known
 from events.base import SUBJECT_PREFIX
 from projections.case_state import merge_event
 from services.runtime.clock import Clock
 from services.runtime.consumer import Delivery
 from services.runtime.sidecar import Sidecar
 
+log = logging.getLogger(__name__)
 metadata = MetaData()
 
 positions = Table(
@@ -67,11 +70,24 @@ def chunks(items: list[Any], size: int = CHUNK) -> Iterator[list[Any]]:
 
 
 class Projection:
-    """A read model: its tables and, per event type it listens to, the values the event sets."""
+    """A read model: its tables and its decision on every event of the contract.
+
+    An event is *applied* (``handlers``: the values it sets), *ignored* (``ignored``: the view has nothing to
+    show of it), or, in a view that ``follows_status``, applied for the case status it declares. The completeness
+    test holds every projection to a decision on every event.
+    """
 
     name: str = ""
     tables: tuple[Table, ...] = ()
     handlers: dict[type[CaseEvent], Values] = {}
+    ignored: frozenset[type[CaseEvent]] = frozenset()
+    follows_status: bool = False
+
+    def applies(self, event: type[CaseEvent]) -> bool:
+        return event in self.handlers or (self.follows_status and event.status is not None)
+
+    def decides(self, event: type[CaseEvent]) -> bool:
+        return self.applies(event) or event in self.ignored
 
     def create(self, engine: Engine) -> None:
         self.tables[0].metadata.create_all(engine, tables=list(self.tables))
@@ -84,8 +100,15 @@ class Projection:
         raise NotImplementedError
 
 
+def nothing(event: Any, row: dict[str, Any]) -> dict[str, Any]:
+    """An event that sets no column of its own (its status, if any, is set all the same)."""
+    return {}
+
+
 class CaseRowProjection(Projection):
     """One row per case: a batch loads its cases' rows once, merges every event in memory, writes once."""
+
+    follows_status = True
 
     def apply(self, conn: Connection, events: list[CaseEvent]) -> None:
         table = self.tables[0]
@@ -98,7 +121,7 @@ class CaseRowProjection(Projection):
         with_nearest_due = "nearest_due" in table.c
         for event in events:
             row = rows.setdefault(event.case_id, {"case_id": event.case_id})
-            merge_event(row, event, self.handlers[type(event)](event, row), with_nearest_due)
+            merge_event(row, event, self.handlers.get(type(event), nothing)(event, row), with_nearest_due)
         columns = [c.name for c in table.c]
         new = [{c: rows[i].get(c) for c in columns} for i in case_ids if i not in existing]
         changed = [{**{c: rows[i].get(c) for c in columns}, "_case": i} for i in case_ids if i in existing]
@@ -118,9 +141,10 @@ class ProjectionSink:
         self.name = f"projection-{projection.name}"
         self.engine = engine
         self.sidecar = sidecar
-        self.event_types = {cls.event_type for cls in projection.handlers}
-        # The read side takes the whole stream, so an unknown or malformed event is dead-lettered here.
+        # The read side takes the whole stream: a malformed message is dead-lettered here, and an event type this
+        # contract does not know yet (a producer deployed first) is skipped and counted.
         self.subjects = [f"{SUBJECT_PREFIX}.>"]
+        self.skipped: Counter[str] = Counter()
         metadata.create_all(engine, tables=[positions, applied_events])
         projection.create(engine)
 
@@ -135,8 +159,9 @@ class ProjectionSink:
 
     def apply(self, deliveries: list[Delivery]) -> None:
         """Apply a batch in one transaction; an event applied before (republished, redelivered) is skipped."""
-        events = [d.event for d in deliveries]  # a message that does not decode fails the batch here
-        mine = [e for e in events if e.event_type in self.event_types]
+        unknown = [d.subject for d in deliveries if not is_known(d.subject)]
+        events = [d.event for d in deliveries if is_known(d.subject)]  # a malformed message fails the batch here
+        mine = [e for e in events if self.projection.applies(type(e))]
         with self.engine.begin() as conn:
             seen = self._applied(conn, [e.event_id for e in mine])
             fresh = []
@@ -149,6 +174,14 @@ class ProjectionSink:
                 rows = [{"projection": self.name, "event_id": e.event_id} for e in fresh]
                 conn.execute(insert(applied_events), rows)
             self._save_position(conn, deliveries[-1].seq)
+        self._count_skipped(unknown)
+
+    def _count_skipped(self, subjects: list[str]) -> None:
+        for subject in subjects:
+            event_type = event_type_of(subject)
+            if not self.skipped[event_type]:
+                log.info("%s: skipping event type %r, which this version does not know", self.name, event_type)
+            self.skipped[event_type] += 1
 
     def _applied(self, conn: Connection, event_ids: list[str]) -> set[str]:
         seen: set[str] = set()

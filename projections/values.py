@@ -31,10 +31,6 @@ def count(column: str, then: Values | None = None) -> Values:
     return values
 
 
-def status_only(event: Any, row: dict[str, Any]) -> dict[str, Any]:
-    return {}
-
-
 def appended(listed: str | None, items: list[str]) -> str:
     """A comma-separated column with new items added once each, in order (risks, overdue clocks)."""
     values = [v for v in (listed or "").split(",") if v]

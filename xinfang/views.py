@@ -12,6 +12,7 @@ from uuid import UUID
 from sqlalchemy import Engine, select
 
 from events.vocabulary import (
+    CaseStatus,
     Channel,
     Clock,
     Disposition,
@@ -24,7 +25,6 @@ from events.vocabulary import (
     Risk,
     label,
 )
-from projections.case_state import STATUS_LABELS
 from projections.leaders import HEADERS as LEADER_HEADERS
 from projections.leaders import leader_cases
 from projections.ledger import HEADERS as LEDGER_HEADERS
@@ -36,7 +36,7 @@ from services.runtime.errors import NotFound
 LABELLED = {
     "channel": Channel, "kind": Kind, "opinion": Opinion, "rating": Rating, "not_accepted_reason": NotAcceptedReason,
     "routed_to": LegalRoute, "disposition": Disposition, "review_outcome": ReviewOutcome,
-    "re_review_outcome": ReviewOutcome,
+    "re_review_outcome": ReviewOutcome, "status": CaseStatus,
 }  # fmt: skip
 LABEL_LISTS = {"risks": Risk, "overdue_clocks": Clock}
 NAMED = {"category", "locality", "office", "review_body", "re_review_body"}  # codes shown by their names
@@ -84,9 +84,7 @@ def readable(row: dict[str, Any], headers: dict[str, str], org: Organisation) ->
     out = {}
     for key, header in headers.items():
         value = row.get(key)
-        if key == "status":
-            value = STATUS_LABELS.get(value or "", value)
-        elif key in LABELLED:
+        if key in LABELLED:
             value = label(value, LABELLED[key])
         elif key in LABEL_LISTS:
             value = "、".join(label(v, LABEL_LISTS[key]) for v in (value or "").split(",") if v)

@@ -6,7 +6,8 @@ from datetime import date
 from typing import Any
 from uuid import UUID
 
-from events import DeadlineMissed, PetitionAccepted, ReviewRequested
+from events.intake import PetitionAccepted
+from events.supervision import DeadlineMissed, ReviewRequested
 from events.vocabulary import Clock as TimeLimit
 from services.assignment import commands as c
 from services.assignment.domain import Assignment

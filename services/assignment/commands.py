@@ -7,7 +7,7 @@ from uuid import UUID
 
 from pydantic import BaseModel, Field, StringConstraints
 
-from events import TaskForceMember
+from events.assignment import TaskForceMember
 from services.runtime.effective import EffectiveOn
 
 if TYPE_CHECKING:

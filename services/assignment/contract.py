@@ -2,10 +2,10 @@
 
 from typing import Any
 
-from events import (
+from events import CaseEvent
+from events.assignment import (
     CaseAcknowledged,
     CaseAssigned,
-    CaseEvent,
     CaseReassigned,
     DisputeReferred,
     DisputeSettled,

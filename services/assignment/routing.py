@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from events import PetitionAccepted
+from events.intake import PetitionAccepted
 from events.vocabulary import Kind
 from services.organisation import Organisation, Unit
 

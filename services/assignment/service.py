@@ -1,6 +1,7 @@
 """The assignment service (交办) as a runnable component."""
 
-from events import DeadlineMissed, PetitionAccepted, ReviewRequested
+from events.intake import PetitionAccepted
+from events.supervision import DeadlineMissed, ReviewRequested
 from services.assignment.application import AssignmentApplication
 from services.assignment.commands import register_commands
 from services.assignment.contract import to_public

@@ -2,8 +2,8 @@
 
 from typing import Any
 
-from events import (
-    CaseEvent,
+from events import CaseEvent
+from events.intake import (
     MaterialsRequested,
     MaterialsSupplemented,
     PetitionAccepted,

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from events import CaseClosed, CaseEvent, CaseFinalised, CaseSentBack, DeadlineRecorded, ReplyIssued
+from events import CaseEvent
+from events.mediation import CaseClosed, ReplyIssued
+from events.supervision import CaseFinalised, CaseSentBack, DeadlineRecorded
 from events.vocabulary import Clock
 from services.intake.domain import Petition
 from services.intake.matter import Matter

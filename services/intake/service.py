@@ -1,6 +1,7 @@
 """The intake service (受理) as a runnable component."""
 
-from events import CaseClosed, CaseFinalised, CaseSentBack, DeadlineRecorded, ReplyIssued
+from events.mediation import CaseClosed, ReplyIssued
+from events.supervision import CaseFinalised, CaseSentBack, DeadlineRecorded
 from services.intake.application import IntakeApplication
 from services.intake.commands import register_commands
 from services.intake.contract import to_public

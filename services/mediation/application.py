@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-from events import CaseAcknowledged, CaseSentBack
+from events.assignment import CaseAcknowledged
+from events.supervision import CaseSentBack
 from services.mediation.commands import (
     ApproveExtension,
     CloseCase,

@@ -2,10 +2,10 @@
 
 from typing import Any
 
-from events import (
+from events import CaseEvent, event_id_for
+from events.mediation import (
     AssistanceGranted,
     CaseClosed,
-    CaseEvent,
     CoHandlerOpinionSubmitted,
     ExtensionApproved,
     HearingHeld,
@@ -13,7 +13,6 @@ from events import (
     MediationHeld,
     RehandlingStarted,
     ReplyIssued,
-    event_id_for,
 )
 from services.runtime.contract import envelope
 

@@ -1,6 +1,7 @@
 """The mediation service (办理) as a runnable component."""
 
-from events import CaseAcknowledged, CaseSentBack
+from events.assignment import CaseAcknowledged
+from events.supervision import CaseSentBack
 from services.mediation.application import MediationApplication
 from services.mediation.commands import register_commands
 from services.mediation.contract import to_public

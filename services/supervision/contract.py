@@ -2,8 +2,8 @@
 
 from typing import Any
 
-from events import (
-    CaseEvent,
+from events import CaseEvent, event_id_for
+from events.supervision import (
     CaseFinalised,
     CaseSentBack,
     ClockPaused,
@@ -18,7 +18,6 @@ from events import (
     SupervisionOrderAnswered,
     SupervisionOrderIssued,
     WarningIssued,
-    event_id_for,
 )
 from services.runtime.contract import envelope, fields
 from services.supervision.clocks import ClockKeeping
@@ -40,7 +39,7 @@ def clock_event(stored: Any) -> CaseEvent:
     if stored.change == "stopped":
         return ClockStopped(**common, stopped_on=state["stopped_on"], due_on=state["due_on"], on_time=state["on_time"])
     names = ("starts_on", "due_on", "limit_days", "count", "paused_days", "extension_days", "excluded_days")
-    return DeadlineRecorded(**common, **{n: state[n] for n in names}, reason=stored.change)
+    return DeadlineRecorded(**common, **{n: state[n] for n in names}, reason=stored.change, changed_on=stored.on)
 
 
 SIMPLE: list[tuple[type, type[CaseEvent], tuple[str, ...]]] = [
@@ -51,7 +50,6 @@ SIMPLE: list[tuple[type, type[CaseEvent], tuple[str, ...]]] = [
     (ReturnVisit.Rated, SatisfactionRated, ("rating", "comment", "rated_on", "round")),
     (ReturnVisit.CaseSentBack, CaseSentBack, ("round", "reason", "sent_back_on")),
     (ReviewChain.ReviewRequested, ReviewRequested, ("stage", "reasons", "requested_on")),
-    (ReviewChain.HearingDaysExcluded, HearingDaysExcluded, ("stage", "from_on", "to_on")),
     (ReviewChain.ReviewOpinionIssued, ReviewOpinionIssued, ("stage", "outcome", "text", "body", "issued_on")),
     (ReviewChain.CaseFinalised, CaseFinalised, ("finalised_on", "basis")),
     (Orders.SupervisionOrderIssued, SupervisionOrderIssued, ("order_no", "department", "owning_leader", "reason",
@@ -65,6 +63,9 @@ SIMPLE: list[tuple[type, type[CaseEvent], tuple[str, ...]]] = [
 def to_public(stored: Any) -> CaseEvent | None:
     if isinstance(stored, ClockKeeping.ClockChanged):
         return clock_event(stored)
+    if isinstance(stored, ReviewChain.HearingDaysExcluded):
+        return HearingDaysExcluded(**header(stored), **fields(stored, "stage", "from_on", "to_on"),
+                                   entered_on=stored.recorded_on)  # fmt: skip
     for stored_cls, public_cls, names in SIMPLE:
         if isinstance(stored, stored_cls):
             return public_cls(**header(stored), **fields(stored, *names))

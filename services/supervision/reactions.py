@@ -4,17 +4,10 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from events import (
-    CaseAssigned,
-    CaseClosed,
-    CaseEvent,
-    CaseReassigned,
-    OwningLeaderNamed,
-    PetitionMerged,
-    PetitionRegistered,
-    ReplyIssued,
-    ReviewAssigned,
-)
+from events import CaseEvent
+from events.assignment import CaseAssigned, CaseReassigned, OwningLeaderNamed, ReviewAssigned
+from events.intake import PetitionMerged, PetitionRegistered
+from events.mediation import CaseClosed, ReplyIssued
 from services.runtime.reactions import UnitOfWork
 from services.runtime.store import ServiceApplication
 from services.supervision.deadlines import Terms

@@ -1,22 +1,22 @@
 """The supervision service (督办) as a runnable component, with its background sweep."""
 
-from events import (
+from events.assignment import (
     CaseAcknowledged,
     CaseAssigned,
-    CaseClosed,
     CaseReassigned,
-    ExtensionApproved,
-    MaterialsRequested,
-    MaterialsSupplemented,
     ObjectionFiled,
     OwningLeaderNamed,
+    ReviewAssigned,
+)
+from events.intake import (
+    MaterialsRequested,
+    MaterialsSupplemented,
     PetitionAccepted,
     PetitionMerged,
     PetitionNotAccepted,
     PetitionRegistered,
-    ReplyIssued,
-    ReviewAssigned,
 )
+from events.mediation import CaseClosed, ExtensionApproved, ReplyIssued
 from services.calendar import calendar
 from services.runtime.host import ServiceDefinition
 from services.runtime.settings import Settings

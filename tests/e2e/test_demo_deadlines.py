@@ -13,7 +13,8 @@ from typing import Any
 
 import pytest
 
-from events import ClockStopped, DeadlineRecorded, decode
+from events import decode
+from events.supervision import ClockStopped, DeadlineRecorded
 from projections.case_state import CLOCKS
 from projections.replay import check
 from services.calendar import calendar

@@ -11,19 +11,10 @@ from uuid import UUID
 import pytest
 from eventsourcing.persistence import Tracking
 
-from events import (
-    CaseClosed,
-    CaseEvent,
-    CaseFinalised,
-    CaseSentBack,
-    DeadlineRecorded,
-    PetitionAccepted,
-    PetitionMerged,
-    PetitionNotAccepted,
-    PetitionRegistered,
-    ReplyIssued,
-    event_id_for,
-)
+from events import CaseEvent, event_id_for
+from events.intake import PetitionAccepted, PetitionMerged, PetitionNotAccepted, PetitionRegistered
+from events.mediation import CaseClosed, ReplyIssued
+from events.supervision import CaseFinalised, CaseSentBack, DeadlineRecorded
 from services.intake.application import IntakeApplication
 from services.intake.commands import (
     AcceptPetition,

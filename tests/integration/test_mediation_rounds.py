@@ -9,7 +9,10 @@ from uuid import UUID, uuid4
 import pytest
 from eventsourcing.persistence import Tracking
 
-from events import CaseAcknowledged, CaseSentBack, ReplyIssued, event_id_for
+from events import event_id_for
+from events.assignment import CaseAcknowledged
+from events.mediation import ReplyIssued
+from events.supervision import CaseSentBack
 from services.mediation.application import MediationApplication
 from services.mediation.commands import ApproveExtension, CloseCase, IssueReply, RecordInvestigation
 from services.mediation.contract import to_public

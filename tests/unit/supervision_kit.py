@@ -8,24 +8,17 @@ from uuid import uuid4
 
 from eventsourcing.persistence import Tracking
 
-from events import (
-    CaseAcknowledged,
-    CaseAssigned,
-    CaseClosed,
-    CaseEvent,
-    CaseReassigned,
-    ExtensionApproved,
+from events import CaseEvent, event_id_for
+from events.assignment import CaseAcknowledged, CaseAssigned, CaseReassigned, ObjectionFiled, ReviewAssigned
+from events.intake import (
     MaterialsRequested,
     MaterialsSupplemented,
-    ObjectionFiled,
     PetitionAccepted,
     PetitionMerged,
     PetitionNotAccepted,
     PetitionRegistered,
-    ReplyIssued,
-    ReviewAssigned,
-    event_id_for,
 )
+from events.mediation import CaseClosed, ExtensionApproved, ReplyIssued
 from services.calendar import calendar
 from services.runtime.reactions import UnitOfWork
 from services.supervision.application import SupervisionApplication

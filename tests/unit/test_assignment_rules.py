@@ -12,21 +12,19 @@ import pytest
 from eventsourcing.persistence import Tracking
 from pydantic import ValidationError
 
-from events import (
+from events import CaseEvent, event_id_for
+from events.assignment import (
     CaseAcknowledged,
     CaseAssigned,
-    CaseEvent,
     CaseReassigned,
-    DeadlineMissed,
     DisputeReferred,
     DisputeSettled,
     ObjectionRefused,
     OwningLeaderNamed,
-    PetitionAccepted,
     ReviewAssigned,
-    ReviewRequested,
-    event_id_for,
 )
+from events.intake import PetitionAccepted
+from events.supervision import DeadlineMissed, ReviewRequested
 from services.assignment import commands as c
 from services.assignment.application import AssignmentApplication
 from services.assignment.contract import to_public

@@ -8,7 +8,8 @@ from uuid import uuid4
 
 import pytest
 
-from events import EVENT_TYPES, PetitionAccepted, UndecodableEvent, decode, event_id_for
+from events import EVENT_TYPES, UndecodableEvent, decode, event_id_for
+from events.intake import PetitionAccepted
 from events.vocabulary import AssistanceType, Clock, MediationType, Stage, label
 from tests.support.clock import NOW
 

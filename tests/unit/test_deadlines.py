@@ -9,7 +9,8 @@ from uuid import UUID, uuid4
 
 import pytest
 
-from events import CaseEvent, HearingDaysExcluded, ReviewOpinionIssued, ReviewRequested
+from events import CaseEvent
+from events.supervision import HearingDaysExcluded, ReviewOpinionIssued, ReviewRequested
 from events.vocabulary import Clock, DayCount, Rating, ReviewOutcome, Stage
 from services.calendar import calendar
 from services.runtime.errors import DomainError
@@ -90,7 +91,7 @@ def test_a_rehandling_round_has_its_own_60_days() -> None:
 
 
 def kit_sent_back() -> Any:
-    from events import CaseSentBack
+    from events.supervision import CaseSentBack
 
     return CaseSentBack
 

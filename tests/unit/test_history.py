@@ -1,6 +1,7 @@
 """流转记录 as staff read it: each event's fields under Chinese names, codes by their names, nothing empty."""
 
-from events import CaseAssigned, ClockStopped, ReviewRequested
+from events.assignment import CaseAssigned
+from events.supervision import ClockStopped, ReviewRequested
 from services.organisation import organisation
 from xinfang.history import describe, event_title
 

@@ -9,7 +9,8 @@ from uuid import uuid4
 
 import pytest
 
-from events import (
+from events import event_id_for
+from events.mediation import (
     AssistanceGranted,
     CaseClosed,
     CoHandlerOpinionSubmitted,
@@ -19,7 +20,6 @@ from events import (
     MediationHeld,
     RehandlingStarted,
     ReplyIssued,
-    event_id_for,
 )
 from services.mediation.commands import IssueReply
 from services.mediation.contract import to_public
