@@ -20,11 +20,11 @@ from projections.registry import sinks_for
 from projections.replay import feed, stream_last_seq
 from services.intake.application import IntakeApplication
 from services.intake.commands import RegisterPetition
-from services.organisation import organisation
 from services.runtime.bus import connect
 from services.runtime.client import call
 from services.runtime.clock import Clock
 from services.runtime.nats_server import EmbeddedNats
+from services.runtime.organisation import organisation
 from services.runtime.settings import COMPONENTS, Settings
 from services.runtime.sidecar import make_engine
 from services.runtime.store import store_env

@@ -71,7 +71,7 @@ Format = Annotated[str, typer.Option("--format", "-f", help="table | json | csv"
 
 
 def show(rows: list[dict[str, Any]], headers: dict[str, str], fmt: str, title: str) -> None:
-    from services.organisation import organisation
+    from services.runtime.organisation import organisation
     from xinfang.views import readable, to_csv, to_json
 
     if fmt == "json":
@@ -125,8 +125,8 @@ def history(
     data_dir: DataDir = None,
 ) -> None:
     """流转记录: one case's full event history, read from the stream."""
-    from services.organisation import organisation
     from services.runtime.bus import connect
+    from services.runtime.organisation import organisation
     from xinfang.history import case_history, describe, event_title
 
     settings = settings_from(data_dir)

@@ -16,8 +16,8 @@ from typing import Any
 
 from nats.aio.client import Client
 
-from services.organisation import organisation
 from services.runtime.client import call
+from services.runtime.organisation import organisation
 from services.runtime.settings import Settings
 from xinfang.demo_paths import PATHS, DemoCase, OutOfTime
 

@@ -10,8 +10,8 @@ from typing import Any
 
 from nats.aio.client import Client
 
-from services.assignment.routing import route
-from services.organisation import Organisation
+from services.assignment.domain.routing import route
+from services.runtime.organisation import Organisation
 from xinfang.demo_people import RECEIVERS, matter, person
 from xinfang.scenario import NOT_YET, when_ready
 

@@ -30,8 +30,8 @@ from projections.leaders import leader_cases
 from projections.ledger import HEADERS as LEDGER_HEADERS
 from projections.ledger import TABLE_HEADERS as LEDGER_TABLE_HEADERS
 from projections.ledger import ledger
-from services.organisation import Organisation
 from services.runtime.errors import NotFound
+from services.runtime.organisation import Organisation
 
 LABELLED = {
     "channel": Channel, "kind": Kind, "opinion": Opinion, "rating": Rating, "not_accepted_reason": NotAcceptedReason,

@@ -1,21 +1,16 @@
-"""Intake's staff commands: payload models and their NATS subjects (xf.cmd.intake.*)."""
+"""Intake's commands (xf.cmd.intake.*): their payloads, nothing else."""
 
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 from uuid import UUID
 
 from pydantic import BaseModel, Field
 
 from events.vocabulary import Channel, Kind, LegalRoute, NotAcceptedReason
-from services.intake.offices import DISTRICT_BUREAU
-from services.runtime.effective import EffectiveOn
-
-if TYPE_CHECKING:
-    from services.intake.application import IntakeApplication
-    from services.runtime.commands import CommandRoutes
-
+from services.intake.domain import DISTRICT_BUREAU
+from services.runtime.commands import CaseCommand, Command
 
 Item = Annotated[str, Field(min_length=1, max_length=500)]
 
@@ -29,8 +24,10 @@ class Petitioner(BaseModel):
     address: str = Field("", max_length=300, description="住址")
 
 
-class RegisterPetition(BaseModel):
-    """登记信访事项."""
+class RegisterPetition(Command):
+    """登记信访事项: returns case id, number and query code."""
+
+    name = "register"
 
     channel: Channel = Field(description="信访渠道")
     received_on: date | None = Field(None, description="来信/来访日期; default today; earlier allowed (补录)")
@@ -50,58 +47,44 @@ class RegisterPetition(BaseModel):
     reported_unit: str = Field("", description="被反映单位 of a report (检举控告); never sees the report")
 
 
-class AcceptPetition(BaseModel):
-    """受理."""
+class AcceptPetition(CaseCommand):
+    """受理信访事项."""
 
-    case_id: UUID
-    on: EffectiveOn = None
+    name = "accept"
+
     major: bool = Field(False, description="标记为重大案件 (领导包案)")
     new_facts: bool = Field(False, description="有新的事实和理由: accept a finalised matter again (Art 36)")
-    actor: str = Field("", max_length=100, description="经办人")
 
 
-class DeclinePetition(BaseModel):
-    """不予受理, with the reason told to the petitioner."""
+class DeclinePetition(CaseCommand):
+    """不予受理, with the reason told to the petitioner and any legal route."""
 
-    case_id: UUID
+    name = "decline"
+
     reason: NotAcceptedReason
     routed_to: LegalRoute | None = Field(None, description="导入的法定途径, with reason legal_procedure (Art 31, 22)")
     explanation: str = Field("", max_length=5000, description="告知内容")
-    on: EffectiveOn = None
-    actor: str = Field("", max_length=100)
 
 
-class RequestMaterials(BaseModel):
+class RequestMaterials(CaseCommand):
     """一次性告知补正材料: one notice listing everything missing."""
 
-    case_id: UUID
+    name = "request_materials"
+
     items: list[Item] = Field(min_length=1, description="需补正的全部材料")
-    on: EffectiveOn = None
-    actor: str = Field("", max_length=100)
 
 
-class SupplementMaterials(BaseModel):
+class SupplementMaterials(CaseCommand):
     """材料已补正."""
 
-    case_id: UUID
+    name = "supplement_materials"
+
     items: list[Item] = Field(default_factory=list, description="补正的材料")
-    on: EffectiveOn = None
-    actor: str = Field("", max_length=100)
 
 
-class MergePetition(BaseModel):
-    """重复信访合并到同一事项的在办案件."""
+class MergePetition(CaseCommand):
+    """重复信访: merge into the matter's open case."""
 
-    case_id: UUID
+    name = "merge"
+
     into: UUID = Field(description="在办案件的案件ID")
-    on: EffectiveOn = None
-    actor: str = Field("", max_length=100)
-
-
-def register_commands(app: IntakeApplication, routes: CommandRoutes) -> None:
-    routes.add("register", RegisterPetition, app.register, "登记信访事项: returns case id, number and query code")
-    routes.add("accept", AcceptPetition, app.accept, "受理信访事项")
-    routes.add("decline", DeclinePetition, app.decline, "不予受理, with the reason and any legal route")
-    routes.add("request_materials", RequestMaterials, app.request_materials, "一次性告知补正材料")
-    routes.add("supplement_materials", SupplementMaterials, app.supplement_materials, "材料已补正")
-    routes.add("merge", MergePetition, app.merge, "重复信访: merge into the matter's open case")

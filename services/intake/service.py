@@ -1,13 +1,9 @@
-"""The intake service (受理) as a runnable component."""
+"""The intake service (受理), composed: its application on its store, with the organisation and the clock."""
 
-from events.mediation import CaseClosed, ReplyIssued
-from events.supervision import CaseFinalised, CaseSentBack, DeadlineRecorded
 from services.intake.application import IntakeApplication
-from services.intake.commands import register_commands
-from services.intake.contract import to_public
-from services.intake.identity import petitioner_secret
-from services.organisation import organisation
+from services.intake.domain.identity import petitioner_secret
 from services.runtime.host import ServiceDefinition
+from services.runtime.organisation import organisation
 from services.runtime.settings import Settings
 
 
@@ -16,16 +12,4 @@ def build(env: dict[str, str], settings: Settings) -> IntakeApplication:
     return IntakeApplication(env, organisation(settings.org_file), settings.clock(), petitioner_secret=secret)
 
 
-definition = ServiceDefinition(
-    name="intake",
-    application=build,
-    commands=register_commands,
-    to_public=to_public,
-    reactions={
-        DeadlineRecorded: IntakeApplication.on_deadline_recorded,
-        ReplyIssued: IntakeApplication.on_reply_issued,
-        CaseClosed: IntakeApplication.on_case_closed,
-        CaseSentBack: IntakeApplication.on_case_sent_back,
-        CaseFinalised: IntakeApplication.on_case_finalised,
-    },
-)
+definition = ServiceDefinition(name="intake", application=build)

@@ -18,8 +18,9 @@ from services.mediation.commands import (
     SubmitCoHandlerOpinion,
 )
 from services.mediation.domain import Handling
-from services.mediation.errors import UnknownCase
+from services.mediation.domain.errors import UnknownCase
 from services.runtime.clock import Clock
+from services.runtime.limits import Terms
 from services.runtime.reactions import UnitOfWork
 from services.runtime.store import ServiceApplication
 
@@ -27,39 +28,11 @@ from services.runtime.store import ServiceApplication
 class MediationApplication(ServiceApplication):
     name = "mediation"
 
-    def __init__(self, env: dict[str, str], clock: Clock, handling_limit_days: int = 60, extension_max_days: int = 30):
+    def __init__(self, env: dict[str, str], clock: Clock, terms: Terms):
         super().__init__(env, clock)
-        self.handling_limit_days = handling_limit_days
-        self.extension_max_days = extension_max_days
+        self.limits = terms.limits
 
-    def on_case_acknowledged(self, acknowledged: CaseAcknowledged, uow: UnitOfWork) -> None:
-        case_id = UUID(acknowledged.case_id)
-        if uow.get(case_id, Handling) is not None:
-            return
-        uow.add(
-            Handling(
-                id=case_id,
-                case_no=acknowledged.case_no,
-                department=acknowledged.department,
-                handler=acknowledged.handler,
-                opened_on=acknowledged.acknowledged_on,
-                major=acknowledged.major,
-                accepted_on=acknowledged.accepted_on,
-                co_handlers=list(acknowledged.co_handlers),
-                limit_days=self.handling_limit_days,
-                request=acknowledged.request,
-                facts=acknowledged.facts,
-            )
-        )
-
-    def on_case_sent_back(self, sent_back: CaseSentBack, uow: UnitOfWork) -> None:
-        """不满意退回重办: a new round; the earlier one stays in the history."""
-        handling = uow.get(UUID(sent_back.case_id), Handling)
-        if handling is None:
-            raise UnknownCase(f"案件 {sent_back.case_id} 没有办理记录，不能退回重办")
-        limit = self.handling_limit_days
-        handling.start_rehandling(sent_back.round, sent_back.reason, sent_back.sent_back_on, limit, sent_back.actor)
-        uow.add(handling)
+    # Commands
 
     def record_investigation(self, cmd: RecordInvestigation) -> dict[str, Any]:
         handling = self.load(cmd.case_id, Handling)
@@ -85,9 +58,9 @@ class MediationApplication(ServiceApplication):
 
     def approve_extension(self, cmd: ApproveExtension) -> dict[str, Any]:
         handling = self.load(cmd.case_id, Handling)
-        on, limit = self.effective(cmd.on), self.extension_max_days
-        notified_on = self.effective(cmd.notified_on, "notified_on") if cmd.notified_on else None
-        handling.approve_extension(cmd.days, cmd.approved_by, cmd.reason, notified_on, on, cmd.actor, limit)
+        on, told = self.effective(cmd.on), self.past(cmd.notified_on, "notified_on")
+        limit = self.limits.extension_max
+        handling.approve_extension(cmd.days, cmd.approved_by, cmd.reason, told, on, cmd.actor, limit)
         return self.saved(handling)
 
     def submit_co_handler_opinion(self, cmd: SubmitCoHandlerOpinion) -> dict[str, Any]:
@@ -97,22 +70,35 @@ class MediationApplication(ServiceApplication):
 
     def reply(self, cmd: IssueReply) -> dict[str, Any]:
         handling = self.load(cmd.case_id, Handling)
-        handling.reply(
-            cmd.opinion,
-            cmd.text,
-            self.effective(cmd.on),
-            cmd.actor,
-            request=cmd.request,
-            facts_and_reasons=cmd.facts_and_reasons,
-            legal_basis=cmd.legal_basis,
-            disposition=cmd.disposition,
-        )
+        letter = cmd.model_dump(include={"request", "facts_and_reasons", "legal_basis", "disposition"})
+        handling.reply(cmd.opinion, cmd.text, self.effective(cmd.on), cmd.actor, **letter)
         return self.saved(handling)
 
     def close_case(self, cmd: CloseCase) -> dict[str, Any]:
         handling = self.load(cmd.case_id, Handling)
         handling.close(cmd.report, self.effective(cmd.on), cmd.actor)
         return self.saved(handling)
+
+    # Reactions
+
+    def on_case_acknowledged(self, acknowledged: CaseAcknowledged, uow: UnitOfWork) -> None:
+        """签收 opens the handling, once; the first round's limit runs from acceptance (Art 34)."""
+        case_id = UUID(acknowledged.case_id)
+        if uow.get(case_id, Handling) is not None:
+            return
+        fields = acknowledged.model_dump(include={"case_no", "department", "handler", "major", "accepted_on"})
+        fields |= acknowledged.model_dump(include={"co_handlers", "request", "facts"})
+        opened = Handling(id=case_id, opened_on=acknowledged.acknowledged_on, limit_days=self.limits.handling, **fields)
+        uow.add(opened)
+
+    def on_case_sent_back(self, sent_back: CaseSentBack, uow: UnitOfWork) -> None:
+        """不满意退回重办: a new round; the earlier one stays in the history."""
+        handling = uow.get(UUID(sent_back.case_id), Handling)
+        if handling is None:
+            raise UnknownCase(f"案件 {sent_back.case_id} 没有办理记录，不能退回重办")
+        limit = self.limits.handling
+        handling.start_rehandling(sent_back.round, sent_back.reason, sent_back.sent_back_on, limit, sent_back.actor)
+        uow.add(handling)
 
     def saved(self, handling: Handling) -> dict[str, Any]:
         self.commit(handling)

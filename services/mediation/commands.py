@@ -1,37 +1,28 @@
-"""Mediation's staff commands (xf.cmd.mediation.*)."""
+"""Mediation's commands (xf.cmd.mediation.*): their payloads, nothing else."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-from uuid import UUID
+from datetime import date
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from events.vocabulary import AssistanceType, Disposition, MediationType, Opinion
-from services.runtime.effective import EffectiveOn
-
-if TYPE_CHECKING:
-    from services.mediation.application import MediationApplication
-    from services.runtime.commands import CommandRoutes
+from services.runtime.commands import CaseCommand
 
 
-class MediationCommand(BaseModel):
-    """What every staff action on a case carries."""
-
-    case_id: UUID
-    on: EffectiveOn = None
-    actor: str = Field("", max_length=100, description="经办人")
-
-
-class RecordInvestigation(MediationCommand):
+class RecordInvestigation(CaseCommand):
     """记录调查核实."""
+
+    name = "record_investigation"
 
     findings: str = Field(min_length=1, max_length=20000, description="调查核实情况")
     investigators: list[str] = Field(default_factory=list, description="调查人员")
 
 
-class RecordMediation(MediationCommand):
+class RecordMediation(CaseCommand):
     """记录调解 (Art 33): type, parties, and the agreement when one was reached."""
+
+    name = "record_mediation"
 
     mediation_type: MediationType = Field(description="行政调解 / 司法调解 / 人民调解")
     participants: list[str] = Field(default_factory=list, description="参加调解的各方 (at least two)")
@@ -39,40 +30,50 @@ class RecordMediation(MediationCommand):
     agreement: str = Field("", max_length=20000, description="调解协议内容")
 
 
-class RecordHearing(MediationCommand):
+class RecordHearing(CaseCommand):
     """记录听证: for major or complex cases."""
+
+    name = "record_hearing"
 
     participants: list[str] = Field(default_factory=list, description="听证参加人")
     conclusion: str = Field(min_length=1, max_length=20000, description="听证结论")
     complex: bool = Field(False, description="复杂疑难案件")
 
 
-class GrantAssistance(MediationCommand):
+class GrantAssistance(CaseCommand):
     """落实救助: hardship, judicial or petition assistance."""
+
+    name = "grant_assistance"
 
     assistance_type: AssistanceType = Field(description="帮扶救助 / 司法救助 / 信访救助")
     amount_fen: int = Field(description="金额, in fen (分)")
     approved_by: str = Field("", max_length=100, description="批准人")
 
 
-class ApproveExtension(MediationCommand):
+class ApproveExtension(CaseCommand):
     """批准延期 (Art 34): at most 30 days, by a named head, the reason told to the petitioner."""
+
+    name = "approve_extension"
 
     days: int = Field(description="延长天数 (1–30)")
     approved_by: str = Field("", max_length=100, description="批准的负责人")
     reason: str = Field("", max_length=2000, description="延期理由")
-    notified_on: EffectiveOn = Field(None, description="延期理由告知信访人日期")
+    notified_on: date | None = Field(None, description="延期理由告知信访人日期; never in the future")
 
 
-class SubmitCoHandlerOpinion(MediationCommand):
-    """协办单位报送协办意见 (Art 24)."""
+class SubmitCoHandlerOpinion(CaseCommand):
+    """报送协办意见 (Art 24): a co-handler reports to the lead department."""
+
+    name = "submit_co_handler_opinion"
 
     department: str = Field(min_length=1, description="协办单位 code")
     opinion: str = Field(min_length=1, max_length=20000, description="协办意见")
 
 
-class IssueReply(MediationCommand):
+class IssueReply(CaseCommand):
     """出具信访处理意见书 (Art 32)."""
+
+    name = "reply"
 
     opinion: Opinion = Field(description="支持 / 解释说明 / 不予支持")
     text: str = Field(min_length=1, max_length=20000, description="处理意见书正文")
@@ -82,20 +83,9 @@ class IssueReply(MediationCommand):
     disposition: Disposition | None = Field(None, description="三到位一处置 (required by the rule)")
 
 
-class CloseCase(MediationCommand):
+class CloseCase(CaseCommand):
     """办结, with an optional closing report."""
 
+    name = "close"
+
     report: str = Field("", max_length=20000, description="办结报告")
-
-
-def register_commands(app: MediationApplication, routes: CommandRoutes) -> None:
-    routes.add("record_investigation", RecordInvestigation, app.record_investigation, "记录调查核实")
-    routes.add("record_mediation", RecordMediation, app.record_mediation, "记录调解 (Art 33)")
-    routes.add("record_hearing", RecordHearing, app.record_hearing, "记录听证")
-    routes.add("grant_assistance", GrantAssistance, app.grant_assistance, "落实救助")
-    routes.add("approve_extension", ApproveExtension, app.approve_extension, "批准延期 (Art 34)")
-    routes.add(
-        "submit_co_handler_opinion", SubmitCoHandlerOpinion, app.submit_co_handler_opinion, "报送协办意见 (Art 24)"
-    )
-    routes.add("reply", IssueReply, app.reply, "出具信访处理意见书 (Art 32)")
-    routes.add("close", CloseCase, app.close_case, "办结")

@@ -5,10 +5,12 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Callable
-from typing import Any
+from datetime import date
+from typing import Any, ClassVar
+from uuid import UUID
 
 from faststream.nats import NatsMessage, NatsRouter
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, Field, ValidationError
 
 from services.runtime.errors import InvalidInput, XinfangError
 from services.runtime.group_commit import GroupCommit
@@ -17,6 +19,23 @@ log = logging.getLogger(__name__)
 
 COMMAND_PREFIX = "xf.cmd"
 COMMANDS_IN_FLIGHT = 64
+
+
+class Command(BaseModel):
+    """A command's payload; ``name`` is the last token of its subject (``xf.cmd.<service>.<name>``), and the
+    docstring says what it does (it becomes the route's description)."""
+
+    name: ClassVar[str] = ""
+
+
+class CaseCommand(Command):
+    """What every staff action on one case carries."""
+
+    case_id: UUID = Field(title="案件ID")
+    on: date | None = Field(
+        None, title="生效日期", description="effective date for late entry (补录); default today; never in the future"
+    )
+    actor: str = Field("", max_length=100, title="经办人")
 
 
 def command_subject(service: str, command: str) -> str:

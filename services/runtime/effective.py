@@ -3,17 +3,10 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated
 
 from eventsourcing.domain import Aggregate
-from pydantic import Field
 
 from services.runtime.errors import DomainError, InvalidInput
-
-EffectiveOn = Annotated[
-    date | None,
-    Field(description="生效日期 for late entry (补录); default today; never in the future"),
-]
 
 
 def not_in_future(on: date | None, today: date, field: str = "on") -> date | None:

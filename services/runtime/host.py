@@ -7,37 +7,38 @@ import logging
 import os
 import signal
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from faststream.nats import NatsBroker
 
-from events import CaseEvent
 from services.runtime.bus import ensure_stream
-from services.runtime.commands import CommandRoutes
 from services.runtime.consumer import EventConsumer, Sink
 from services.runtime.dbthread import DbThread
 from services.runtime.group_commit import GroupCommit
 from services.runtime.lifecycle import STOP_TIMEOUT_S, stop_tasks, within
-from services.runtime.outbox import OutboxRelay, ToPublic
-from services.runtime.reactions import ApplicationSink, Reaction
+from services.runtime.outbox import OutboxRelay
+from services.runtime.reactions import ApplicationSink
 from services.runtime.settings import Settings
 from services.runtime.sidecar import Sidecar, make_engine
 from services.runtime.store import ServiceApplication, store_env
+from services.runtime.stored import to_public
+from services.runtime.wiring import command_routes, reactions_of
 
 log = logging.getLogger(__name__)
 
 
 @dataclass
 class ServiceDefinition:
-    """What makes a service: its application, commands, reactions and public contract."""
+    """What makes a service: its name and how to build its application (the composition root, ``service.py``).
+
+    The commands it answers and the events it reacts to are read off the application's methods (``wiring``);
+    what it publishes, off its aggregates' stored events (``stored``).
+    """
 
     name: str
     application: Callable[[dict[str, str], Settings], ServiceApplication]
-    commands: Callable[[Any, CommandRoutes], None]
-    to_public: ToPublic
-    reactions: dict[type[CaseEvent], Reaction] = field(default_factory=dict)
-    # A loop the service runs beside its consumer (e.g. supervision's sweep): started with it, cancelled on stop.
+    # A loop the service runs beside its consumer (e.g. supervision's sweep): started with it, stopped with it.
     background: Callable[[Any, Settings, DbThread], Awaitable[None]] | None = None
 
 
@@ -97,21 +98,19 @@ class ServiceHost(Component):
         app, sidecar = await self.db.run(self._open_store)
         self.app = app
         self.committer = GroupCommit(app, self.db)
-        routes = CommandRoutes(self.name, self.committer)
-        self.definition.commands(app, routes)
+        routes = command_routes(self.name, app, self.committer)
         self.broker.include_router(routes.router)
         await self.broker.start()
         nc = self.broker.connection
         await ensure_stream(nc, self.settings.stream_replicas, self.settings.duplicate_window_s)
         # The relay reads on its own thread (SQLite WAL and PostgreSQL let it read beside the writer).
-        relay = OutboxRelay(
-            self.name, app, self.definition.to_public, nc, self.relay_db, sidecar, poll_s=self.settings.relay_poll_s
-        )
+        relay = OutboxRelay(self.name, app, to_public, nc, self.relay_db, sidecar, poll_s=self.settings.relay_poll_s)
         routes.on_saved = relay.wake.set
         self.relay = relay
         self.tasks.append(asyncio.create_task(relay.run(), name=f"{self.name}-relay"))
-        if self.definition.reactions:
-            sink = ApplicationSink(self.name, app, self.definition.reactions, sidecar)
+        reactions = reactions_of(type(app))
+        if reactions:
+            sink = ApplicationSink(self.name, app, reactions, sidecar)
             self.consumer = EventConsumer(sink, nc, self.db, self.settings.batch_size)
             self.consumer.on_applied = relay.wake.set
             self.tasks.append(asyncio.create_task(self.consumer.run(), name=f"{self.name}-consumer"))

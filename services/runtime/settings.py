@@ -8,7 +8,9 @@ from pathlib import Path
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from services.runtime.calendar import calendar
 from services.runtime.clock import Clock, clock_for
+from services.runtime.limits import STATUTE, Limits, Terms
 
 COMPONENTS = ("intake", "assignment", "mediation", "supervision", "projections")
 
@@ -31,14 +33,16 @@ class Settings(BaseSettings):
     cipher_key: str = Field("", description="AES key (base64) encrypting every event store; generated if empty")
     org_file: Path | None = Field(None, description="organisation and routing catalogue; default ships")
     calendar_file: Path | None = Field(None, description="工作日历: public holidays and make-up working days")
-    acceptance_limit_days: int = Field(15, description="受理告知: days from receipt (Art 22, 23)")
-    objection_limit_working_days: int = Field(5, description="交办异议: working days from assignment (Art 23)")
-    handling_limit_days: int = Field(60, description="办理答复: days from acceptance (Art 34)")
-    extension_max_days: int = Field(30, description="延期: at most this many days (Art 34)")
-    review_request_days: int = Field(30, description="申请复查/复核: days from the reply or review opinion")
-    review_limit_days: int = Field(30, description="复查/复核意见: days from the request (Art 35, 36)")
-    order_answer_days: int = Field(30, description="督办单回复: days from issue")
-    warning_days: list[int] = Field([5, 3, 1], description="预警: days before each limit, e.g. XF_WARNING_DAYS=[5,3,1]")
+    acceptance_limit_days: int = Field(STATUTE.acceptance, description="受理告知: days from receipt (Art 22, 23)")
+    objection_limit_working_days: int = Field(STATUTE.objection, description="交办异议: working days (Art 23)")
+    handling_limit_days: int = Field(STATUTE.handling, description="办理答复: days from acceptance (Art 34)")
+    extension_max_days: int = Field(STATUTE.extension_max, description="延期: at most this many days (Art 34)")
+    review_request_days: int = Field(STATUTE.review_request, description="申请复查/复核: days from the opinion")
+    review_limit_days: int = Field(STATUTE.review, description="复查/复核意见: days from the request (Art 35, 36)")
+    order_answer_days: int = Field(STATUTE.order_answer, description="督办单回复: days from issue (local practice)")
+    warning_days: list[int] = Field(
+        list(STATUTE.warning_days), description="预警: days before each limit, e.g. XF_WARNING_DAYS=[5,3,1]"
+    )
     sweep_interval_s: float = Field(60.0, description="how often supervision looks for warnings and overdue clocks")
     batch_size: int = Field(256, description="messages a consumer applies in one transaction")
     relay_poll_s: float = Field(0.05, description="outbox relay idle poll interval")
@@ -49,6 +53,22 @@ class Settings(BaseSettings):
     def clock(self) -> Clock:
         """The one clock every component of this configuration reads "today" from."""
         return clock_for(self.today)
+
+    def limits(self) -> Limits:
+        return Limits(
+            acceptance=self.acceptance_limit_days,
+            objection=self.objection_limit_working_days,
+            handling=self.handling_limit_days,
+            extension_max=self.extension_max_days,
+            review_request=self.review_request_days,
+            review=self.review_limit_days,
+            order_answer=self.order_answer_days,
+            warning_days=tuple(self.warning_days),
+        )
+
+    def terms(self) -> Terms:
+        """The configured limits and the working calendar (the shipped one unless XF_CALENDAR_FILE names another)."""
+        return Terms(self.limits(), calendar(self.calendar_file))
 
     def db_url(self, component: str) -> str:
         url: str = getattr(self, f"{component}_db")

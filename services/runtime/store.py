@@ -20,7 +20,7 @@ from eventsourcing.persistence import (
 )
 
 from services.runtime.clock import Clock
-from services.runtime.effective import effective
+from services.runtime.effective import effective, not_in_future
 from services.runtime.errors import Conflict, NotFound
 
 A = TypeVar("A", bound=Aggregate)
@@ -66,6 +66,10 @@ class ServiceApplication(Application[UUID]):
     def effective(self, on: dt.date | None, field: str = "on") -> dt.date:
         """A command's effective date: the one it names (never in the future), else today."""
         return effective(on, self.clock.today(), field)
+
+    def past(self, day: dt.date | None, field: str) -> dt.date | None:
+        """A date a command names besides its effective date, refused when it lies in the future."""
+        return not_in_future(day, self.clock.today(), field)
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)
@@ -127,3 +131,13 @@ class ServiceApplication(Application[UUID]):
 
     def stored_event(self, notification: Notification) -> Any:
         return self.mapper.to_domain_event(notification)
+
+    def stored_events(self, after: int = 0, page: int = 500) -> Iterator[tuple[int, Any]]:
+        """The service's own notification log after a position, as (position, stored event), a page at a time."""
+        while True:
+            notes = self.notifications(after, page)
+            if not notes:
+                return
+            for notification in notes:
+                yield notification.id, self.stored_event(notification)
+            after = notes[-1].id

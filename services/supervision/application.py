@@ -6,18 +6,32 @@ from datetime import date
 from typing import Any
 from uuid import UUID
 
-from services.calendar import calendar
-from services.runtime.clock import Clock
-from services.runtime.effective import not_in_future
-from services.runtime.errors import Conflict
-from services.supervision.bulletin import (
-    Bulletin,
-    BulletinAlreadyPublished,
-    bulletin_id,
-    bulletin_no,
-    check_period,
-    named_in_period,
+from events import CaseEvent
+from events.assignment import (
+    CaseAcknowledged,
+    CaseAssigned,
+    CaseReassigned,
+    ObjectionFiled,
+    OwningLeaderNamed,
+    ReviewAssigned,
 )
+from events.intake import (
+    MaterialsRequested,
+    MaterialsSupplemented,
+    PetitionAccepted,
+    PetitionMerged,
+    PetitionNotAccepted,
+    PetitionRegistered,
+)
+from events.mediation import CaseClosed, ExtensionApproved, ReplyIssued
+from events.vocabulary import BulletinReason, Rating
+from services.runtime.clock import Clock
+from services.runtime.errors import Conflict
+from services.runtime.limits import Terms
+from services.runtime.reactions import UnitOfWork
+from services.runtime.store import ServiceApplication
+from services.runtime.stored import event_class
+from services.supervision.alarm_index import AlarmIndex
 from services.supervision.commands import (
     AnswerOrder,
     ExcludeHearingDays,
@@ -28,65 +42,137 @@ from services.supervision.commands import (
     RequestReview,
     Sweep,
 )
-from services.supervision.deadlines import Limits, Terms
-from services.supervision.domain import Supervision
-from services.supervision.reactions import Reactions
-from services.supervision.sweeper import AlarmIndex
+from services.supervision.domain import Bulletin, Supervision
+from services.supervision.domain.errors import BulletinAlreadyPublished, UnknownCase
+from services.supervision.domain.facts import fact_of
+from services.supervision.domain.visit import FIRST_ROUND
 
 CONFLICT_RETRIES = 10
+MARKED_OVERDUE, RATED = event_class(Supervision, "DeadlineMissed"), event_class(Supervision, "Rated")
+ClockMoved = (
+    MaterialsRequested | MaterialsSupplemented | PetitionAccepted | PetitionNotAccepted | CaseAcknowledged
+    | ObjectionFiled | ExtensionApproved
+)  # fmt: skip
 
 
-class SupervisionApplication(Reactions):
+class SupervisionApplication(ServiceApplication):
     name = "supervision"
 
-    def __init__(self, env: dict[str, str], clock: Clock, terms: Terms | None = None):
+    def __init__(self, env: dict[str, str], clock: Clock, terms: Terms):
         super().__init__(env, clock)
-        self.terms = terms or Terms(Limits(), calendar())
-        self.alarm_index = AlarmIndex(self.terms.warning_days)
+        self.terms = terms
+        self.alarm_index = AlarmIndex(terms.limits.warning_days)
 
-    def summary(self, case: Supervision, **extra: Any) -> dict[str, Any]:
-        return {"case_id": str(case.id), "case_no": case.case_no, "round": case.round, **extra}
+    # Commands
 
     def rate(self, cmd: RateSatisfaction) -> dict[str, Any]:
         case = self.load(cmd.case_id, Supervision)
         case.rate(cmd.rating, cmd.comment, self.effective(cmd.on), cmd.actor, self.terms)
-        self.commit(case)
-        return self.summary(case, rating=cmd.rating)
+        return self.saved(case, rating=cmd.rating)
 
     def request_review(self, cmd: RequestReview) -> dict[str, Any]:
         case = self.load(cmd.case_id, Supervision)
         case.request_review(cmd.stage, cmd.reasons, self.effective(cmd.on), cmd.actor, self.terms)
-        self.commit(case)
-        return self.summary(case, stage=cmd.stage)
+        return self.saved(case, stage=cmd.stage)
 
     def review_opinion(self, cmd: IssueReviewOpinion) -> dict[str, Any]:
         case = self.load(cmd.case_id, Supervision)
         on = self.effective(cmd.on)
         case.review_opinion(cmd.stage, cmd.outcome, cmd.text, cmd.body, on, cmd.actor, self.terms)
-        self.commit(case)
-        return self.summary(case, stage=cmd.stage, finalised=case.finalised_on is not None)
+        return self.saved(case, stage=cmd.stage, finalised=case.finalised_on is not None)
 
     def exclude_hearing(self, cmd: ExcludeHearingDays) -> dict[str, Any]:
         case = self.load(cmd.case_id, Supervision)
         case.exclude_hearing(cmd.stage, cmd.from_on, cmd.to_on, self.effective(cmd.on), cmd.actor, self.terms)
-        self.commit(case)
-        return self.summary(case, due_on=case.clocks[(cmd.stage, 1)].due_on.isoformat())  # type: ignore[index]
+        return self.saved(case, due_on=case.clocks[(cmd.stage, 1)].due_on.isoformat())  # type: ignore[index]
 
     def issue_order(self, cmd: IssueOrder) -> dict[str, Any]:
         case = self.load(cmd.case_id, Supervision)
         order_no = case.issue_order(cmd.reason, cmd.answer_due, self.effective(cmd.on), cmd.actor, self.terms)
-        self.commit(case)
-        return self.summary(case, order_no=order_no, department=case.department)
+        return self.saved(case, order_no=order_no, department=case.department)
 
     def answer_order(self, cmd: AnswerOrder) -> dict[str, Any]:
         case = self.load(cmd.case_id, Supervision)
-        case.answer_order(cmd.order_no, cmd.department, cmd.answer, self.effective(cmd.on), cmd.actor, self.terms)
-        self.commit(case)
-        return self.summary(case, order_no=cmd.order_no)
+        on = self.effective(cmd.on)
+        case.answer_order(cmd.order_no, cmd.department, cmd.answer, on, cmd.actor, self.terms)
+        return self.saved(case, order_no=cmd.order_no)
 
     def sweep(self, cmd: Sweep) -> dict[str, Any]:
         as_of = self.effective(cmd.as_of, "as_of")
         return {"as_of": as_of.isoformat(), "emitted": self.sweep_as_of(as_of)}
+
+    def publish_bulletin(self, cmd: PublishBulletin) -> dict[str, Any]:
+        """通报: one per period, naming each case once per reason (overdue | unsatisfied)."""
+        on, period = self.effective(cmd.on), (cmd.period_from, cmd.period_to)
+        self.past(cmd.period_to, "period_to")
+        bulletin_id, number = Bulletin.id_for(*period), Bulletin.number_for(*period)
+        if self.recorder.select_events(bulletin_id, limit=1):
+            raise BulletinAlreadyPublished(f"{cmd.period_from}–{cmd.period_to} 的通报 {number} 已发布")
+        named = self.named_in_period(*period)
+        cases = {case_id: self.load(case_id, Supervision) for case_id, _, _ in named}
+        for case_id, reason, department in named:
+            case = cases[case_id]
+            case.name_in_bulletin(number, period, department or case.department, reason, on, cmd.actor)
+        bulletin = Bulletin(
+            id=bulletin_id, bulletin_no=number, period_from=period[0], period_to=period[1], published_on=on,
+            cases=sorted(str(c) for c in cases), actor=cmd.actor,
+        )  # fmt: skip
+        self.commit(bulletin, *cases.values())
+        return {"bulletin_no": number, "named": [{"case_no": cases[c].case_no, "reason": r} for c, r, _ in named]}
+
+    # Reactions: the other services' events move the clocks and tell who is responsible.
+
+    def on_registered(self, registered: PetitionRegistered, uow: UnitOfWork) -> None:
+        """Art 22, 23: acceptance is decided and told within 15 days of receipt."""
+        case = uow.get(UUID(registered.case_id), Supervision)
+        if case is None:
+            case = Supervision(
+                id=UUID(registered.case_id), case_no=registered.case_no, received_on=registered.received_on
+            )
+            uow.add(case)
+        case.observe(fact_of(registered), self.terms)
+
+    def on_clock_event(self, event: ClockMoved, uow: UnitOfWork) -> None:
+        """Events that only move clocks: materials, acceptance, acknowledgement, objection, extension."""
+        self.case_of(event, uow).observe(fact_of(event), self.terms)
+
+    def on_merged(self, merged: PetitionMerged, uow: UnitOfWork) -> None:
+        """重复信访: linked to the open case; rateable once that case closes, with its own rating."""
+        case = self.case_of(merged, uow)
+        case.note_merged_into(merged.merged_into)
+        case.observe(fact_of(merged), self.terms)
+        master = uow.get(UUID(merged.merged_into), Supervision)
+        if master is None:  # a case registered elsewhere: nothing to link here
+            return
+        uow.add(master)
+        master.link_merged(merged.case_id)
+        if FIRST_ROUND in master.visit.closures:
+            case.note_closed(FIRST_ROUND, master.visit.closures[FIRST_ROUND])
+
+    def on_assigned(self, assigned: CaseAssigned | CaseReassigned, uow: UnitOfWork) -> None:
+        case = self.case_of(assigned, uow)
+        case.note_responsible(assigned.department, assigned.owning_leader)
+        case.observe(fact_of(assigned), self.terms)
+
+    def on_owning_leader_named(self, named: OwningLeaderNamed, uow: UnitOfWork) -> None:
+        self.case_of(named, uow).note_responsible(owning_leader=named.owning_leader)
+
+    def on_reply_issued(self, replied: ReplyIssued, uow: UnitOfWork) -> None:
+        case = self.case_of(replied, uow)
+        case.note_reply(replied.round, replied.replied_on)
+        case.observe(fact_of(replied), self.terms)
+
+    def on_case_closed(self, closed: CaseClosed, uow: UnitOfWork) -> None:
+        case = self.case_of(closed, uow)
+        case.note_closed(closed.round, closed.closed_on)
+        if closed.round == FIRST_ROUND:
+            for merged_id in case.visit.merged_cases:
+                self.case_of(closed, uow, merged_id).note_closed(FIRST_ROUND, closed.closed_on)
+
+    def on_review_assigned(self, assigned: ReviewAssigned, uow: UnitOfWork) -> None:
+        self.case_of(assigned, uow).note_review_assigned(assigned.stage, assigned.body)
+
+    # The sweep (also run in the background by service.py)
 
     def sweep_as_of(self, as_of: date) -> int:
         """Warnings and overdue marks due as of a date, each once: the loser of a race reloads and emits nothing."""
@@ -96,7 +182,7 @@ class SupervisionApplication(Reactions):
     def sweep_case(self, case_id: UUID, as_of: date) -> int:
         for _ in range(CONFLICT_RETRIES):
             case = self.load(case_id, Supervision)
-            emitted = case.sweep(as_of, self.terms.warning_days)
+            emitted = case.sweep(as_of, self.terms.limits.warning_days)
             if not emitted:
                 return 0
             try:
@@ -106,29 +192,27 @@ class SupervisionApplication(Reactions):
                 continue
         raise Conflict(f"案件 {case.case_no} 巡查时持续冲突")
 
-    def publish_bulletin(self, cmd: PublishBulletin) -> dict[str, Any]:
-        """通报: one per period, naming each case once per reason (overdue | unsatisfied)."""
-        period, number = (cmd.period_from, cmd.period_to), bulletin_no(cmd.period_from, cmd.period_to)
-        on = self.effective(cmd.on)
-        not_in_future(cmd.period_to, self.clock.today(), "period_to")
-        check_period(*period)
-        if self.exists(bulletin_id(*period)):
-            raise BulletinAlreadyPublished(f"{cmd.period_from}–{cmd.period_to} 的通报 {number} 已发布")
-        named = named_in_period(self, *period)
-        bulletin = Bulletin(
-            id=bulletin_id(*period), bulletin_no=number, period_from=period[0], period_to=period[1],
-            published_on=on, cases=sorted({str(c) for c, _, _ in named}), actor=cmd.actor,
-        )  # fmt: skip
-        cases: dict[UUID, Supervision] = {}
-        for case_id, reason, department in named:
-            if case_id not in cases:
-                cases[case_id] = self.load(case_id, Supervision)
-            case = cases[case_id]
-            case.name_in_bulletin(
-                number, period, department or case.department, reason, bulletin.published_on, cmd.actor
-            )
-        self.commit(bulletin, *cases.values())
-        return {"bulletin_no": number, "named": [{"case_no": cases[c].case_no, "reason": r} for c, r, _ in named]}
+    # Helpers
 
-    def exists(self, aggregate_id: UUID) -> bool:
-        return bool(self.recorder.select_events(aggregate_id, limit=1))
+    def named_in_period(self, period_from: date, period_to: date) -> list[tuple[UUID, str, str]]:
+        """The cases a bulletin names, from the service's own log: overdue marks and unsatisfied ratings dated in
+        the period, as (case id, reason, department at the time; "" for the case's current one)."""
+        named: dict[tuple[UUID, str], str] = {}
+        within = lambda day: period_from <= day <= period_to  # noqa: E731
+        for _, stored in self.stored_events():
+            if isinstance(stored, MARKED_OVERDUE) and within(stored.marked_on):
+                named.setdefault((stored.originator_id, BulletinReason.overdue), stored.department)
+            elif isinstance(stored, RATED) and stored.rating == Rating.unsatisfied and within(stored.rated_on):
+                named.setdefault((stored.originator_id, BulletinReason.unsatisfied), "")
+        return [(case_id, str(reason), department) for (case_id, reason), department in named.items()]
+
+    def case_of(self, event: CaseEvent, uow: UnitOfWork, case_id: str | None = None) -> Supervision:
+        case = uow.get(UUID(case_id or event.case_id), Supervision)
+        if case is None:
+            raise UnknownCase(f"案件 {case_id or event.case_id} 没有登记事件")
+        uow.add(case)
+        return case
+
+    def saved(self, case: Supervision, **extra: Any) -> dict[str, Any]:
+        self.commit(case)
+        return {"case_id": str(case.id), "case_no": case.case_no, "round": case.round, **extra}

@@ -1,31 +1,19 @@
-"""Supervision's commands (xf.cmd.supervision.*)."""
+"""Supervision's commands (xf.cmd.supervision.*): their payloads, nothing else."""
 
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING, Annotated
-from uuid import UUID
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from events.vocabulary import Rating, ReviewOutcome, Stage
-from services.runtime.effective import EffectiveOn
-
-if TYPE_CHECKING:
-    from services.runtime.commands import CommandRoutes
-    from services.supervision.application import SupervisionApplication
-
-Actor = Annotated[str, Field("", max_length=100, description="经办人")]
-
-
-class CaseCommand(BaseModel):
-    case_id: UUID
-    on: EffectiveOn = None
-    actor: Actor = ""
+from services.runtime.commands import CaseCommand, Command
 
 
 class RateSatisfaction(CaseCommand):
     """回访评价: the petitioner's rating of the latest closed round."""
+
+    name = "rate"
 
     rating: Rating = Field(description="满意 / 基本满意 / 不满意")
     comment: str = Field("", max_length=5000)
@@ -34,12 +22,16 @@ class RateSatisfaction(CaseCommand):
 class RequestReview(CaseCommand):
     """申请复查/复核 (Art 35, 36)."""
 
+    name = "request_review"
+
     stage: Stage = Field(description="review 复查 | re_review 复核")
     reasons: str = Field(min_length=1, max_length=5000, description="申请理由")
 
 
 class IssueReviewOpinion(CaseCommand):
     """出具复查/复核意见; the re-review opinion finalises the case (Art 36)."""
+
+    name = "review_opinion"
 
     stage: Stage
     outcome: ReviewOutcome = Field(description="维持 / 变更 / 撤销")
@@ -50,6 +42,8 @@ class IssueReviewOpinion(CaseCommand):
 class ExcludeHearingDays(CaseCommand):
     """听证期间不计入复查/复核期限 (Art 36)."""
 
+    name = "exclude_hearing"
+
     stage: Stage
     from_on: date = Field(description="听证开始日")
     to_on: date = Field(description="听证结束日")
@@ -58,6 +52,8 @@ class ExcludeHearingDays(CaseCommand):
 class IssueOrder(CaseCommand):
     """下发督办单 to the lead department and the owning leader."""
 
+    name = "issue_order"
+
     reason: str = Field(min_length=1, max_length=5000, description="督办事由")
     answer_due: date | None = Field(None, description="回复期限; default issue date + order_answer_days")
 
@@ -65,32 +61,27 @@ class IssueOrder(CaseCommand):
 class AnswerOrder(CaseCommand):
     """回复督办单."""
 
+    name = "answer_order"
+
     order_no: str = Field(min_length=1, max_length=80)
     department: str = Field(min_length=1, max_length=50, description="回复单位 code")
     answer: str = Field(min_length=1, max_length=20000)
 
 
-class Sweep(BaseModel):
-    """时限巡查: warnings and overdue marks as of a date (default today, never in the future)."""
+class Sweep(Command):
+    """时限巡查: warnings and overdue marks as of a date (default today, never in the future), each once."""
 
-    as_of: EffectiveOn = None
+    name = "sweep"
+
+    as_of: date | None = Field(None, description="巡查日期; default today; never in the future")
 
 
-class PublishBulletin(BaseModel):
+class PublishBulletin(Command):
     """通报: name every case overdue or rated unsatisfied in a period; once per period."""
+
+    name = "publish_bulletin"
 
     period_from: date
     period_to: date = Field(description="通报期间止; never in the future")
-    on: EffectiveOn = None
-    actor: Actor = ""
-
-
-def register_commands(app: SupervisionApplication, routes: CommandRoutes) -> None:
-    routes.add("rate", RateSatisfaction, app.rate, "回访评价 after closure")
-    routes.add("request_review", RequestReview, app.request_review, "申请复查/复核 (Art 35, 36)")
-    routes.add("review_opinion", IssueReviewOpinion, app.review_opinion, "复查/复核意见; 复核 finalises")
-    routes.add("exclude_hearing", ExcludeHearingDays, app.exclude_hearing, "听证期间不计入复查/复核期限")
-    routes.add("sweep", Sweep, app.sweep, "时限巡查: warnings and overdue marks, each once")
-    routes.add("issue_order", IssueOrder, app.issue_order, "下发督办单")
-    routes.add("answer_order", AnswerOrder, app.answer_order, "回复督办单")
-    routes.add("publish_bulletin", PublishBulletin, app.publish_bulletin, "通报 a period")
+    on: date | None = Field(None, description="发布日期; default today")
+    actor: str = Field("", max_length=100, description="经办人")

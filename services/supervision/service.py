@@ -1,62 +1,36 @@
-"""The supervision service (督办) as a runnable component, with its background sweep."""
+"""The supervision service (督办), composed: its application on its store, the limits, the clock, and the
+background sweep of its clocks."""
 
-from events.assignment import (
-    CaseAcknowledged,
-    CaseAssigned,
-    CaseReassigned,
-    ObjectionFiled,
-    OwningLeaderNamed,
-    ReviewAssigned,
-)
-from events.intake import (
-    MaterialsRequested,
-    MaterialsSupplemented,
-    PetitionAccepted,
-    PetitionMerged,
-    PetitionNotAccepted,
-    PetitionRegistered,
-)
-from events.mediation import CaseClosed, ExtensionApproved, ReplyIssued
-from services.calendar import calendar
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from services.runtime.dbthread import DbThread
 from services.runtime.host import ServiceDefinition
+from services.runtime.lifecycle import stop_requested
 from services.runtime.settings import Settings
 from services.supervision.application import SupervisionApplication
-from services.supervision.commands import register_commands
-from services.supervision.contract import to_public
-from services.supervision.deadlines import Limits, Terms
-from services.supervision.sweeper import sweep_forever
 
-
-def terms(settings: Settings) -> Terms:
-    return Terms(Limits.from_settings(settings), calendar(settings.calendar_file), tuple(settings.warning_days))
+log = logging.getLogger(__name__)
 
 
 def build(env: dict[str, str], settings: Settings) -> SupervisionApplication:
-    return SupervisionApplication(env, settings.clock(), terms(settings))
+    return SupervisionApplication(env, settings.clock(), settings.terms())
 
 
-App = SupervisionApplication
-definition = ServiceDefinition(
-    name="supervision",
-    application=build,
-    commands=register_commands,
-    to_public=to_public,
-    reactions={
-        PetitionRegistered: App.on_registered,
-        MaterialsRequested: App.on_clock_event,
-        MaterialsSupplemented: App.on_clock_event,
-        PetitionAccepted: App.on_clock_event,
-        PetitionNotAccepted: App.on_clock_event,
-        PetitionMerged: App.on_merged,
-        CaseAssigned: App.on_assigned,
-        CaseReassigned: App.on_assigned,
-        OwningLeaderNamed: App.on_owning_leader_named,
-        CaseAcknowledged: App.on_clock_event,
-        ObjectionFiled: App.on_clock_event,
-        ExtensionApproved: App.on_clock_event,
-        ReplyIssued: App.on_reply_issued,
-        CaseClosed: App.on_case_closed,
-        ReviewAssigned: App.on_review_assigned,
-    },
-    background=sweep_forever,
-)
+async def sweep_forever(app: SupervisionApplication, settings: Settings, db: DbThread) -> None:
+    """时限巡查 in the background: every sweep_interval_s, as of today, on the service's database thread."""
+    while not stop_requested():
+        try:
+            emitted = await db.run(app.sweep_as_of, app.clock.today())
+            if emitted:
+                log.info("sweep emitted %d warnings and overdue marks", emitted)
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            log.exception("sweep failed; retrying in %ss", settings.sweep_interval_s)
+        await asyncio.sleep(settings.sweep_interval_s)
+
+
+definition = ServiceDefinition(name="supervision", application=build, background=sweep_forever)

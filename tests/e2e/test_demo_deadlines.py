@@ -17,10 +17,10 @@ from events import decode
 from events.supervision import ClockStopped, DeadlineRecorded
 from projections.case_state import CLOCKS
 from projections.replay import check
-from services.calendar import calendar
 from services.runtime.bus import connect
+from services.runtime.calendar import calendar
 from services.runtime.sidecar import Sidecar, make_engine
-from services.supervision.deadlines import Limits, recompute
+from services.supervision.domain.deadlines import recompute
 from tests.support.system import InProcessSystem, ledger_rows, settle
 from xinfang.demo import run_demo
 from xinfang.history import case_history
@@ -37,7 +37,7 @@ async def test_every_deadline_of_the_demo_district_recomputes_from_its_events(sy
         report = await run_demo(nc, settings, cases=CASES, days=150, seed=11)
         await settle(system, timeout=120)
         rows = ledger_rows(settings)
-        limits, cal = Limits.from_settings(settings), calendar(settings.calendar_file)
+        limits, cal = settings.limits(), calendar(settings.calendar_file)
         checked = 0
         for row in rows:
             history = [_decoded(row["case_id"], h) for h in await case_history(nc, row["case_id"])]

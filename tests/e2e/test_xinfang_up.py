@@ -146,7 +146,7 @@ async def test_sigkill_mid_run_loses_nothing_and_applies_nothing_twice(tmp_path:
             # Nothing lost: every petition intake holds is in the ledger; nothing twice: one event per id.
             petitions = table_rows(
                 settings.db_url("intake"),
-                "select count(*) as n from intake_events where topic like '%Petition.Registered'",
+                "select count(*) as n from intake_events where topic = 'xf/intake/Petition/Registered'",
             )[0]["n"]
             await eventually(lambda: _ledger_size_is(settings, petitions), 60, "ledger to hold every petition")
             js = client.nc.jetstream()
@@ -158,11 +158,11 @@ async def test_sigkill_mid_run_loses_nothing_and_applies_nothing_twice(tmp_path:
             assert max(ids.values()) == 1, "an event was published twice"
             assigned = table_rows(
                 settings.db_url("assignment"),
-                "select count(*) as n from assignment_events where topic like '%Assignment.Assigned'",
+                "select count(*) as n from assignment_events where topic = 'xf/assignment/Assignment/Assigned'",
             )[0]["n"]
             accepted = table_rows(
                 settings.db_url("intake"),
-                "select count(*) as n from intake_events where topic like '%Petition.Accepted'",
+                "select count(*) as n from intake_events where topic = 'xf/intake/Petition/Accepted'",
             )[0]["n"]
             assert assigned == accepted
         checked = xinfang(settings, "replay", "--check")

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import itertools
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 from uuid import UUID
 
 import pytest
-from eventsourcing.persistence import Tracking
 
-from events import CaseEvent, event_id_for
+from events import CaseEvent
 from events.intake import PetitionAccepted, PetitionMerged, PetitionNotAccepted, PetitionRegistered
 from events.mediation import CaseClosed, ReplyIssued
 from events.supervision import CaseFinalised, CaseSentBack, DeadlineRecorded
@@ -24,8 +22,8 @@ from services.intake.commands import (
     RequestMaterials,
     SupplementMaterials,
 )
-from services.intake.contract import to_public
-from services.intake.errors import (
+from services.intake.domain import Petition
+from services.intake.domain.errors import (
     AcceptedBelow,
     DuplicateOfOpenCase,
     FinalisedMatter,
@@ -33,12 +31,11 @@ from services.intake.errors import (
     NotSameMatter,
     TargetNotOpen,
 )
-from services.intake.identity import petitioner_secret
-from services.organisation import organisation
+from services.intake.domain.identity import petitioner_secret
 from services.runtime.errors import InvalidInput, NotFound
-from services.runtime.reactions import UnitOfWork
-from services.runtime.store import store_env
-from tests.support.clock import CLOCK, NOW, TODAY
+from services.runtime.organisation import organisation
+from tests.support.clock import CLOCK, TODAY
+from tests.support.harness import Reactor, public, sqlite_store
 
 PERSON = {"name": "赵小明", "phone": "13900000042", "id_number": "990101198001010042", "address": "清河街道河畔社区9号"}
 PETITION: dict[str, Any] = {
@@ -57,9 +54,9 @@ class Intake:
     """The intake application on a SQLite file, with reactions fed the way the consumer feeds them."""
 
     def __init__(self, tmp_path: Path):
-        env = store_env("intake", f"sqlite:///{tmp_path}/intake.db", "")
+        env = sqlite_store(tmp_path, "intake")
         self.app = IntakeApplication(env, organisation(), CLOCK, petitioner_secret=petitioner_secret("k"))
-        self.seq = itertools.count(1)
+        self.reactor = Reactor(self.app)
 
     def register(self, **changes: Any) -> dict[str, Any]:
         return self.app.register(RegisterPetition.model_validate({**PETITION, **changes}))
@@ -69,24 +66,10 @@ class Intake:
 
     def react(self, cls: type[CaseEvent], case: dict[str, Any], **fields: Any) -> int:
         """Deliver one public event; returns how many events intake recorded for it."""
-        now, n = NOW, next(self.seq)
-        event = cls(
-            event_id=event_id_for("Other", UUID(case["case_id"]), n),
-            case_id=case["case_id"],
-            occurred_at=now,
-            recorded_at=now,
-            **fields,
-        )
-        handler = getattr(IntakeApplication, f"on_{cls.event_type}")
-        before = self.app.recorder.max_notification_id() or 0  # type: ignore[attr-defined]
-        uow = UnitOfWork(self.app)
-        handler(self.app, event, uow)
-        self.app.record_reaction(uow.aggregates(), Tracking("supervision", n))
-        return (self.app.recorder.max_notification_id() or 0) - before  # type: ignore[attr-defined]
+        return self.reactor.react(public(cls, case["case_id"], **fields))
 
     def public(self, case: dict[str, Any] | None = None) -> list[CaseEvent]:
-        events = [to_public(self.app.stored_event(n)) for n in self.app.notifications(0, 10_000)]
-        return [e for e in events if e is not None and (case is None or e.case_id == case["case_id"])]
+        return self.reactor.public_events(case["case_id"] if case else None)
 
     def last(self, cls: type[CaseEvent], case: dict[str, Any]) -> Any:
         return [e for e in self.public(case) if isinstance(e, cls)][-1]
@@ -186,8 +169,8 @@ def test_a_duplicate_is_merged_into_the_open_case_and_keeps_its_own_query_code(i
     assert (event.merged_into, event.merged_on) == (first["case_id"], TODAY)
     assert again["query_code"] != first["query_code"]
     assert (
-        intake.app.case(UUID(again["case_id"])).query_code_hash
-        != intake.app.case(UUID(first["case_id"])).query_code_hash
+        intake.app.load(UUID(again["case_id"]), Petition).query_code_hash
+        != intake.app.load(UUID(first["case_id"]), Petition).query_code_hash
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 from datetime import date
 from pathlib import Path
@@ -9,16 +10,15 @@ from typing import Any
 from uuid import uuid4
 
 import pytest
-from pydantic import BaseModel
 from typer.testing import CliRunner
 
 from services.mediation.application import MediationApplication
-from services.mediation.commands import register_commands
 from services.mediation.domain import Handling
 from services.runtime.commands import parse
-from services.runtime.store import store_env
-from tests.integration.test_mediation_rounds import acknowledged, react
+from services.runtime.wiring import commands_of
+from tests.integration.test_mediation_rounds import acknowledged
 from tests.support.clock import CLOCK
+from tests.support.harness import TERMS, Reactor, sqlite_store
 from xinfang.actions import mediation as actions
 from xinfang.console import app as cli
 
@@ -60,25 +60,16 @@ STEPS = [
 ]
 
 
-class Routes:
-    def __init__(self) -> None:
-        self.models: dict[str, tuple[type[BaseModel], Any]] = {}
-
-    def add(self, name: str, model: type[BaseModel], handler: Any, description: str) -> None:
-        self.models[name] = (model, handler)
-
-
 def test_every_mediation_action_reaches_its_command(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    app = MediationApplication(store_env("mediation", f"sqlite:///{tmp_path}/m.db", ""), CLOCK)
+    app = MediationApplication(sqlite_store(tmp_path, "mediation"), CLOCK, TERMS)
     case_id = uuid4()
-    react(app, acknowledged(case_id).model_copy(update={"co_handlers": ["990100RSJ"]}), 1)
-    routes = Routes()
-    register_commands(app, routes)  # type: ignore[arg-type]
+    Reactor(app).react(acknowledged(case_id).model_copy(update={"co_handlers": ["990100RSJ"]}))
+    routes = {name: (model, functools.partial(method, app)) for name, (model, method) in commands_of(type(app)).items()}
     sent: list[tuple[str, dict[str, Any]]] = []
 
     def act(service: str, command: str, case: str, payload: dict[str, Any], *_: Any) -> None:
         body = {"case_id": case, **{k: v for k, v in payload.items() if v is not None}}
-        model, handler = routes.models[command]
+        model, handler = routes[command]
         assert set(body) <= set(model.model_fields), f"{command}: options {set(body) - set(model.model_fields)}"
         handler(parse(model, json.dumps(body, default=str).encode()))
         sent.append((command, body))

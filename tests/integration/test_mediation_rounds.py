@@ -7,71 +7,41 @@ from pathlib import Path
 from uuid import UUID, uuid4
 
 import pytest
-from eventsourcing.persistence import Tracking
 
-from events import event_id_for
 from events.assignment import CaseAcknowledged
 from events.mediation import ReplyIssued
 from events.supervision import CaseSentBack
 from services.mediation.application import MediationApplication
 from services.mediation.commands import ApproveExtension, CloseCase, IssueReply, RecordInvestigation
-from services.mediation.contract import to_public
 from services.mediation.domain import Handling
-from services.mediation.errors import AlreadyReplied
-from services.runtime.reactions import UnitOfWork
-from services.runtime.store import store_env
-from tests.support.clock import CLOCK, NOW
+from services.mediation.domain.errors import AlreadyReplied
+from tests.support.clock import CLOCK
+from tests.support.harness import TERMS, Reactor, public, sqlite_store
 
 ACCEPTED = date(2026, 3, 2)
 ACKNOWLEDGED = date(2026, 3, 4)
 
 
 def application(tmp_path: Path) -> MediationApplication:
-    return MediationApplication(store_env("mediation", f"sqlite:///{tmp_path}/mediation.db", ""), CLOCK, 60, 30)
+    return MediationApplication(sqlite_store(tmp_path, "mediation"), CLOCK, TERMS)
 
 
 def acknowledged(case_id: UUID) -> CaseAcknowledged:
-    return CaseAcknowledged(
-        event_id=event_id_for("Assignment", case_id, 2),
-        case_id=str(case_id),
-        occurred_at=NOW,
-        recorded_at=NOW,
-        case_no="XF1",
-        department="990100ZJJ",
-        handler="李工",
-        acknowledged_on=ACKNOWLEDGED,
-        major=True,
-        accepted_on=ACCEPTED,
-        co_handlers=[],
-    )
+    return public(
+        CaseAcknowledged, case_id, case_no="XF1", department="990100ZJJ", handler="李工",
+        acknowledged_on=ACKNOWLEDGED, major=True, accepted_on=ACCEPTED, co_handlers=[],
+    )  # fmt: skip
 
 
 def sent_back(case_id: UUID, on: date) -> CaseSentBack:
-    return CaseSentBack(
-        event_id=event_id_for("CaseClocks", case_id, 9),
-        case_id=str(case_id),
-        occurred_at=NOW,
-        recorded_at=NOW,
-        round=2,
-        reason="信访人不满意: 路面仍有破损",
-        sent_back_on=on,
-    )
-
-
-def react(app: MediationApplication, event: CaseAcknowledged | CaseSentBack, position: int) -> None:
-    uow = UnitOfWork(app)
-    if isinstance(event, CaseAcknowledged):
-        app.on_case_acknowledged(event, uow)
-    else:
-        app.on_case_sent_back(event, uow)
-    app.record_reaction(uow.aggregates(), Tracking("mediation", position))
+    return public(CaseSentBack, case_id, round=2, reason="信访人不满意: 路面仍有破损", sent_back_on=on)
 
 
 def test_handling_opens_on_acknowledgement_and_a_send_back_keeps_the_first_round(tmp_path: Path) -> None:
     case_id = uuid4()
     app = application(tmp_path)
-    react(app, acknowledged(case_id), 1)
-    react(app, acknowledged(case_id), 2)  # redelivered: still one handling
+    Reactor(app).react(acknowledged(case_id))
+    Reactor(app).react(acknowledged(case_id))  # redelivered: still one handling
     opened = app.load(case_id, Handling)
     assert (opened.major, opened.version, opened.round.due_on) == (True, 1, ACCEPTED + timedelta(days=60))
 
@@ -91,8 +61,8 @@ def test_handling_opens_on_acknowledgement_and_a_send_back_keeps_the_first_round
         app.record_investigation(RecordInvestigation(case_id=case_id, findings="再查", on=day))
 
     back_on = date(2026, 4, 10)
-    react(app, sent_back(case_id, back_on), 3)
-    react(app, sent_back(case_id, back_on), 4)  # redelivered: still round 2
+    Reactor(app).react(sent_back(case_id, back_on))
+    Reactor(app).react(sent_back(case_id, back_on))  # redelivered: still round 2
 
     reloaded = application(tmp_path).load(case_id, Handling)  # from the file, not from memory
     first, second = reloaded.rounds
@@ -103,7 +73,7 @@ def test_handling_opens_on_acknowledgement_and_a_send_back_keeps_the_first_round
 
     result = app.reply(reply.model_copy(update={"on": back_on}))
     assert result["round"] == 2
-    published = [to_public(app.stored_event(n)) for n in app.notifications(0, 100)]
+    published = Reactor(app).public_events()
     replies = [e for e in published if isinstance(e, ReplyIssued)]
     assert [(r.round, r.replied_on, r.disposition) for r in replies] == [(1, day, "resolved"), (2, back_on, "resolved")]
     assert [type(e).__name__ for e in published if e is not None].count("RehandlingStarted") == 1

@@ -14,23 +14,26 @@ import pytest
 from services.runtime.dbthread import DbThread
 from services.runtime.settings import Settings
 from services.runtime.store import store_env
+from services.runtime.stored import event_class
 from services.supervision.application import SupervisionApplication
-from services.supervision.clocks import DeadlineMissed, WarningIssued
-from services.supervision.sweeper import stored_events, sweep_forever
+from services.supervision.domain import Supervision
+from services.supervision.service import sweep_forever
 from tests.support.clock import CLOCK, TODAY
+from tests.support.harness import TERMS, Reactor
 from tests.unit import supervision_kit as kit
 
+WarningIssued, DeadlineMissed = event_class(Supervision, "WarningIssued"), event_class(Supervision, "DeadlineMissed")
 START = date(2025, 3, 3)
 CASES = 12
 
 
 def instance(url: str) -> SupervisionApplication:
-    return SupervisionApplication(store_env("supervision", url, ""), CLOCK)
+    return SupervisionApplication(store_env("supervision", url, ""), CLOCK, TERMS)
 
 
 def load_cases(app: SupervisionApplication) -> None:
     """Cases whose handling, objection and order clocks run out over the next months."""
-    driver = kit.Driver(app)
+    driver = Reactor(app)
     for i in range(CASES):
         case_id, on = str(uuid4()), START + timedelta(days=i)
         driver.react(kit.registered(case_id, on, f"XF{i}"), kit.accepted(case_id, on), kit.assigned(case_id, on))
@@ -40,7 +43,7 @@ def load_cases(app: SupervisionApplication) -> None:
 
 def alarms(app: SupervisionApplication) -> Counter[tuple[str, str, int, int]]:
     seen: Counter[tuple[str, str, int, int]] = Counter()
-    for _, stored in stored_events(app):
+    for _, stored in app.stored_events():
         if isinstance(stored, WarningIssued | DeadlineMissed):
             stage = stored.stage if isinstance(stored, WarningIssued) else -1
             seen[(str(stored.originator_id), stored.clock, stored.round, stage)] += 1
@@ -82,7 +85,7 @@ def test_two_instances_and_a_restart_emit_each_alarm_exactly_once_on_postgres(
 
 async def test_the_background_sweep_runs_on_the_database_thread_until_cancelled(tmp_path: Path) -> None:
     app = instance(f"sqlite:///{tmp_path}/supervision.db")
-    driver = kit.Driver(app)
+    driver = Reactor(app)
     case_id = str(uuid4())
     long_ago = TODAY - timedelta(days=100)
     driver.react(kit.registered(case_id, long_ago), kit.accepted(case_id, long_ago))

@@ -3,12 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
-from uuid import uuid4
 
-from eventsourcing.persistence import Tracking
-
-from events import CaseEvent, event_id_for
 from events.assignment import CaseAcknowledged, CaseAssigned, CaseReassigned, ObjectionFiled, ReviewAssigned
 from events.intake import (
     MaterialsRequested,
@@ -19,20 +14,15 @@ from events.intake import (
     PetitionRegistered,
 )
 from events.mediation import CaseClosed, ExtensionApproved, ReplyIssued
-from services.calendar import calendar
-from services.runtime.reactions import UnitOfWork
+from services.runtime.calendar import calendar
+from services.runtime.limits import STATUTE, Terms
 from services.supervision.application import SupervisionApplication
-from services.supervision.contract import to_public
-from services.supervision.service import definition
-from tests.support.clock import CLOCK, NOW
+from tests.support.clock import CLOCK
+from tests.support.harness import memory_store, public
 
 App = SupervisionApplication
-REACTIONS = {cls: fn for cls, fn in definition.reactions.items()}
+TERMS = Terms(STATUTE, calendar())
 DEPARTMENT, LEADER, BODY = "990100ZJJ", "L05", "990100XFJ"
-
-
-def public(cls: type[CaseEvent], case_id: str, **fields: Any) -> Any:
-    return cls(event_id=event_id_for("Other", uuid4(), 1), case_id=case_id, occurred_at=NOW, recorded_at=NOW, **fields)
 
 
 def registered(case_id: str, on: date, case_no: str = "XF1") -> PetitionRegistered:
@@ -111,31 +101,8 @@ def review_assigned(case_id: str, on: date, stage: str, body: str = BODY) -> Rev
     return public(ReviewAssigned, case_id, case_no="XF1", stage=stage, body=body, body_name="区信访局", assigned_on=on)
 
 
-class Driver:
-    """Feeds public events to an application's reactions, as its consumer would, and reads what it published."""
-
-    def __init__(self, app: SupervisionApplication):
-        self.app = app
-        self.seq = 0
-        self.read = 0
-
-    def react(self, *events: CaseEvent) -> None:
-        for event in events:
-            self.seq += 1
-            uow = UnitOfWork(self.app)
-            REACTIONS[type(event)](self.app, event, uow)
-            self.app.record_reaction(uow.aggregates(), Tracking("test", self.seq))
-
-    def published(self) -> list[CaseEvent]:
-        """The public events stored since the last call."""
-        notes = self.app.notifications(self.read, 10_000)
-        if notes:
-            self.read = notes[-1].id
-        return [e for e in (to_public(self.app.stored_event(n)) for n in notes) if e is not None]
-
-
 def memory_app(cache: bool = False) -> SupervisionApplication:
-    env = {"PERSISTENCE_MODULE": "eventsourcing.popo"}
+    env = memory_store()
     if cache:
         env["AGGREGATE_CACHE_MAXSIZE"] = "500"
-    return SupervisionApplication(env, CLOCK)
+    return SupervisionApplication(env, CLOCK, TERMS)

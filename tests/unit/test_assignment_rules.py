@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 from datetime import date
-from itertools import count
 from pathlib import Path
 from typing import Any
 from uuid import UUID, uuid4
 
 import pytest
-from eventsourcing.persistence import Tracking
 from pydantic import ValidationError
 
-from events import CaseEvent, event_id_for
+from events import CaseEvent
 from events.assignment import (
     CaseAcknowledged,
     CaseAssigned,
@@ -27,14 +25,15 @@ from events.intake import PetitionAccepted
 from events.supervision import DeadlineMissed, ReviewRequested
 from services.assignment import commands as c
 from services.assignment.application import AssignmentApplication
-from services.assignment.contract import to_public
-from services.assignment.domain import AlreadyAcknowledged, Assignment, NotLeadDepartment
-from services.assignment.errors import (
+from services.assignment.domain import Assignment
+from services.assignment.domain.errors import (
+    AlreadyAcknowledged,
     AlreadyMajor,
     NoDisputePending,
     NoOtherDepartment,
     NoPendingObjection,
     NotAssignedDepartment,
+    NotLeadDepartment,
     NotMajorCase,
     NotTheDecidingBody,
     ObjectionPending,
@@ -45,16 +44,13 @@ from services.assignment.errors import (
     TaskForceIncomplete,
     TaskForceLeaderMismatch,
 )
-from services.organisation import Organisation
 from services.runtime.clock import PinnedClock
 from services.runtime.effective import BeforePreviousEvent
-from services.runtime.reactions import UnitOfWork
-from services.runtime.store import store_env
-from tests.support.clock import NOW
+from services.runtime.organisation import Organisation
+from tests.support.harness import TERMS, Reactor, public, sqlite_store
 
 TODAY = date(2026, 11, 22)
 ORG = Organisation.load()
-POSITIONS = count(1)
 
 
 def assignment(**over: Any) -> Assignment:
@@ -75,41 +71,22 @@ def assignment(**over: Any) -> Assignment:
 
 
 def application(tmp_path: Path) -> AssignmentApplication:
-    return AssignmentApplication(store_env("assignment", f"sqlite:///{tmp_path}/a.db", ""), ORG, PinnedClock(TODAY))
-
-
-def public(event_class: type, case_id: UUID, **fields: Any) -> Any:
-    now = NOW
-    envelope = {"event_id": event_id_for("Other", uuid4(), 1), "case_id": str(case_id)}
-    return event_class(**envelope, occurred_at=now, recorded_at=now, **fields)
+    return AssignmentApplication(sqlite_store(tmp_path, "assignment"), ORG, PinnedClock(TODAY), TERMS)
 
 
 def accepted(case_id: UUID, on: date = TODAY, **over: Any) -> PetitionAccepted:
     fields: dict[str, Any] = {"case_no": "XF1", "accepted_on": on, "received_on": on, "kind": "claim"}
     fields |= {"category": "urban_construction", "locality": "990101"}
-    return public(PetitionAccepted, case_id, **(fields | over))  # type: ignore[no-any-return]
-
-
-def react(app: AssignmentApplication, event: CaseEvent) -> None:
-    reaction = {
-        PetitionAccepted: app.on_petition_accepted,
-        DeadlineMissed: app.on_deadline_missed,
-        ReviewRequested: app.on_review_requested,
-    }[type(event)]
-    uow = UnitOfWork(app)
-    reaction(event, uow)  # type: ignore[operator]
-    app.record_reaction(uow.aggregates(), Tracking("test", next(POSITIONS)))
+    return public(PetitionAccepted, case_id, **(fields | over))
 
 
 def published(app: AssignmentApplication, case_id: UUID) -> list[CaseEvent]:
-    stored = [app.stored_event(n) for n in app.notifications(0, 1000)]
-    events = [to_public(s) for s in stored if s.originator_id == case_id]
-    return [e for e in events if e is not None]
+    return Reactor(app).public_events(str(case_id))
 
 
 def assigned_case(tmp_path: Path, **over: Any) -> tuple[AssignmentApplication, UUID]:
     app, case_id = application(tmp_path), uuid4()
-    react(app, accepted(case_id, **over))
+    Reactor(app).react(accepted(case_id, **over))
     return app, case_id
 
 
@@ -160,7 +137,7 @@ def test_co_handlers_come_from_the_catalogue_and_report_to_the_lead_art_24(tmp_p
 
 def test_an_accepted_petition_is_assigned_once(tmp_path: Path) -> None:
     app, case_id = assigned_case(tmp_path)
-    react(app, accepted(case_id, category="education"))
+    Reactor(app).react(accepted(case_id, category="education"))
     assert [type(e) for e in published(app, case_id)] == [CaseAssigned]
 
 
@@ -168,7 +145,7 @@ def test_a_report_goes_to_the_discipline_channel_and_never_to_the_reported_unit_
     app, case_id = assigned_case(tmp_path, kind="report", category="urban_construction", reported_unit="990100ZJJ")
     assert app.load(case_id, Assignment).department == "990100JWJ"
     case_against_discipline = uuid4()
-    react(app, accepted(case_against_discipline, kind="report", reported_unit="990100JWJ"))
+    Reactor(app).react(accepted(case_against_discipline, kind="report", reported_unit="990100JWJ"))
     against = app.load(case_against_discipline, Assignment)
     assert against.department not in ("990100JWJ", "") and "990100JWJ" not in against.co_handlers
 
@@ -186,10 +163,10 @@ def test_the_first_unit_stays_accountable_when_the_matter_comes_back(tmp_path: P
     decide = c.DecideObjection(case_id=first_case, agree=True, department="990100CGJ", reason="同意", on=TODAY)
     app.decide_objection(decide)
     later = uuid4()
-    react(app, accepted(later, category="education", related_case=str(first_case)))
+    Reactor(app).react(accepted(later, category="education", related_case=str(first_case)))
     assert app.load(later, Assignment).first_unit == "990100ZJJ"
     unrelated = uuid4()
-    react(app, accepted(unrelated, category="education", related_case=str(uuid4())))
+    Reactor(app).react(accepted(unrelated, category="education", related_case=str(uuid4())))
     assert app.load(unrelated, Assignment).first_unit == "990100JYJ"
 
 
@@ -285,7 +262,7 @@ def test_a_decision_needs_a_pending_objection() -> None:
 def test_a_dispute_goes_to_the_common_superior_art_24() -> None:
     a = assignment(department="990104002", department_name="荷塘村")
     a.object("990104002", "地块属莲花村", "990104003", TODAY, "")
-    a.refer_dispute(ORG.common_superior, TODAY, "")
+    a.refer_dispute(ORG, TODAY, "")
     (referred,) = [e for e in a.collect_events() if isinstance(e, Assignment.DisputeReferred)]
     assert (referred.body, referred.body_unit, referred.departments) == (
         "superior",
@@ -307,10 +284,10 @@ def test_a_dispute_without_a_common_superior_goes_to_the_joint_conference_art_24
 def test_a_dispute_needs_an_objection_naming_another_department_art_24() -> None:
     a = assignment()
     with pytest.raises(NoPendingObjection):
-        a.refer_dispute(ORG.common_superior, TODAY, "")
+        a.refer_dispute(ORG, TODAY, "")
     a.object("990100ZJJ", "不属本单位", "", TODAY, "")
     with pytest.raises(NoOtherDepartment):
-        a.refer_dispute(ORG.common_superior, TODAY, "")
+        a.refer_dispute(ORG, TODAY, "")
 
 
 def test_only_the_deciding_body_settles_a_dispute_art_24(tmp_path: Path) -> None:
@@ -355,10 +332,10 @@ def test_marking_a_case_major_names_its_owning_leader_once(tmp_path: Path) -> No
 def test_a_long_pending_case_gets_an_owning_leader_once(tmp_path: Path) -> None:
     app, case_id = assigned_case(tmp_path)
     missed = public(DeadlineMissed, case_id, clock="handling", due_on=TODAY, marked_on=TODAY, department="990100ZJJ")
-    react(app, public(DeadlineMissed, case_id, clock="order_answer", due_on=TODAY, marked_on=TODAY))
+    Reactor(app).react(public(DeadlineMissed, case_id, clock="order_answer", due_on=TODAY, marked_on=TODAY))
     assert app.load(case_id, Assignment).owning_leader == ""
-    react(app, missed)
-    react(app, missed)
+    Reactor(app).react(missed)
+    Reactor(app).react(missed)
     named = [e for e in published(app, case_id) if isinstance(e, OwningLeaderNamed)]
     assert [(e.owning_leader_name, e.risks) for e in named] == [(LEADER, ["long_pending"])]
 
@@ -395,15 +372,15 @@ def test_a_case_has_one_task_force(tmp_path: Path) -> None:
 def test_review_goes_one_level_up_and_re_review_one_level_above_that_art_35_36(tmp_path: Path) -> None:
     app, case_id = assigned_case(tmp_path, category="other", locality="990104002")
     for stage in ("review", "review", "re_review"):
-        react(app, public(ReviewRequested, case_id, stage=stage, reasons="不服", requested_on=TODAY))
+        Reactor(app).react(public(ReviewRequested, case_id, stage=stage, reasons="不服", requested_on=TODAY))
     reviews = [e for e in published(app, case_id) if isinstance(e, ReviewAssigned)]
     assert [(e.stage, e.body) for e in reviews] == [("review", "990100"), ("re_review", "990000")]
 
 
 def test_a_bureaus_case_is_reviewed_by_the_district_and_re_reviewed_by_the_city() -> None:
     a = assignment()
-    a.assign_review("review", ORG.next_level_up, TODAY)
-    a.assign_review("re_review", ORG.next_level_up, TODAY)
+    a.assign_review("review", ORG, TODAY)
+    a.assign_review("re_review", ORG, TODAY)
     assert a.reviews == {"review": "990100", "re_review": "990000"}
 
 

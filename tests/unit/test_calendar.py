@@ -4,8 +4,10 @@ from datetime import date
 
 import pytest
 
-from services.calendar import WorkingCalendar, calendar
+from events.vocabulary import DayCount
+from services.runtime.calendar import WorkingCalendar, calendar
 from services.runtime.errors import InvalidInput
+from services.runtime.limits import due_date
 
 
 def test_weekends_are_rest_days_and_weekdays_work() -> None:
@@ -26,8 +28,8 @@ def test_five_working_days_skip_the_spring_festival() -> None:
 
 
 def test_calendar_days_are_plain_days() -> None:
-    assert calendar().add(date(2026, 9, 30), 15, "calendar") == date(2026, 10, 15)
-    assert calendar().add(date(2026, 9, 30), 5, "working") == date(2026, 10, 13)
+    assert due_date(date(2026, 9, 30), 15, DayCount.calendar, calendar()) == date(2026, 10, 15)
+    assert due_date(date(2026, 9, 30), 5, DayCount.working, calendar()) == date(2026, 10, 13)
 
 
 def test_a_user_calendar_replaces_the_shipped_one(tmp_path) -> None:  # type: ignore[no-untyped-def]

@@ -12,8 +12,9 @@ import pytest
 from events import CaseEvent
 from events.supervision import HearingDaysExcluded, ReviewOpinionIssued, ReviewRequested
 from events.vocabulary import Clock, DayCount, Rating, ReviewOutcome, Stage
-from services.calendar import calendar
+from services.runtime.calendar import calendar
 from services.runtime.errors import DomainError
+from services.runtime.limits import Limits
 from services.supervision.commands import (
     AnswerOrder,
     ExcludeHearingDays,
@@ -22,8 +23,9 @@ from services.supervision.commands import (
     RateSatisfaction,
     RequestReview,
 )
-from services.supervision.deadlines import ClockState, Limits, recompute
 from services.supervision.domain import Supervision
+from services.supervision.domain.deadlines import ClockState, recompute
+from tests.support.harness import Reactor
 from tests.unit import supervision_kit as kit
 
 CAL = calendar()
@@ -121,7 +123,7 @@ def test_recompute_ignores_duplicates_and_supervisions_own_clock_outputs() -> No
 class Path:
     """One generated case, driven through the application as the other services and staff would."""
 
-    def __init__(self, rng: random.Random, app: Any, driver: kit.Driver):
+    def __init__(self, rng: random.Random, app: Any, driver: Reactor):
         self.rng, self.app, self.driver = rng, app, driver
         self.case_id = str(uuid4())
         self.on = date(2025, 1, 1) + timedelta(days=rng.randrange(300))
@@ -228,7 +230,7 @@ def recorded(timeline: list[CaseEvent]) -> dict[tuple[Clock, int], dict[str, Any
 def test_the_aggregates_deadlines_equal_recompute_for_generated_cases(seed: int) -> None:
     rng = random.Random(seed)
     app = kit.memory_app(cache=True)
-    driver = kit.Driver(app)
+    driver = Reactor(app)
     for _ in range(100):
         path = Path(rng, app, driver)
         path.run()

@@ -2,7 +2,7 @@
 
 from events.assignment import CaseAssigned
 from events.supervision import ClockStopped, ReviewRequested
-from services.organisation import organisation
+from services.runtime.organisation import organisation
 from xinfang.history import describe, event_title
 
 ENVELOPE = {

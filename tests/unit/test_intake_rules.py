@@ -9,9 +9,11 @@ from uuid import uuid4
 import pytest
 
 from events.vocabulary import Risk
-from services.intake.domain import AlreadyDecided, DecidedBeforeReceipt, Matter, Petition, ReceivedInFuture
-from services.intake.errors import (
+from services.intake.domain import Matter, Petition
+from services.intake.domain.errors import (
     AcceptedBelow,
+    AlreadyDecided,
+    DecidedBeforeReceipt,
     DuplicateOfOpenCase,
     FinalisedMatter,
     MaterialsAlreadyRequested,
@@ -20,15 +22,17 @@ from services.intake.errors import (
     NotAcceptedBelow,
     NotFinalised,
     NotSameMatter,
+    ReceivedInFuture,
     RouteOnlyForLegalProcedure,
     RouteRequired,
     TargetNotOpen,
     TooManyRepresentatives,
 )
-from services.intake.identity import petitioner_key
-from services.intake.offices import DISTRICT_BUREAU, Offices
-from services.organisation import organisation
+from services.intake.domain.identity import petitioner_key
+from services.intake.domain.matter import OpenCase
+from services.intake.domain.offices import DISTRICT_BUREAU, Offices
 from services.runtime.effective import BeforePreviousEvent
+from services.runtime.organisation import organisation
 
 TODAY = date(2026, 11, 22)
 STREET = "990101"  # 清河街道: a petition office below the district bureau
@@ -290,7 +294,7 @@ def test_matter_reactions_are_idempotent_and_follow_rounds() -> None:
     matter.record_due(p.id, due, 1)
     matter.reopen(p.id, 2, p.office)
     matter.reopen(p.id, 2, p.office)
-    assert matter.open[p.id] == {"office": p.office, "due_on": None, "replied": False}
+    assert matter.open[p.id] == OpenCase(office=p.office, due_on=None, replied=False)
     matter.mark_replied(p.id, 1)  # a late reply of the earlier round changes nothing
     matter.mark_closed(p.id, 1)
     assert matter.version == versions + 1 and p.id in matter.open

@@ -22,9 +22,8 @@ from events.mediation import (
     ReplyIssued,
 )
 from services.mediation.commands import IssueReply
-from services.mediation.contract import to_public
 from services.mediation.domain import Handling
-from services.mediation.errors import (
+from services.mediation.domain.errors import (
     AgreementMissing,
     AlreadyClosed,
     AlreadyReplied,
@@ -48,6 +47,7 @@ from services.mediation.errors import (
 from services.runtime.commands import parse
 from services.runtime.effective import BeforePreviousEvent
 from services.runtime.errors import InvalidInput
+from services.runtime.stored import to_public
 from xinfang.actions.mediation import fen
 
 ACCEPTED = date(2026, 3, 2)

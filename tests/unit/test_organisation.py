@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from services.organisation import NoRoute, Organisation
 from services.runtime.errors import InvalidInput
+from services.runtime.organisation import NoRoute, Organisation
 
 ORG = Organisation.load()
 

@@ -8,15 +8,16 @@ from uuid import UUID, uuid4
 import pytest
 
 from events.vocabulary import Clock, Rating, ReviewOutcome, Stage
-from services.calendar import calendar
+from services.runtime.calendar import calendar
 from services.runtime.effective import BeforePreviousEvent
 from services.runtime.errors import InvalidInput
-from services.supervision.bulletin import BulletinAlreadyPublished, PeriodInvalid
+from services.runtime.limits import Limits, Terms
 from services.supervision.commands import PublishBulletin, RateSatisfaction, Sweep
-from services.supervision.deadlines import Limits, Terms
-from services.supervision.domain import (
+from services.supervision.domain import Supervision
+from services.supervision.domain.errors import (
     AlreadyRated,
     AnswerDueBeforeIssue,
+    BulletinAlreadyPublished,
     CaseAlreadyFinalised,
     CaseNotOpen,
     HearingPeriodInvalid,
@@ -27,16 +28,17 @@ from services.supervision.domain import (
     NotReviewBody,
     OpinionAlreadyIssued,
     OrderAlreadyAnswered,
+    PeriodInvalid,
     RehandlingInProgress,
     ReviewAlreadyRequested,
     ReviewNotAssigned,
     ReviewNotOpen,
     ReviewWindowClosed,
-    Supervision,
     UnknownOrder,
 )
-from services.supervision.facts import Fact
+from services.supervision.domain.facts import Fact
 from tests.support.clock import TODAY
+from tests.support.harness import Reactor
 from tests.unit import supervision_kit as kit
 
 D = date(2025, 3, 3)
@@ -224,7 +226,7 @@ def test_a_hearing_period_is_ordered_and_within_the_review_art_36() -> None:
 def test_an_order_goes_to_the_lead_department_and_owning_leader_with_its_answer_due() -> None:
     case = in_handling()
     assert case.issue_order("加快办理", None, day(10), "督查科", TERMS) == "DBXF1-1"
-    assert case.orders["DBXF1-1"]["department"] == kit.DEPARTMENT
+    assert case.orders.issued["DBXF1-1"].department == kit.DEPARTMENT
     assert case.clocks[(Clock.order_answer, 1)].due_on == day(40)
     assert case.issue_order("再督", day(15), day(11), "", TERMS) == "DBXF1-2"
     assert case.clocks[(Clock.order_answer, 2)].due_on == day(15)
@@ -269,19 +271,19 @@ def test_an_order_is_answered_once() -> None:
 def test_each_alarm_stage_is_emitted_once_per_clock_and_round() -> None:
     case = in_handling()  # handling due day(60); acceptance stopped
     case.collect_events()
-    assert case.sweep(day(55), TERMS.warning_days) == 1
-    assert case.sweep(day(55), TERMS.warning_days) == 0
-    assert case.sweep(day(57), TERMS.warning_days) == 1
-    assert case.sweep(day(61), TERMS.warning_days) == 1
-    assert case.sweep(day(90), TERMS.warning_days) == 0
+    assert case.sweep(day(55), TERMS.limits.warning_days) == 1
+    assert case.sweep(day(55), TERMS.limits.warning_days) == 0
+    assert case.sweep(day(57), TERMS.limits.warning_days) == 1
+    assert case.sweep(day(61), TERMS.limits.warning_days) == 1
+    assert case.sweep(day(90), TERMS.limits.warning_days) == 0
     assert types(case) == ["WarningIssued", "WarningIssued", "DeadlineMissed"]
 
 
 def test_a_skipped_milder_warning_is_not_emitted_late() -> None:
     case = in_handling()
     case.collect_events()
-    assert case.sweep(day(59), TERMS.warning_days) == 1  # 1 day left: the 5- and 3-day warnings are skipped
-    assert case.sweep(day(56), TERMS.warning_days) == 0  # an earlier as-of date does not bring them back
+    assert case.sweep(day(59), TERMS.limits.warning_days) == 1  # 1 day left: the 5- and 3-day warnings are skipped
+    assert case.sweep(day(56), TERMS.limits.warning_days) == 0  # an earlier as-of date does not bring them back
     (warning,) = case.collect_events()
     assert warning.stage == 1 and warning.department == kit.DEPARTMENT and warning.owning_leader == kit.LEADER
 
@@ -289,7 +291,7 @@ def test_a_skipped_milder_warning_is_not_emitted_late() -> None:
 def test_a_petitioners_window_is_not_a_duty_and_never_alarms() -> None:
     case = closed(day(20))  # review_request window runs to day(50)
     case.collect_events()
-    assert case.sweep(day(80), TERMS.warning_days) == 0
+    assert case.sweep(day(80), TERMS.limits.warning_days) == 0
 
 
 def test_a_sweep_is_never_as_of_a_future_date() -> None:
@@ -310,7 +312,7 @@ def test_a_bulletin_period_is_ordered() -> None:
 def test_a_period_is_bulletined_once_naming_overdue_and_unsatisfied_cases() -> None:
     app = kit.memory_app()
     late, unhappy, fine = (str(uuid4()) for _ in range(3))
-    driver = kit.Driver(app)
+    driver = Reactor(app)
     for case_id in (late, unhappy, fine):
         driver.react(kit.registered(case_id, D), kit.accepted(case_id, D), kit.assigned(case_id, D))
         driver.react(kit.acknowledged(case_id, day(1)))
@@ -336,7 +338,7 @@ def kit_rate(case_id: str, rating: Rating, on: date) -> RateSatisfaction:
 
 def test_a_merged_petition_is_rated_on_its_own_once_its_master_closes() -> None:
     app = kit.memory_app()
-    driver = kit.Driver(app)
+    driver = Reactor(app)
     master, repeat = str(uuid4()), str(uuid4())
     driver.react(kit.registered(master, D), kit.accepted(master, D), kit.assigned(master, D))
     driver.react(kit.registered(repeat, day(2), "XF2"), kit.merged(repeat, day(3), master))

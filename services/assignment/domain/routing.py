@@ -2,16 +2,10 @@
 
 from __future__ import annotations
 
-from events.intake import PetitionAccepted
 from events.vocabulary import Kind
-from services.organisation import Organisation, Unit
+from services.runtime.organisation import Organisation, Unit
 
 DISCIPLINE = "discipline"
-
-
-def lead_and_co_handlers(org: Organisation, accepted: PetitionAccepted) -> tuple[Unit, list[Unit]]:
-    """The lead and co-handlers of an accepted petition."""
-    return route(org, accepted.kind, accepted.category, accepted.locality, accepted.reported_unit)
 
 
 def route(

@@ -8,39 +8,16 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from datetime import date, timedelta
-from typing import Any
+from datetime import date
 
 from events import CaseEvent
 from events.vocabulary import Clock, DayCount
-from services.calendar import WorkingCalendar
-from services.supervision.facts import Fact, fact_of
+from services.runtime.calendar import WorkingCalendar
+from services.runtime.limits import Limits, due_date
+from services.supervision.domain.facts import Fact, fact_of
 
 Key = tuple[Clock, int]
 OUTPUTS = frozenset({"deadline_recorded", "clock_paused", "clock_stopped", "warning_issued", "deadline_missed"})
-
-
-@dataclass(frozen=True)
-class Limits:
-    """The statutory limits in days (configurable through Settings)."""
-
-    acceptance: int = 15
-    objection: int = 5
-    handling: int = 60
-    review_request: int = 30
-    review: int = 30
-    order_answer: int = 30
-
-    @classmethod
-    def from_settings(cls, settings: Any) -> Limits:
-        return cls(
-            acceptance=settings.acceptance_limit_days,
-            objection=settings.objection_limit_working_days,
-            handling=settings.handling_limit_days,
-            review_request=settings.review_request_days,
-            review=settings.review_limit_days,
-            order_answer=settings.order_answer_days,
-        )
 
 
 @dataclass(frozen=True)
@@ -73,10 +50,10 @@ class Change:
     on: date
 
 
-def due_date(state: ClockState, calendar: WorkingCalendar) -> date:
+def clock_due(state: ClockState, calendar: WorkingCalendar) -> date:
     """Limit plus extension and excluded hearing days, counted as the clock counts; paused days added."""
     days = state.limit_days + state.extension_days + state.excluded_days
-    return calendar.add(state.starts_on, days, state.count) + timedelta(days=state.paused_days)
+    return due_date(state.starts_on, days, state.count, calendar, state.paused_days)
 
 
 class Book:
@@ -95,7 +72,7 @@ class Book:
         if key in self.states:
             return []  # a clock starts once; a redelivered start changes nothing
         state = ClockState(starts_on=on, due_on=on, limit_days=limit, count=count)
-        return [Change(key, "started", replace(state, due_on=due_date(state, self.calendar)), on)]
+        return [Change(key, "started", replace(state, due_on=clock_due(state, self.calendar)), on)]
 
     def stop(self, key: Key | None, on: date) -> list[Change]:
         state = self.states.get(key) if key else None
@@ -103,7 +80,7 @@ class Book:
             return []
         if state.paused_on is not None:
             state = replace(state, paused_on=None, paused_days=state.paused_days + (on - state.paused_on).days)
-            state = replace(state, due_on=due_date(state, self.calendar))
+            state = replace(state, due_on=clock_due(state, self.calendar))
         return [Change(key, "stopped", replace(state, stopped_on=on, on_time=on <= state.due_on), on)]
 
     def pause(self, key: Key, on: date) -> list[Change]:
@@ -117,14 +94,14 @@ class Book:
         if state is None or not state.running or state.paused_on is None:
             return []
         state = replace(state, paused_on=None, paused_days=state.paused_days + max(0, (on - state.paused_on).days))
-        return [Change(key, "resumed", replace(state, due_on=due_date(state, self.calendar)), on)]
+        return [Change(key, "resumed", replace(state, due_on=clock_due(state, self.calendar)), on)]
 
     def add_days(self, key: Key | None, field: str, days: int, reason: str, on: date) -> list[Change]:
         state = self.states.get(key) if key else None
         if key is None or state is None or not state.running:
             return []
         state = replace(state, **{field: getattr(state, field) + days})
-        return [Change(key, reason, replace(state, due_on=due_date(state, self.calendar)), on)]
+        return [Change(key, reason, replace(state, due_on=clock_due(state, self.calendar)), on)]
 
     def step(self, fact: Fact) -> list[Change]:
         """The clock changes one fact causes, applied to this book."""
@@ -196,12 +173,3 @@ def recompute(events: Sequence[CaseEvent], limits: Limits, calendar: WorkingCale
         if fact is not None:
             book.step(fact)
     return book.states
-
-
-@dataclass(frozen=True)
-class Terms:
-    """The configured terms the aggregate's methods need: limits, the working calendar, warning offsets."""
-
-    limits: Limits
-    calendar: WorkingCalendar
-    warning_days: tuple[int, ...] = (5, 3, 1)

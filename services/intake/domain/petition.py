@@ -3,14 +3,24 @@
 from __future__ import annotations
 
 import hashlib
+import secrets
 from datetime import date
+from enum import StrEnum
 from typing import Any
 from uuid import UUID
 
 from eventsourcing.domain import event
 
+from events.intake import (
+    MaterialsRequested,
+    MaterialsSupplemented,
+    PetitionAccepted,
+    PetitionMerged,
+    PetitionNotAccepted,
+    PetitionRegistered,
+)
 from events.vocabulary import Kind, NotAcceptedReason, Risk
-from services.intake.errors import (
+from services.intake.domain.errors import (
     AlreadyDecided,
     DecidedBeforeReceipt,
     MaterialsAlreadyRequested,
@@ -21,18 +31,45 @@ from services.intake.errors import (
     RouteRequired,
     TooManyRepresentatives,
 )
-from services.intake.matter import Matter, MatterIndex
-from services.intake.offices import DISTRICT_BUREAU, Offices
+from services.intake.domain.matter import Matter
+from services.intake.domain.offices import DISTRICT_BUREAU, Offices
 from services.runtime.effective import CaseAggregate
-
-__all__ = ["AlreadyDecided", "DecidedBeforeReceipt", "Matter", "MatterIndex", "Petition", "ReceivedInFuture"]
+from services.runtime.stored import Twin, same_fields, stored_events
 
 COLLECTIVE_THRESHOLD = 5  # 5人以上为集体访
 MAX_REPRESENTATIVES = 5  # Art 20
+QUERY_CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
+
+
+def new_query_code() -> str:
+    """查询码: eight characters a petitioner can read out over the phone."""
+    return "".join(secrets.choice(QUERY_CODE_ALPHABET) for _ in range(8))
 
 
 def hash_query_code(code: str) -> str:
     return hashlib.sha256(code.encode()).hexdigest()
+
+
+def case_number(case_id: UUID, entered_on: date) -> str:
+    """信访件编号: entry date and the head of the case id, unique without a shared counter."""
+    return f"XF{entered_on:%Y%m%d}{case_id.hex[:8].upper()}"
+
+
+class Decision(StrEnum):
+    """Where the acceptance decision stands."""
+
+    registered = "registered"
+    accepted = "accepted"
+    not_accepted = "not_accepted"
+    merged = "merged"
+
+
+class Materials(StrEnum):
+    """一次性告知: whether materials were asked for, and supplied."""
+
+    none = "none"
+    outstanding = "outstanding"
+    supplemented = "supplemented"
 
 
 class Petition(CaseAggregate):
@@ -90,10 +127,41 @@ class Petition(CaseAggregate):
         self.related_case = related_case
         self.reported_unit = reported_unit
         self.matter_id = matter_id
-        self.status = "registered"
-        self.materials = "none"  # none | outstanding | supplemented
+        self.status = Decision.registered
+        self.materials = Materials.none
         self.decided_on: date | None = None
         self.seen(received_on)
+
+    @classmethod
+    def register(
+        cls,
+        case_id: UUID,
+        entered_on: date,
+        matter: Matter,
+        query_code: str,
+        *,
+        received_on: date | None,
+        petitioners: list[dict[str, Any]],
+        collective: bool,
+        repeat: bool,
+        related_case: UUID | None,
+        **details: Any,
+    ) -> Petition:
+        """登记: received today unless entered late (补录); five or more petitioners make it collective (集体访); a
+        matter that already has a case makes it a repeat (重复信访), linked to the matter's first case (首办)."""
+        return cls(
+            id=case_id,
+            case_no=case_number(case_id, entered_on),
+            received_on=received_on or entered_on,
+            petitioners=petitioners,
+            collective=cls.is_collective(collective, petitioners),
+            repeat=repeat or matter.has_earlier_case(),
+            query_code_hash=hash_query_code(query_code),
+            entered_on=entered_on,
+            related_case=related_case or matter.first_case(case_id),
+            matter_id=matter.id,
+            **details,
+        )
 
     @staticmethod
     def is_collective(marked: bool, petitioners: list[dict[str, Any]]) -> bool:
@@ -121,36 +189,36 @@ class Petition(CaseAggregate):
         self.check_on(on)
 
     def check_undecided(self) -> None:
-        if self.status != "registered":
+        if self.status != Decision.registered:
             raise AlreadyDecided(f"案件 {self.case_no} 已作出受理决定 ({self.status})")
 
     def check_materials_in(self) -> None:
-        if self.materials == "outstanding":
+        if self.materials == Materials.outstanding:
             raise MaterialsOutstanding(f"案件 {self.case_no} 的补正材料尚未补齐，不能受理")
 
     def request_materials(self, on: date, items: list[str], actor: str) -> None:
         self.check_date(on)
         self.check_undecided()
-        if self.materials != "none":
+        if self.materials != Materials.none:
             raise MaterialsAlreadyRequested(f"案件 {self.case_no} 已一次性告知补正材料，不能再次告知", "items")
         self._materials_requested(requested_on=on, items=items, actor=actor, case_no=self.case_no)
 
     @event("MaterialsRequested")
     def _materials_requested(self, requested_on: date, items: list[str], actor: str, case_no: str) -> None:
         self.seen(requested_on)
-        self.materials = "outstanding"
+        self.materials = Materials.outstanding
 
     def supplement_materials(self, on: date, items: list[str], actor: str) -> None:
         self.check_date(on)
         self.check_undecided()
-        if self.materials != "outstanding":
+        if self.materials != Materials.outstanding:
             raise NoMaterialsOutstanding(f"案件 {self.case_no} 没有待补正的材料")
         self._materials_supplemented(supplemented_on=on, items=items, actor=actor, case_no=self.case_no)
 
     @event("MaterialsSupplemented")
     def _materials_supplemented(self, supplemented_on: date, items: list[str], actor: str, case_no: str) -> None:
         self.seen(supplemented_on)
-        self.materials = "supplemented"
+        self.materials = Materials.supplemented
 
     def accept(
         self, on: date, marked_major: bool, actor: str, matter: Matter, offices: Offices, new_facts: bool = False
@@ -205,7 +273,7 @@ class Petition(CaseAggregate):
         facts: str = "",
     ) -> None:
         self.seen(accepted_on)
-        self.status = "accepted"
+        self.status = Decision.accepted
         self.decided_on = accepted_on
         self.major = major
 
@@ -260,7 +328,7 @@ class Petition(CaseAggregate):
         related_case: str = "",
     ) -> None:
         self.seen(decided_on)
-        self.status = "not_accepted"
+        self.status = Decision.not_accepted
         self.decided_on = decided_on
 
     def merge(self, on: date, target: Petition, matter: Matter, actor: str) -> None:
@@ -275,5 +343,32 @@ class Petition(CaseAggregate):
     @event("Merged")
     def _merged(self, merged_on: date, merged_into: str, merged_into_no: str, actor: str, case_no: str) -> None:
         self.seen(merged_on)
-        self.status = "merged"
+        self.status = Decision.merged
         self.decided_on = merged_on
+
+
+def registered(stored: Any) -> dict[str, Any]:
+    """检举控告 (Art 30, 46): a report's request and facts are withheld; no petitioner ever goes on the bus."""
+    withheld = stored.kind == Kind.report
+    return same_fields(stored, PetitionRegistered) | {
+        "request": "" if withheld else stored.request,
+        "facts": "" if withheld else stored.facts,
+        "petitioner_count": len(stored.petitioners),
+        "related_case": str(stored.related_case or ""),
+        "withheld": withheld,
+    }
+
+
+stored_events(
+    Petition,
+    "intake",
+    "Petition",
+    {
+        "Registered": Twin(PetitionRegistered, registered),
+        "MaterialsRequested": MaterialsRequested,
+        "MaterialsSupplemented": MaterialsSupplemented,
+        "Accepted": PetitionAccepted,
+        "NotAccepted": PetitionNotAccepted,
+        "Merged": PetitionMerged,
+    },
+)

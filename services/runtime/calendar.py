@@ -12,7 +12,6 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from events.vocabulary import DayCount
 from services.runtime.errors import InvalidInput
 
 
@@ -70,12 +69,6 @@ class WorkingCalendar:
             if self.is_working_day(day):
                 counted += 1
         return day
-
-    def add(self, start: date, days: int, count: str) -> date:
-        """The due date ``days`` after ``start``, in calendar days or working days."""
-        if count == DayCount.working:
-            return self.add_working_days(start, days)
-        return start + timedelta(days=days)
 
 
 @cache

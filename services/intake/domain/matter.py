@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from itertools import takewhile
-from typing import Any
 from uuid import UUID, uuid5
 
 from eventsourcing.domain import Aggregate, event
 
-from services.intake.errors import (
+from services.intake.domain.errors import (
     AcceptedBelow,
     DuplicateOfOpenCase,
     FinalisedMatter,
@@ -18,7 +18,8 @@ from services.intake.errors import (
     NotSameMatter,
     TargetNotOpen,
 )
-from services.intake.offices import Offices
+from services.intake.domain.offices import Offices
+from services.runtime.stored import stored_events
 
 MATTERS = UUID("3d8f0f6e-2b7c-4d3e-9a51-6c0b7e1f2a44")
 
@@ -40,6 +41,19 @@ class MatterIndex(Aggregate):
         return f"{petitioner}/{category}/{locality}"
 
 
+@dataclass
+class OpenCase:
+    """A case of the matter that is accepted and not closed: where it was accepted, its limit, whether answered."""
+
+    office: str
+    due_on: date | None = None
+    replied: bool = False
+
+    def within_limit(self, on: date) -> bool:
+        """Still being handled below within its time limit (Art 19)."""
+        return not self.replied and (self.due_on is None or on <= self.due_on)
+
+
 class Matter(Aggregate):
     """同一信访人同一事项: its cases in order, the open ones (accepted, not closed) and whether it was finalised."""
 
@@ -48,7 +62,7 @@ class Matter(Aggregate):
         self.root_case = root_case
         self.cases: dict[UUID, str] = {}  # case id → 信访件编号, in registration order
         self.accepted: list[UUID] = []
-        self.open: dict[UUID, dict[str, Any]] = {}  # case id → office, due_on, replied
+        self.open: dict[UUID, OpenCase] = {}
         self.rounds: dict[UUID, int] = {}
         self.final_case: UUID | None = None
         self.finalised_on: date | None = None
@@ -75,14 +89,10 @@ class Matter(Aggregate):
     def add_case(self, case_id: UUID, case_no: str) -> None:
         self.cases[case_id] = case_no
 
-    def within_limit(self, case: UUID, on: date) -> bool:
-        state = self.open[case]
-        return not state["replied"] and (state["due_on"] is None or on <= state["due_on"])
-
     def open_below(self, office: str, on: date, offices: Offices) -> UUID | None:
         """An open case accepted by an office below ``office`` and still within its time limit (Art 19)."""
         for case, state in self.open.items():
-            if offices.is_below(state["office"], office) and self.within_limit(case, on):
+            if offices.is_below(state.office, office) and state.within_limit(on):
                 return case
         return None
 
@@ -122,28 +132,28 @@ class Matter(Aggregate):
     @event("CaseOpened")
     def open_case(self, case_id: UUID, office: str) -> None:
         self.accepted.append(case_id)
-        self.open[case_id] = {"office": office, "due_on": None, "replied": False}
+        self.open[case_id] = OpenCase(office)
         self.rounds[case_id] = 1
 
     def record_due(self, case: UUID, due_on: date, round: int) -> None:
         """A handling deadline for an open case; within a round it only moves later (extensions)."""
         state = self.open.get(case)
-        if state is None or round < self.rounds[case] or (state["due_on"] is not None and due_on <= state["due_on"]):
+        if state is None or round < self.rounds[case] or (state.due_on is not None and due_on <= state.due_on):
             return
         self._due_recorded(case_id=case, due_on=due_on)
 
     @event("HandlingDueRecorded")
     def _due_recorded(self, case_id: UUID, due_on: date) -> None:
-        self.open[case_id]["due_on"] = due_on
+        self.open[case_id].due_on = due_on
 
     def mark_replied(self, case: UUID, round: int) -> None:
         state = self.open.get(case)
-        if state is not None and not state["replied"] and round >= self.rounds[case]:
+        if state is not None and not state.replied and round >= self.rounds[case]:
             self._replied(case_id=case)
 
     @event("Replied")
     def _replied(self, case_id: UUID) -> None:
-        self.open[case_id]["replied"] = True
+        self.open[case_id].replied = True
 
     def mark_closed(self, case: UUID, round: int) -> None:
         if case in self.open and round >= self.rounds[case]:
@@ -160,7 +170,7 @@ class Matter(Aggregate):
 
     @event("Reopened")
     def _reopened(self, case_id: UUID, round: int, office: str) -> None:
-        self.open[case_id] = {"office": office, "due_on": None, "replied": False}
+        self.open[case_id] = OpenCase(office)
         self.rounds[case_id] = round
 
     def finalise(self, case: UUID, on: date) -> None:
@@ -172,3 +182,22 @@ class Matter(Aggregate):
         self.final_case = case_id
         self.finalised_on = finalised_on
         self.open.pop(case_id, None)
+
+
+# Matters stay inside intake: none of their events goes on the bus.
+stored_events(MatterIndex, "intake", "MatterIndex", {"Indexed": None})
+stored_events(
+    Matter,
+    "intake",
+    "Matter",
+    {
+        "Started": None,
+        "CaseAdded": None,
+        "CaseOpened": None,
+        "HandlingDueRecorded": None,
+        "Replied": None,
+        "Closed": None,
+        "Reopened": None,
+        "Finalised": None,
+    },
+)

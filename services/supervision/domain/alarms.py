@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from datetime import date, timedelta
 
 from events.vocabulary import Clock
-from services.supervision.deadlines import ClockState, Key
+from services.supervision.domain.deadlines import ClockState, Key
 
 MISSED = -1  # the alarm stage of an overdue clock; a warning's stage is its offset in days
 WINDOWS = frozenset({Clock.review_request, Clock.re_review_request})  # a petitioner's right, not a duty

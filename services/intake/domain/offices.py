@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from services.organisation import Organisation
 from services.runtime.errors import InvalidInput
+from services.runtime.organisation import Organisation
 
 DISTRICT_BUREAU = "990100XFJ"  # 区信访局, the default office
 

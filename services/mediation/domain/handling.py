@@ -1,0 +1,322 @@
+"""The Handling aggregate (办理): the department's work on a case, round by round, its reply and its closure."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.domain import event
+
+from events.mediation import (
+    AssistanceGranted,
+    CaseClosed,
+    CoHandlerOpinionSubmitted,
+    ExtensionApproved,
+    HearingHeld,
+    InvestigationRecorded,
+    MediationHeld,
+    RehandlingStarted,
+    ReplyIssued,
+)
+from services.mediation.domain import rules
+from services.mediation.domain.errors import HearingNotWarranted, NotCoHandler
+from services.mediation.domain.round import Round
+from services.runtime.effective import CaseAggregate
+from services.runtime.stored import stored_events
+
+
+class Handling(CaseAggregate):
+    """The lead department's handling of one case; its id is the case id. Each send-back starts a new round."""
+
+    @event("Opened")
+    def __init__(
+        self,
+        id: UUID,
+        case_no: str,
+        department: str,
+        handler: str,
+        opened_on: date,
+        major: bool = False,
+        accepted_on: date | None = None,
+        co_handlers: list[str] | None = None,
+        limit_days: int = 60,
+        request: str = "",
+        facts: str = "",
+    ):
+        self.case_no = case_no
+        self.department = department
+        self.handler = handler
+        self.opened_on = opened_on
+        self.major = major
+        self.co_handlers = list(co_handlers or [])
+        self.request, self.facts = request, facts  # the petition's, restated by the reply unless staff restate it
+        # Art 34: the first round's limit runs from acceptance, not from acknowledgement.
+        self.rounds = [Round(1, accepted_on or opened_on, limit_days)]
+        self.seen(opened_on)
+
+    @property
+    def round(self) -> Round:
+        """The current round (本轮办理); earlier ones stay in ``rounds``."""
+        return self.rounds[-1]
+
+    @property
+    def replied_on(self) -> date | None:
+        return self.round.replied_on
+
+    @property
+    def closed_on(self) -> date | None:
+        return self.round.closed_on
+
+    # The work of a round (调查核实、调解、听证、救助): none once the round is replied.
+
+    def record_investigation(self, findings: str, investigators: list[str], on: date, actor: str) -> None:
+        self.check_on(on)
+        self.round.check_not_replied(self.case_no, "记录调查核实")
+        self._investigated(findings=findings, investigators=investigators, investigated_on=on, **self._context(actor))
+
+    def record_mediation(
+        self, mediation_type: str, participants: list[str], agreed: bool, agreement: str, on: date, actor: str
+    ) -> None:
+        self.check_on(on)
+        self.round.check_not_replied(self.case_no, "调解")
+        rules.check_parties(self.case_no, participants)
+        rules.check_agreement(self.case_no, agreed, agreement)
+        self._mediated(
+            mediation_type=mediation_type,
+            participants=participants,
+            agreed=agreed,
+            agreement=agreement,
+            held_on=on,
+            **self._context(actor),
+        )
+
+    def record_hearing(
+        self, participants: list[str], conclusion: str, complex_case: bool, on: date, actor: str
+    ) -> None:
+        self.check_on(on)
+        self.round.check_not_replied(self.case_no, "举行听证")
+        if not (self.major or complex_case):
+            raise HearingNotWarranted(f"案件 {self.case_no} 既非重大也非复杂案件，不举行听证", "complex")
+        self._heard(participants=participants, conclusion=conclusion, held_on=on, **self._context(actor))
+
+    def grant_assistance(self, assistance_type: str, amount_fen: int, approved_by: str, on: date, actor: str) -> None:
+        self.check_on(on)
+        self.round.check_not_replied(self.case_no, "落实救助")
+        rules.check_amount(self.case_no, amount_fen)
+        rules.check_approver(self.case_no, approved_by, "救助")
+        self._assisted(
+            assistance_type=assistance_type,
+            amount_fen=amount_fen,
+            approved_by=approved_by,
+            granted_on=on,
+            **self._context(actor),
+        )
+
+    def approve_extension(
+        self, days: int, approved_by: str, reason: str, notified_on: date | None, on: date, actor: str, max_days: int
+    ) -> None:
+        """Art 34: at most 30 days, once a round, before the limit, by a named head, the reason told."""
+        self.check_on(on)
+        self.round.check_not_replied(self.case_no, "延期")
+        rules.check_extension_days(self.case_no, days, max_days)
+        self.round.check_no_extension_yet(self.case_no)
+        self.round.check_before_deadline(self.case_no, on)
+        rules.check_approver(self.case_no, approved_by, "延期")
+        rules.check_reason(self.case_no, reason)
+        told = rules.check_notified(self.case_no, notified_on, on)
+        self._extended(
+            days=days, approved_by=approved_by, reason=reason, notified_on=told, approved_on=on, **self._context(actor)
+        )
+
+    def submit_co_handler_opinion(self, department: str, opinion: str, on: date, actor: str) -> None:
+        """Art 24: each co-handler reports its opinion to the lead, once a round."""
+        self.check_on(on)
+        self.round.check_not_replied(self.case_no, "报送协办意见")
+        if department not in self.co_handlers:
+            raise NotCoHandler(
+                f"{department} 不是案件 {self.case_no} 的协办单位 (协办单位: {'、'.join(self.co_handlers) or '无'})",
+                "department",
+            )
+        self.round.check_opinion_new(self.case_no, department)
+        context = {**self._context(actor), "department": department}
+        self._co_handler_reported(opinion=opinion, submitted_on=on, **context)
+
+    # The reply and the closure
+
+    def reply(
+        self,
+        opinion: str,
+        text: str,
+        on: date,
+        actor: str,
+        request: str = "",
+        facts_and_reasons: str = "",
+        legal_basis: str | None = None,
+        disposition: str | None = None,
+    ) -> None:
+        """Art 32: the 信访处理意见书, after every co-handler has reported (Art 24); it restates the petition's
+        request and facts unless staff word them anew."""
+        request, facts_and_reasons = request or self.request, facts_and_reasons or self.facts
+        self.check_on(on)
+        self.round.check_not_replied(self.case_no, "答复")
+        self.round.check_opinions_complete(self.case_no, self.co_handlers)
+        rules.check_request_stated(self.case_no, request, facts_and_reasons)
+        rules.check_legal_basis(self.case_no, legal_basis)
+        rules.check_disposition(self.case_no, disposition)
+        self._replied(
+            opinion=opinion,
+            text=text,
+            replied_on=on,
+            request=request,
+            facts_and_reasons=facts_and_reasons,
+            legal_basis=legal_basis or "",
+            disposition=disposition,
+            **self._context(actor),
+        )
+
+    def close(self, report: str, on: date, actor: str) -> None:
+        self.check_on(on)
+        self.round.check_not_closed(self.case_no)
+        self.round.check_replied(self.case_no)
+        self._closed(report=report, closed_on=on, **self._context(actor))
+
+    def start_rehandling(self, number: int, reason: str, on: date, limit_days: int, actor: str) -> None:
+        """A send-back starts a new round; a round already started (a redelivery) changes nothing."""
+        if number <= self.round.number:
+            return
+        context = {**self._context(actor), "round": number}
+        self._rehandling_started(reason=reason, started_on=on, limit_days=limit_days, **context)
+
+    def _context(self, actor: str) -> dict[str, Any]:
+        """What every stored event of the round carries, so the public event needs nothing else."""
+        return {"actor": actor, "case_no": self.case_no, "department": self.department, "round": self.round.number}
+
+    # Events
+
+    @event("InvestigationRecorded")
+    def _investigated(
+        self,
+        findings: str,
+        investigators: list[str],
+        investigated_on: date,
+        actor: str,
+        case_no: str,
+        department: str,
+        round: int,
+    ) -> None:
+        self._recorded("investigation", investigated_on)
+
+    @event("MediationHeld")
+    def _mediated(
+        self,
+        mediation_type: str,
+        participants: list[str],
+        agreed: bool,
+        agreement: str,
+        held_on: date,
+        actor: str,
+        case_no: str,
+        department: str,
+        round: int,
+    ) -> None:
+        self._recorded("mediation", held_on)
+
+    @event("HearingHeld")
+    def _heard(
+        self, participants: list[str], conclusion: str, held_on: date, actor: str, case_no: str, department: str,
+        round: int,
+    ) -> None:  # fmt: skip
+        self._recorded("hearing", held_on)
+
+    @event("AssistanceGranted")
+    def _assisted(
+        self,
+        assistance_type: str,
+        amount_fen: int,
+        approved_by: str,
+        granted_on: date,
+        actor: str,
+        case_no: str,
+        department: str,
+        round: int,
+    ) -> None:
+        self._recorded("assistance", granted_on)
+
+    def _recorded(self, kind: str, on: date) -> None:
+        self.round.records.append(kind)
+        self.seen(on)
+
+    @event("ExtensionApproved")
+    def _extended(
+        self,
+        days: int,
+        approved_by: str,
+        reason: str,
+        notified_on: date,
+        approved_on: date,
+        actor: str,
+        case_no: str,
+        department: str,
+        round: int,
+    ) -> None:
+        self.round.extension_days = days
+        self.round.extended_on = approved_on
+        self.seen(approved_on)
+
+    @event("CoHandlerOpinionSubmitted")
+    def _co_handler_reported(
+        self, opinion: str, submitted_on: date, actor: str, case_no: str, department: str, round: int
+    ) -> None:
+        self.round.opinions[department] = opinion
+        self.seen(submitted_on)
+
+    @event("Replied")
+    def _replied(
+        self,
+        opinion: str,
+        text: str,
+        replied_on: date,
+        actor: str,
+        case_no: str,
+        department: str,
+        request: str = "",
+        facts_and_reasons: str = "",
+        legal_basis: str = "",
+        disposition: str | None = None,
+        round: int = 1,
+    ) -> None:
+        self.round.opinion = opinion
+        self.round.replied_on = replied_on
+        self.seen(replied_on)
+
+    @event("Closed")
+    def _closed(self, report: str, closed_on: date, actor: str, case_no: str, department: str, round: int = 1) -> None:
+        self.round.closed_on = closed_on
+        self.seen(closed_on)
+
+    @event("RehandlingStarted")
+    def _rehandling_started(
+        self, reason: str, started_on: date, limit_days: int, actor: str, case_no: str, department: str, round: int
+    ) -> None:
+        self.rounds.append(Round(round, started_on, limit_days, reason))
+        self.seen(started_on)
+
+
+stored_events(
+    Handling,
+    "mediation",
+    "Handling",
+    {
+        "Opened": None,  # its public twin is assignment's case_acknowledged, which opened it
+        "InvestigationRecorded": InvestigationRecorded,
+        "MediationHeld": MediationHeld,
+        "HearingHeld": HearingHeld,
+        "AssistanceGranted": AssistanceGranted,
+        "ExtensionApproved": ExtensionApproved,
+        "CoHandlerOpinionSubmitted": CoHandlerOpinionSubmitted,
+        "Replied": ReplyIssued,
+        "Closed": CaseClosed,
+        "RehandlingStarted": RehandlingStarted,
+    },
+)

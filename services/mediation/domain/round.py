@@ -1,0 +1,74 @@
+"""One round of handling (办理轮次): the first after acknowledgement, another after each send-back."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from services.mediation.domain.errors import (
+    AlreadyClosed,
+    AlreadyReplied,
+    CoHandlerOpinionsMissing,
+    ExtensionAfterDeadline,
+    ExtensionAlreadyApproved,
+    NoReplyYet,
+    OpinionAlreadySubmitted,
+)
+from services.runtime.limits import due_date
+
+
+@dataclass
+class Round:
+    """A round's clock, extension, co-handler opinions, reply and closure; kept as history once a new one starts."""
+
+    number: int
+    starts_on: date
+    limit_days: int
+    reason: str = ""
+    extension_days: int = 0
+    extended_on: date | None = None
+    opinions: dict[str, str] = field(default_factory=dict)
+    records: list[str] = field(default_factory=list)
+    opinion: str | None = None
+    replied_on: date | None = None
+    closed_on: date | None = None
+
+    @property
+    def due_on(self) -> date:
+        """到期日 (Art 34): the round's start plus the handling limit and any approved extension."""
+        return due_date(self.starts_on, self.limit_days + self.extension_days)
+
+    def check_not_replied(self, case_no: str, what: str) -> None:
+        if self.replied_on is not None:
+            raise AlreadyReplied(f"案件 {case_no} 第{self.number}轮已于 {self.replied_on} 答复，不能再{what}")
+
+    def check_not_closed(self, case_no: str) -> None:
+        if self.closed_on is not None:
+            raise AlreadyClosed(f"案件 {case_no} 第{self.number}轮已于 {self.closed_on} 办结")
+
+    def check_replied(self, case_no: str) -> None:
+        if self.replied_on is None:
+            raise NoReplyYet(f"案件 {case_no} 第{self.number}轮尚未出具处理意见书，不能办结")
+
+    def check_no_extension_yet(self, case_no: str) -> None:
+        if self.extended_on is not None:
+            raise ExtensionAlreadyApproved(
+                f"案件 {case_no} 第{self.number}轮已于 {self.extended_on} 延期 {self.extension_days} 日，不能再次延期"
+            )
+
+    def check_before_deadline(self, case_no: str, on: date) -> None:
+        if on > self.due_on:
+            raise ExtensionAfterDeadline(f"案件 {case_no} 的办理期限已于 {self.due_on} 届满，{on} 不能再批准延期", "on")
+
+    def check_opinion_new(self, case_no: str, department: str) -> None:
+        if department in self.opinions:
+            raise OpinionAlreadySubmitted(
+                f"协办单位 {department} 已报送案件 {case_no} 第{self.number}轮的协办意见", "department"
+            )
+
+    def check_opinions_complete(self, case_no: str, co_handlers: list[str]) -> None:
+        missing = [d for d in co_handlers if d not in self.opinions]
+        if missing:
+            raise CoHandlerOpinionsMissing(
+                f"案件 {case_no} 尚缺协办单位 {'、'.join(missing)} 的协办意见，主办单位不能答复"
+            )

@@ -1,0 +1,60 @@
+"""法定时限: the statutory limits, defined once, and the one function every due date is computed with.
+
+Every service reads its limits from here (through Settings, so an office can configure its own); the deadline a
+department sees in mediation and the clock supervision keeps are the same computation.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from events.vocabulary import DayCount
+from services.runtime.calendar import WorkingCalendar
+
+
+@dataclass(frozen=True)
+class Limits:
+    """The time limits in days, as the 信访工作条例 (2022) sets them unless an office configures otherwise."""
+
+    acceptance: int = 15  # 受理告知, from receipt (Art 22, 23)
+    objection: int = 5  # 交办异议, working days (Art 23)
+    handling: int = 60  # 办理答复, from acceptance (Art 34)
+    extension_max: int = 30  # 延期, at most (Art 34)
+    review_request: int = 30  # 申请复查/复核, from the reply or the review opinion (Art 35, 36)
+    review: int = 30  # 复查/复核意见, from the request (Art 35, 36)
+    order_answer: int = 30  # 督办单回复, from issue (local practice)
+    warning_days: tuple[int, ...] = (5, 3, 1)  # 预警, days before a limit
+
+
+STATUTE = Limits()
+
+
+def due_date(
+    starts_on: date,
+    days: int,
+    count: DayCount = DayCount.calendar,
+    calendar: WorkingCalendar | None = None,
+    paused_days: int = 0,
+) -> date:
+    """The due date ``days`` after ``starts_on`` (the start day itself not counted), in calendar days or working
+    days, plus the days a clock was paused."""
+    if count == DayCount.working:
+        if calendar is None:
+            raise ValueError("counting working days needs the working calendar")
+        end = calendar.add_working_days(starts_on, days)
+    else:
+        end = starts_on + timedelta(days=days)
+    return end + timedelta(days=paused_days)
+
+
+@dataclass(frozen=True)
+class Terms:
+    """The limits and the working calendar a service counts with."""
+
+    limits: Limits
+    calendar: WorkingCalendar
+
+    def objection_due(self, received_on: date) -> date:
+        """异议期限: so many working days from the assignment (Art 23)."""
+        return due_date(received_on, self.limits.objection, DayCount.working, self.calendar)

@@ -1,0 +1,129 @@
+"""Supervision's named rules (督办): clocks, return visit, review chain, orders and bulletins."""
+
+from services.runtime.errors import DomainError
+
+
+class UnknownCase(DomainError):
+    """督办没有这个案件的登记事件."""
+
+    code = "unknown_case"
+
+
+class CaseAlreadyFinalised(DomainError):
+    """信访事项已终结，不再办理同一事实和理由 (Art 36)."""
+
+    code = "case_already_finalised"
+
+
+class NotClosedYet(DomainError):
+    """办结后才能回访评价: the round being rated is not closed yet."""
+
+    code = "not_closed_yet"
+
+
+class AlreadyRated(DomainError):
+    """一次回访: each round of handling is rated once."""
+
+    code = "already_rated"
+
+
+class NoReplyYet(DomainError):
+    """复查须针对处理意见: there is no reply to review yet (Art 35)."""
+
+    code = "no_reply_yet"
+
+
+class NoReviewOpinion(DomainError):
+    """复核须针对复查意见: there is no review opinion yet (Art 36)."""
+
+    code = "no_review_opinion"
+
+
+class RehandlingInProgress(DomainError):
+    """重新办理中: the re-handling round has no reply yet, so there is nothing to review (Art 35)."""
+
+    code = "rehandling_in_progress"
+
+
+class ReviewWindowClosed(DomainError):
+    """复查/复核应在收到意见之日起30日内提出 (Art 35, 36)."""
+
+    code = "review_window_closed"
+
+
+class ReviewAlreadyRequested(DomainError):
+    """复查、复核各一次 (Art 35, 36)."""
+
+    code = "review_already_requested"
+
+
+class ReviewNotAssigned(DomainError):
+    """复查/复核尚未交办给复查/复核机关."""
+
+    code = "review_not_assigned"
+
+
+class NotReviewBody(DomainError):
+    """复查/复核意见须由交办的复查/复核机关出具 (Art 35, 36)."""
+
+    code = "not_review_body"
+
+
+class OpinionAlreadyIssued(DomainError):
+    """复查/复核意见已出具."""
+
+    code = "opinion_already_issued"
+
+
+class ReviewNotOpen(DomainError):
+    """听证期间只能在复查/复核进行中扣除 (Art 36)."""
+
+    code = "review_not_open"
+
+
+class HearingPeriodInvalid(DomainError):
+    """听证期间须在申请之后、登记之前，且起止有序 (Art 36)."""
+
+    code = "hearing_period_invalid"
+
+
+class CaseNotOpen(DomainError):
+    """督办单只对在办案件下发: accepted and assigned, not closed in its latest round, not finalised."""
+
+    code = "case_not_open"
+
+
+class AnswerDueBeforeIssue(DomainError):
+    """督办单的回复期限不能早于下发日期."""
+
+    code = "answer_due_before_issue"
+
+
+class UnknownOrder(DomainError):
+    """没有这份督办单."""
+
+    code = "unknown_order"
+
+
+class NotOrderAddressee(DomainError):
+    """督办单只由被督办单位回复."""
+
+    code = "not_order_addressee"
+
+
+class OrderAlreadyAnswered(DomainError):
+    """督办单已回复."""
+
+    code = "order_already_answered"
+
+
+class BulletinAlreadyPublished(DomainError):
+    """通报制: each period is bulletined once."""
+
+    code = "bulletin_already_published"
+
+
+class PeriodInvalid(DomainError):
+    """通报期间的起始日不能晚于截止日."""
+
+    code = "period_invalid"

@@ -1,0 +1,389 @@
+"""The Supervision aggregate (督办) of one case: its clocks, return visit, review chain, orders and bulletins.
+
+One class: all its state is set in ``__init__``; the clock arithmetic is the pure core in ``deadlines``, and the
+return visit, review chain and orders are value objects with their own rules (``visit``, ``review``, ``orders``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from datetime import date
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.domain import event
+
+from events.supervision import (
+    CaseFinalised,
+    CaseSentBack,
+    ClockPaused,
+    ClockStopped,
+    DeadlineMissed,
+    DeadlineRecorded,
+    HearingDaysExcluded,
+    NamedInBulletin,
+    ReviewOpinionIssued,
+    ReviewRequested,
+    SatisfactionRated,
+    SupervisionOrderAnswered,
+    SupervisionOrderIssued,
+    WarningIssued,
+)
+from events.vocabulary import Clock, ReviewOutcome, Stage, label
+from services.runtime.effective import CaseAggregate
+from services.runtime.limits import Terms, due_date
+from services.runtime.stored import Twin, stored_events
+from services.supervision.domain.alarms import MISSED, pending_alarm
+from services.supervision.domain.deadlines import Book, ClockState, Key
+from services.supervision.domain.errors import AnswerDueBeforeIssue, CaseAlreadyFinalised, CaseNotOpen
+from services.supervision.domain.facts import Fact, inclusive_days
+from services.supervision.domain.orders import Order, Orders
+from services.supervision.domain.review import Review, ReviewChain
+from services.supervision.domain.visit import FIRST_ROUND, ReturnVisit
+
+
+class Supervision(CaseAggregate):
+    """督办 of one case, from its registration to finalisation; its id is the case id."""
+
+    @event("Opened")
+    def __init__(self, id: UUID, case_no: str, received_on: date):
+        self.case_no = case_no
+        self.received_on = received_on
+        self.department = ""  # 谁交办、谁督办: the lead department and the owning leader, as assignment tells
+        self.owning_leader = ""
+        self.clocks: dict[Key, ClockState] = {}
+        self.sources: set[str] = set()  # the public events that already moved a clock
+        self.alarms: dict[Key, list[tuple[int, date]]] = {}
+        self.visit = ReturnVisit()
+        self.reviews = ReviewChain()
+        self.orders = Orders()
+        self.finalised_on: date | None = None
+        self.seen(received_on)
+
+    @property
+    def round(self) -> int:
+        return self.visit.round
+
+    # What the other services tell
+
+    def note_responsible(self, department: str | None = None, owning_leader: str | None = None) -> None:
+        department = department or self.department
+        owning_leader = owning_leader or self.owning_leader
+        if (department, owning_leader) != (self.department, self.owning_leader):
+            self._responsible_noted(department=department, owning_leader=owning_leader)
+
+    def observe(self, fact: Fact | None, terms: Terms) -> None:
+        """Move the clocks as a fact says; a republished event (same source) changes nothing."""
+        if fact is None or (fact.source and fact.source in self.sources):
+            return
+        recorders = {"paused": self._clock_paused, "stopped": self._clock_stopped}
+        for change in Book(self.clocks, terms.limits, terms.calendar).step(fact):
+            clock, round_ = change.key
+            record = recorders.get(change.reason, self._clock_recorded)
+            record(clock=clock, round=round_, change=change.reason, on=change.on, source=fact.source,
+                   state=asdict(change.state))  # fmt: skip
+
+    def note_reply(self, round_: int, replied_on: date) -> None:
+        if replied_on != self.visit.replies.get(round_):
+            self._reply_noted(round=round_, replied_on=replied_on)
+
+    def note_closed(self, round_: int, closed_on: date) -> None:
+        if round_ not in self.visit.closures:
+            self._closure_noted(round=round_, closed_on=closed_on)
+
+    def note_merged_into(self, master_id: str) -> None:
+        """重复信访: this petition is linked to an open case and is rated when that case closes."""
+        if not self.visit.merged_into:
+            self._merged_into(master_id=master_id)
+
+    def link_merged(self, case_id: str) -> None:
+        if case_id not in self.visit.merged_cases:
+            self._merged_case_linked(case_id=case_id)
+
+    def note_review_assigned(self, stage: Stage, body: str) -> None:
+        review = self.reviews.get(stage)
+        if review is not None and review.body != body:
+            self._review_body_noted(stage=stage, body=body)
+
+    # 回访评价
+
+    def rate(self, rating: str, comment: str, on: date, actor: str, terms: Terms) -> None:
+        """不满意 in round 1 sends the case back for re-handling (a new round); later rounds do not."""
+        self.check_on(on)
+        self.check_not_finalised()
+        self.visit.check_rateable(self.case_no)
+        sends_back = self.visit.sends_back(rating)
+        self._rated(rating=rating, comment=comment, rated_on=on, round=self.round, actor=actor)
+        if sends_back:
+            reason = comment or "信访人不满意，退回重办"
+            self._sent_back(round=FIRST_ROUND + 1, reason=reason, sent_back_on=on, actor=actor)
+            self.observe(Fact("case_sent_back", on, round=FIRST_ROUND + 1), terms)
+
+    # 复查 / 复核 (Art 35, 36)
+
+    def request_review(self, stage: Stage, reasons: str, on: date, actor: str, terms: Terms) -> None:
+        self.check_on(on)
+        self.check_not_finalised()
+        self.reviews.check_requestable(self.case_no, stage, on, self.visit, self.window_due(stage))
+        self._review_requested(stage=stage, reasons=reasons, requested_on=on, actor=actor)
+        self.observe(Fact("review_requested", on, stage=stage), terms)
+
+    def exclude_hearing(self, stage: Stage, from_on: date, to_on: date, on: date, actor: str, terms: Terms) -> None:
+        """听证时间不计入复查/复核期限 (Art 36)."""
+        self.check_on(on)
+        self.check_not_finalised()
+        self.reviews.check_hearing_period(self.case_no, stage, from_on, to_on, on)
+        self._hearing_excluded(stage=stage, from_on=from_on, to_on=to_on, entered_on=on, actor=actor)
+        self.observe(Fact("hearing_days_excluded", to_on, stage=stage, days=inclusive_days(from_on, to_on)), terms)
+
+    def review_opinion(
+        self, stage: Stage, outcome: ReviewOutcome, text: str, body: str, on: date, actor: str, terms: Terms
+    ) -> None:
+        """复查/复核意见; the re-review opinion finalises the case (终结, Art 36)."""
+        self.check_on(on)
+        self.check_not_finalised()
+        self.reviews.check_opinion(self.case_no, stage, body)
+        self._opinion_issued(stage=stage, outcome=outcome, text=text, body=body, issued_on=on, actor=actor)
+        self.observe(Fact("review_opinion_issued", on, stage=stage), terms)
+        if stage == Stage.re_review:
+            self._finalised(finalised_on=on, basis=f"复核意见: {label(outcome, ReviewOutcome)}", actor=actor)
+
+    def window_due(self, stage: Stage) -> date | None:
+        """The last day to ask for a stage: 30 days from the latest reply, or from the review opinion."""
+        if stage == Stage.review:
+            rounds = [r for c, r in self.clocks if c == Clock.review_request]
+            state = self.clocks.get((Clock.review_request, max(rounds))) if rounds else None
+        else:
+            state = self.clocks.get((Clock.re_review_request, 1))
+        return state.due_on if state else None
+
+    # 督办单, 通报
+
+    def issue_order(self, reason: str, answer_due: date | None, on: date, actor: str, terms: Terms) -> str:
+        self.check_on(on)
+        self.check_open()
+        due = answer_due or due_date(on, terms.limits.order_answer)
+        if due < on:
+            raise AnswerDueBeforeIssue(f"回复期限 {due} 早于下发日期 {on}", "answer_due")
+        order_no = self.orders.next_no(self.case_no)
+        self._order_issued(
+            order_no=order_no, department=self.department, owning_leader=self.owning_leader, reason=reason,
+            issued_on=on, answer_due_on=due, actor=actor,
+        )  # fmt: skip
+        self.observe(Fact("supervision_order_issued", on, round=len(self.orders.issued), days=(due - on).days), terms)
+        return order_no
+
+    def answer_order(self, order_no: str, department: str, answer: str, on: date, actor: str, terms: Terms) -> None:
+        self.check_on(on)
+        order = self.orders.answerable(self.case_no, order_no, department)
+        self._order_answered(order_no=order_no, department=department, answer=answer, answered_on=on, actor=actor)
+        self.observe(Fact("supervision_order_answered", on, round=order.round), terms)
+
+    def name_in_bulletin(
+        self, bulletin_no: str, period: tuple[date, date], department: str, reason: str, on: date, actor: str
+    ) -> None:
+        """通报: named once per bulletin and reason; the bulletin is the bureau's, so no effective-date check."""
+        if (bulletin_no, reason) not in self.orders.bulletins:
+            self._named(
+                bulletin_no=bulletin_no, period_from=period[0], period_to=period[1], department=department,
+                reason=reason, published_on=on, actor=actor,
+            )  # fmt: skip
+
+    # 时限巡查
+
+    def sweep(self, as_of: date, offsets: tuple[int, ...]) -> int:
+        """Emit the warning or overdue mark each running duty clock has reached as of a date, each once."""
+        emitted = 0
+        for (clock, round_), state in sorted(self.clocks.items()):
+            stage = pending_alarm((clock, round_), state, as_of, offsets, self.alarms.get((clock, round_), []))
+            if stage is None:
+                continue
+            who = {"department": self.responsible(clock), "owning_leader": self.owning_leader}
+            if stage == MISSED:
+                self._missed(clock=clock, round=round_, due_on=state.due_on, marked_on=as_of, **who)
+            else:
+                days_left = (state.due_on - as_of).days
+                self._warned(
+                    clock=clock, round=round_, due_on=state.due_on, days_left=days_left, warned_on=as_of,
+                    stage=stage, **who,
+                )  # fmt: skip
+            emitted += 1
+        return emitted
+
+    def responsible(self, clock: Clock) -> str:
+        """Who a warning goes to: the reviewing body for a review clock, else the lead department."""
+        if clock in (Clock.review, Clock.re_review):
+            review = self.reviews.get(clock)
+            return review.body if review is not None else ""
+        return self.department
+
+    # Guards
+
+    def check_not_finalised(self) -> None:
+        if self.finalised_on is not None:
+            raise CaseAlreadyFinalised(f"案件 {self.case_no} 已于 {self.finalised_on} 终结")
+
+    def check_open(self) -> None:
+        """督办单只对在办案件下发: accepted and assigned, not closed in its latest round, not finalised."""
+        if self.finalised_on is not None or not self.department or self.visit.closed:
+            state = "已终结" if self.finalised_on else "尚未交办" if not self.department else "已办结"
+            raise CaseNotOpen(f"案件 {self.case_no} {state}，不能下发督办单")
+
+    # Events
+
+    @event("ResponsibleNoted")
+    def _responsible_noted(self, department: str, owning_leader: str) -> None:
+        self.department = department
+        self.owning_leader = owning_leader
+
+    @event("ClockRecorded")
+    def _clock_recorded(
+        self, clock: str, round: int, change: str, on: date, source: str, state: dict[str, Any]
+    ) -> None:
+        self._set_clock(clock, round, on, source, state)
+
+    @event("ClockPaused")
+    def _clock_paused(self, clock: str, round: int, change: str, on: date, source: str, state: dict[str, Any]) -> None:
+        self._set_clock(clock, round, on, source, state)
+
+    @event("ClockStopped")
+    def _clock_stopped(self, clock: str, round: int, change: str, on: date, source: str, state: dict[str, Any]) -> None:
+        self._set_clock(clock, round, on, source, state)
+
+    def _set_clock(self, clock: str, round_: int, on: date, source: str, state: dict[str, Any]) -> None:
+        self.clocks[(Clock(clock), round_)] = ClockState(**state)
+        if source:
+            self.sources.add(source)
+        self.seen(on)
+
+    # Alarms are the system's, not a staff action: they do not move the case's effective date (no seen()).
+    @event("WarningIssued")
+    def _warned(
+        self, clock: str, round: int, due_on: date, days_left: int, warned_on: date, stage: int, department: str,
+        owning_leader: str,
+    ) -> None:  # fmt: skip
+        self.alarms.setdefault((Clock(clock), round), []).append((stage, due_on))
+
+    @event("DeadlineMissed")
+    def _missed(
+        self, clock: str, round: int, due_on: date, marked_on: date, department: str, owning_leader: str
+    ) -> None:
+        self.alarms.setdefault((Clock(clock), round), []).append((MISSED, due_on))
+
+    @event("ReplyNoted")
+    def _reply_noted(self, round: int, replied_on: date) -> None:
+        self.visit.replies[round] = replied_on
+        self.seen(replied_on)
+
+    @event("ClosureNoted")
+    def _closure_noted(self, round: int, closed_on: date) -> None:
+        self.visit.closures[round] = closed_on
+        self.seen(closed_on)
+
+    @event("MergedInto")
+    def _merged_into(self, master_id: str) -> None:
+        self.visit.merged_into = master_id
+
+    @event("MergedCaseLinked")
+    def _merged_case_linked(self, case_id: str) -> None:
+        self.visit.merged_cases.append(case_id)
+
+    @event("Rated")
+    def _rated(self, rating: str, comment: str, rated_on: date, round: int, actor: str) -> None:
+        self.visit.ratings[round] = rating
+        self.seen(rated_on)
+
+    @event("CaseSentBack")
+    def _sent_back(self, round: int, reason: str, sent_back_on: date, actor: str) -> None:
+        self.visit.round = round
+        self.seen(sent_back_on)
+
+    @event("ReviewRequested")
+    def _review_requested(self, stage: str, reasons: str, requested_on: date, actor: str) -> None:
+        self.reviews[stage] = Review(requested_on)
+        self.seen(requested_on)
+
+    @event("ReviewBodyNoted")
+    def _review_body_noted(self, stage: str, body: str) -> None:
+        self.reviews[stage].body = body
+
+    @event("HearingDaysExcluded")
+    def _hearing_excluded(self, stage: str, from_on: date, to_on: date, entered_on: date, actor: str) -> None:
+        self.seen(entered_on)
+
+    @event("ReviewOpinionIssued")
+    def _opinion_issued(self, stage: str, outcome: str, text: str, body: str, issued_on: date, actor: str) -> None:
+        self.reviews[stage].opinion_on = issued_on
+        self.seen(issued_on)
+
+    @event("CaseFinalised")
+    def _finalised(self, finalised_on: date, basis: str, actor: str) -> None:
+        self.finalised_on = finalised_on
+        self.seen(finalised_on)
+
+    @event("SupervisionOrderIssued")
+    def _order_issued(
+        self, order_no: str, department: str, owning_leader: str, reason: str, issued_on: date,
+        answer_due_on: date, actor: str,
+    ) -> None:  # fmt: skip
+        self.orders.issued[order_no] = Order(department, len(self.orders.issued) + 1)
+        self.seen(issued_on)
+
+    @event("SupervisionOrderAnswered")
+    def _order_answered(self, order_no: str, department: str, answer: str, answered_on: date, actor: str) -> None:
+        self.orders.issued[order_no].answered_on = answered_on
+        self.seen(answered_on)
+
+    @event("NamedInBulletin")
+    def _named(
+        self, bulletin_no: str, period_from: date, period_to: date, department: str, reason: str,
+        published_on: date, actor: str,
+    ) -> None:  # fmt: skip
+        self.orders.bulletins.add((bulletin_no, reason))
+
+
+CLOCK_STATE = ("starts_on", "due_on", "limit_days", "count", "paused_days", "extension_days", "excluded_days")
+
+
+def deadline_recorded(stored: Any) -> dict[str, Any]:
+    state = {name: stored.state[name] for name in CLOCK_STATE}
+    return {"clock": stored.clock, "round": stored.round, **state, "reason": stored.change, "changed_on": stored.on}
+
+
+def clock_paused(stored: Any) -> dict[str, Any]:
+    return {"clock": stored.clock, "round": stored.round, "paused_on": stored.on, "reason": "补正材料"}
+
+
+def clock_stopped(stored: Any) -> dict[str, Any]:
+    state = {name: stored.state[name] for name in ("stopped_on", "due_on", "on_time")}
+    return {"clock": stored.clock, "round": stored.round, **state}
+
+
+stored_events(
+    Supervision,
+    "supervision",
+    "Supervision",
+    {
+        "Opened": None,
+        "ResponsibleNoted": None,
+        "ClockRecorded": Twin(DeadlineRecorded, deadline_recorded),
+        "ClockPaused": Twin(ClockPaused, clock_paused),
+        "ClockStopped": Twin(ClockStopped, clock_stopped),
+        "WarningIssued": WarningIssued,
+        "DeadlineMissed": DeadlineMissed,
+        "ReplyNoted": None,
+        "ClosureNoted": None,
+        "MergedInto": None,
+        "MergedCaseLinked": None,
+        "Rated": SatisfactionRated,
+        "CaseSentBack": CaseSentBack,
+        "ReviewRequested": ReviewRequested,
+        "ReviewBodyNoted": None,
+        "HearingDaysExcluded": HearingDaysExcluded,
+        "ReviewOpinionIssued": ReviewOpinionIssued,
+        "CaseFinalised": CaseFinalised,
+        "SupervisionOrderIssued": SupervisionOrderIssued,
+        "SupervisionOrderAnswered": SupervisionOrderAnswered,
+        "NamedInBulletin": NamedInBulletin,
+    },
+)
