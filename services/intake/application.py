@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID, uuid4
 
+from eventsourcing.domain import Aggregate
+
 from events.mediation import CaseClosed, ReplyIssued
 from events.supervision import CaseFinalised, CaseSentBack, DeadlineRecorded
 from events.vocabulary import Clock as TimeLimit
@@ -42,41 +44,35 @@ class IntakeApplication(ServiceApplication):
         matter, index = self._matter_for(case_id, cmd)
         petition = Petition.register(case_id, self.clock.today(), matter, code, **cmd.model_dump())
         matter.add_case(case_id, petition.case_no)
-        self.commit(petition, matter, *index)
-        return {**self.summary(petition), "query_code": code, "repeat": petition.repeat}
+        return self.saved(petition, matter, *index, query_code=code, repeat=petition.repeat)
 
     def request_materials(self, cmd: RequestMaterials) -> dict[str, Any]:
         petition = self.load(cmd.case_id, Petition)
         petition.request_materials(self.effective(cmd.on), cmd.items, cmd.actor)
-        self.commit(petition)
-        return self.summary(petition)
+        return self.saved(petition)
 
     def supplement_materials(self, cmd: SupplementMaterials) -> dict[str, Any]:
         petition = self.load(cmd.case_id, Petition)
         petition.supplement_materials(self.effective(cmd.on), cmd.items, cmd.actor)
-        self.commit(petition)
-        return self.summary(petition)
+        return self.saved(petition)
 
     def accept(self, cmd: AcceptPetition) -> dict[str, Any]:
         petition = self.load(cmd.case_id, Petition)
         matter = self.matter_of(petition)
         petition.accept(self.effective(cmd.on), cmd.major, cmd.actor, matter, self.offices, cmd.new_facts)
         matter.open_case(petition.id, petition.office)
-        self.commit(petition, matter)
-        return self.summary(petition)
+        return self.saved(petition, matter)
 
     def decline(self, cmd: DeclinePetition) -> dict[str, Any]:
         petition = self.load(cmd.case_id, Petition)
         on, matter = self.effective(cmd.on), self.matter_of(petition)
         petition.decline(on, cmd.reason, cmd.explanation, cmd.actor, matter, self.offices, cmd.routed_to)
-        self.commit(petition)
-        return self.summary(petition)
+        return self.saved(petition)
 
     def merge(self, cmd: MergePetition) -> dict[str, Any]:
         petition, target = self.load(cmd.case_id, Petition), self.load_as(cmd.into, "into")
         petition.merge(self.effective(cmd.on), target, self.matter_of(petition), cmd.actor)
-        self.commit(petition)
-        return {**self.summary(petition), "merged_into": str(target.id), "merged_into_no": target.case_no}
+        return self.saved(petition, merged_into=str(target.id), merged_into_no=target.case_no)
 
     # Reactions: what happens to a matter's cases later decides whether a new petition is accepted.
 
@@ -154,5 +150,6 @@ class IntakeApplication(ServiceApplication):
             raise NotFound(f"案件 {case_id} 不存在", field)
         return petition
 
-    def summary(self, petition: Petition) -> dict[str, Any]:
-        return {"case_id": str(petition.id), "case_no": petition.case_no, "status": str(petition.status)}
+    def saved(self, petition: Petition, *others: Aggregate, **extra: Any) -> dict[str, Any]:
+        self.commit(petition, *others)
+        return {"case_id": str(petition.id), "case_no": petition.case_no, "status": str(petition.status), **extra}

@@ -1,4 +1,5 @@
-"""Completeness over the registry: every public event is labelled, dated, decided by every view and readable.
+"""Completeness over the registry: every public event is produced, labelled, dated, decided by every view and
+readable in the history.
 
 Forgetting a piece of an event fails here, naming the event and the piece, instead of showing raw field names
 or stale status in the views, or being dropped without a word.
@@ -14,9 +15,9 @@ import pytest
 from pydantic import BaseModel
 
 from events import EVENT_TYPES, CaseEvent, vocabulary
-from events.base import CaseEvent as Base
 from projections.registry import PROJECTIONS
 from tests.support.samples import sample, sample_payload
+from tests.support.stored import topics
 from xinfang.history import ENVELOPE, describe, event_title, named_twin
 
 CHINESE = re.compile(r"[\u4e00-\u9fff]")
@@ -51,7 +52,7 @@ def test_every_field_has_a_chinese_label(event_type: str) -> None:
 @pytest.mark.parametrize("event_type", EVENTS)
 def test_every_event_says_when_it_took_effect(event_type: str) -> None:
     cls = EVENT_TYPES[event_type]
-    overridden = cls.effective_on is not Base.effective_on
+    overridden = cls.effective_on is not CaseEvent.effective_on
     assert overridden or cls.effective in cls.model_fields, (
         f"{event_type}: effective names no field ({cls.effective!r})"
     )
@@ -86,6 +87,16 @@ def test_a_status_setting_event_names_a_status_every_stage_can_read(event_type: 
     event = sample(EVENT_TYPES[event_type])
     status = event.case_status()
     assert status is None or vocabulary.label(status) != str(status), f"{event_type}: status {status} has no label"
+
+
+@pytest.mark.parametrize("event_type", sorted(EVENT_TYPES))
+def test_every_public_event_has_a_producer(event_type: str) -> None:
+    producers = [
+        cls.__qualname__
+        for cls in topics().values()
+        if getattr(getattr(cls, "twin", None), "public", None) is EVENT_TYPES[event_type]
+    ]
+    assert producers, f"no service publishes {event_type!r}: no stored event names it as its public twin"
 
 
 def vocabularies() -> list[type[StrEnum]]:

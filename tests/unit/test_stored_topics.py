@@ -4,23 +4,15 @@ every public event has a producer."""
 
 from __future__ import annotations
 
-import importlib
-import inspect
-import pkgutil
 from uuid import UUID
 
-import pytest
-from eventsourcing.domain import Aggregate
-
-from events import EVENT_TYPES
 from services.intake.application import IntakeApplication
 from services.intake.commands import RegisterPetition
 from services.runtime.organisation import organisation
 from services.runtime.stored import DECLARED, event_classes
 from tests.support.clock import CLOCK
 from tests.support.harness import memory_store
-
-SERVICES = ("intake", "assignment", "mediation", "supervision")
+from tests.support.stored import aggregates, topics
 
 # Shipped: a name may be added here, never changed or removed (a stored event of that name would be orphaned).
 STORED_TOPICS = frozenset(
@@ -93,30 +85,6 @@ STORED_TOPICS = frozenset(
 )
 
 
-def aggregates() -> list[type[Aggregate]]:
-    """Every aggregate class the services' domain packages define."""
-    found = []
-    for service in SERVICES:
-        package = importlib.import_module(f"services.{service}.domain")
-        for info in pkgutil.iter_modules(package.__path__):
-            module = importlib.import_module(f"{package.__name__}.{info.name}")
-            found += [
-                obj
-                for obj in vars(module).values()
-                if inspect.isclass(obj) and issubclass(obj, Aggregate) and obj.__module__ == module.__name__
-            ]
-    return found
-
-
-def topics() -> dict[str, type]:
-    named: dict[str, type] = {}
-    for aggregate in aggregates():
-        named[aggregate.__dict__["TOPIC"]] = aggregate
-        for cls in event_classes(aggregate).values():
-            named[cls.__dict__["TOPIC"]] = cls
-    return named
-
-
 def test_every_aggregate_declares_its_stored_events() -> None:
     undeclared = [a.__qualname__ for a in aggregates() if "TOPIC" not in a.__dict__]
     assert not undeclared, f"aggregates without stored_events(...) below them: {undeclared}"
@@ -129,16 +97,6 @@ def test_the_stored_names_are_the_ones_shipped() -> None:
         f"stored names gone or renamed (their events would orphan): {STORED_TOPICS - current}"
     )
     assert not current - STORED_TOPICS, f"new stored names: add them to STORED_TOPICS: {current - STORED_TOPICS}"
-
-
-@pytest.mark.parametrize("event_type", sorted(EVENT_TYPES))
-def test_every_public_event_has_a_producer(event_type: str) -> None:
-    producers = [
-        cls.__qualname__
-        for cls in topics().values()
-        if getattr(getattr(cls, "twin", None), "public", None) is EVENT_TYPES[event_type]
-    ]
-    assert producers, f"no service publishes {event_type!r}: no stored event names it as its public twin"
 
 
 def test_every_stored_event_names_its_twin_or_none() -> None:
