@@ -180,17 +180,22 @@ class ProcessSystem:
             process.wait()
         self.processes.clear()
 
-    def stop(self) -> None:
+    def stop(self, grace: float = 30) -> list[int]:
+        """SIGTERM every process, SIGKILL what has not exited after ``grace`` seconds; returns the pids killed."""
         for process in self.processes:
             if process.poll() is None:
                 os.killpg(process.pid, signal.SIGTERM)
+        killed = []
+        deadline = time.monotonic() + grace
         for process in self.processes:
             try:
-                process.wait(30)
+                process.wait(max(0.1, deadline - time.monotonic()))
             except subprocess.TimeoutExpired:
                 os.killpg(process.pid, signal.SIGKILL)
                 process.wait()
+                killed.append(process.pid)
         self.processes.clear()
+        return killed
 
 
 async def settle(system: InProcessSystem, timeout: float = 60) -> None:

@@ -23,6 +23,7 @@ from services.mediation.domain import rules
 from services.mediation.domain.errors import HearingNotWarranted, NotCoHandler
 from services.mediation.domain.round import Round
 from services.runtime.effective import CaseAggregate
+from services.runtime.limits import STATUTE
 from services.runtime.stored import stored_events
 
 
@@ -40,7 +41,7 @@ class Handling(CaseAggregate):
         major: bool = False,
         accepted_on: date | None = None,
         co_handlers: list[str] | None = None,
-        limit_days: int = 60,
+        limit_days: int = STATUTE.handling,
         request: str = "",
         facts: str = "",
     ):
