@@ -152,15 +152,23 @@ class ProjectionHost(Component):
         await self.db.close()
 
 
+INSIST_AFTER_S = 2.0
+
+
 async def run_until_signalled(component: Component) -> None:
-    """Start, log readiness, and stop on SIGINT or SIGTERM within a bound; a second signal exits at once."""
+    """Start, log readiness, and stop on SIGINT or SIGTERM within a bound; asked again later, exit at once."""
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
 
+    first: list[float] = []
+
     def on_signal() -> None:
-        if stop.is_set():
-            log.warning("%s: second signal, exiting now", component.name)
+        # One request to stop often arrives twice (a terminal's Ctrl-C and the supervisor's SIGTERM); a signal
+        # that comes again after a while means the operator insists.
+        if first and loop.time() - first[0] > INSIST_AFTER_S:
+            log.warning("%s: asked again to stop, exiting now", component.name)
             os._exit(1)
+        first[:] = first or [loop.time()]
         stop.set()
 
     for sig in (signal.SIGINT, signal.SIGTERM):
