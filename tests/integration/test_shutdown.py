@@ -19,7 +19,9 @@ async def test_the_system_stops_with_commands_and_events_in_flight(settings: Set
             asyncio.create_task(call(client.nc, "intake", "register", numbered(PETITION, i), timeout=5))
             for i in range(200)
         ]
-        await asyncio.sleep(0.2)  # some registered, their events travelling to the other services
+        # Stop once the first is answered: the others in flight, its events travelling to the other services.
+        first, _ = await asyncio.wait(calls, timeout=30, return_when=asyncio.FIRST_COMPLETED)
+        assert first, "no command was answered before the stop"
         await running.stop()
         outcomes = await asyncio.gather(*calls, return_exceptions=True)
     answered = [o for o in outcomes if isinstance(o, dict)]
