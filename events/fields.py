@@ -7,7 +7,10 @@ from pydantic import Field
 CaseNo = Annotated[str, Field(title="信访件编号", description="the number staff and petitioners quote")]
 Department = Annotated[str, Field(title="单位", description="unit code from the organisation file")]
 DepartmentName = Annotated[str, Field(title="单位名称")]
-UnitCodes = Annotated[list[str], Field(title="协办单位", description="co-handler unit codes (Art 24)")]
+UnitCodes = Annotated[
+    list[str],
+    Field(title="协办单位", description="co-handler unit codes (主办/协办; Art 24¶1: a matter of several units)"),
+]
 UnitNames = Annotated[list[str], Field(title="协办单位名称")]
 Leader = Annotated[str, Field(title="包案领导", description="owning leader id; empty unless the case is major")]
 LeaderName = Annotated[str, Field(title="包案领导", description="the owning leader's name")]

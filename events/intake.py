@@ -38,7 +38,7 @@ class PetitionRegistered(CaseEvent):
 
 
 class MaterialsRequested(CaseEvent):
-    """已一次性告知补正材料: one notice listing everything missing; the acceptance clock pauses."""
+    """已一次性告知补正材料: one notice listing everything missing (the 15 days pause only under a local rule)."""
 
     event_type = "materials_requested"
     effective = "requested_on"

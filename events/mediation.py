@@ -85,7 +85,7 @@ class ExtensionApproved(CaseEvent):
 
 
 class CoHandlerOpinionSubmitted(CaseEvent):
-    """协办意见已报送: a co-handler reported its opinion to the lead department (Art 24)."""
+    """协办意见已报送: a co-handler reported its opinion to the lead department (主办/协办)."""
 
     event_type = "co_handler_opinion_submitted"
     effective = "submitted_on"

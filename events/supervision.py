@@ -12,6 +12,7 @@ from events.vocabulary import (
     Clock,
     ClockChange,
     DayCount,
+    DeadlineRule,
     Rating,
     ReviewOutcome,
     Stage,
@@ -36,6 +37,11 @@ class DeadlineRecorded(CaseEvent):
     reason: ClockChange = Field(ClockChange.started, title="变更原因")
     changed_on: date | None = Field(
         None, title="变更日期", description="the day the fact that moved the clock happened"
+    )
+    rule: DeadlineRule = Field(
+        DeadlineRule.statutory,
+        title="计算规则",
+        description="statutory, or the local rule (materials pause) it counted",
     )
 
     @property

@@ -68,7 +68,7 @@ class Rating(StrEnum):
 
 
 class MediationType(StrEnum):
-    """调解方式 (Art 33)."""
+    """调解方式: 人民调解、行政调解、司法调解 (Art 37¶1)."""
 
     administrative = "administrative"
     judicial = "judicial"
@@ -163,6 +163,13 @@ class BulletinReason(StrEnum):
     overdue = "overdue"
     unsatisfied = "unsatisfied"
     late_acceptance = "late_acceptance"
+
+
+class DeadlineRule(StrEnum):
+    """Which rule a deadline was counted under: the statute's, or an office's local rule."""
+
+    statutory = "statutory"
+    local_materials_pause = "local_materials_pause"
 
 
 class CaseStatus(StrEnum):
@@ -267,6 +274,8 @@ _LABELLED: tuple[tuple[StrEnum, str], ...] = (
     (BulletinReason.overdue, "逾期"),
     (BulletinReason.unsatisfied, "不满意"),
     (BulletinReason.late_acceptance, "受理超期"),
+    (DeadlineRule.statutory, "法定期限"),
+    (DeadlineRule.local_materials_pause, "本地规则：补正材料期间中止"),
     (CaseStatus.registered, "已登记"),
     (CaseStatus.materials_requested, "待补正材料"),
     (CaseStatus.materials_supplemented, "已补正材料"),

@@ -106,6 +106,7 @@ ledger = Table(
     shows(CaseAcknowledged, "acknowledged_on", Date),
     shows(CaseAcknowledged, "handler", String(100)),
     *clock_columns(CLOCKS, ("due", "stopped_on", "on_time", "paused_on")),
+    Column("acceptance_rule", String(32), comment="受理期限规则"),
     Column("records", Integer, comment="办理记录"),
     Column("assistance_fen", Integer, comment="救助金额（分）"),
     Column("extension_days", Integer, comment="延期天数"),
@@ -138,8 +139,8 @@ HEADERS = headers(
     (
         "case_no", "channel", "received_on", "entered_on", "received_by", "kind", "category", "locality",
         "petitioner_count", "request", "risks", "status", "materials_requested_on", "materials_items",
-        "materials_supplemented_on", "acceptance_due", "accepted_on", "not_accepted_reason", "routed_to",
-        "merged_into_no", "department_name", "co_handler_names", "first_unit_name", "owning_leader_name",
+        "materials_supplemented_on", "acceptance_due", "acceptance_rule", "accepted_on", "not_accepted_reason",
+        "routed_to", "merged_into_no", "department_name", "co_handler_names", "first_unit_name", "owning_leader_name",
         "task_force", "assigned_on", "objection_due", "objections", "reassignments", "last_handoff_reason",
         "acknowledged_on", "handler", "handling_due", "extension_days", "records", "assistance_fen", "round",
         "opinion", "disposition", "legal_basis", "replied_on", "handling_on_time", "closed_on", "rating",
@@ -227,6 +228,12 @@ def _review_opinion(event: ReviewOpinionIssued, row: dict[str, Any]) -> dict[str
     return {f"{event.stage}_outcome": event.outcome}
 
 
+def _deadline(event: DeadlineRecorded, row: dict[str, Any]) -> dict[str, Any]:
+    """A clock's due date; for the acceptance clock, also the rule it was counted under (statute or local)."""
+    values = clock(ledger.c)(event, row)
+    return values | {"acceptance_rule": event.rule} if event.clock == "acceptance" else values
+
+
 def _missed(event: DeadlineMissed, row: dict[str, Any]) -> dict[str, Any]:
     return {"overdue_clocks": appended(row.get("overdue_clocks"), [event.clock])}
 
@@ -265,7 +272,7 @@ class Ledger(CaseRowProjection):
         ReplyIssued: _reply,
         CaseClosed: take("closed_on"),
         RehandlingStarted: _rehandling,
-        DeadlineRecorded: clock(ledger.c),
+        DeadlineRecorded: _deadline,
         ClockPaused: clock(ledger.c),
         ClockStopped: clock(ledger.c),
         WarningIssued: count("warnings"),

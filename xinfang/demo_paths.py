@@ -82,7 +82,7 @@ class DemoCase:
         self, opinion: str = "supported", disposition: str = "resolved", wait: tuple[str, ...] = ()
     ) -> None:
         self.later(5, 40)
-        for department in self.co_handlers:  # 协办单位 report to the lead before it replies (Art 24)
+        for department in self.co_handlers:  # 协办单位 report to the lead before it replies (主办/协办)
             agreed = "同意主办单位意见"
             await self.do("mediation", "submit_co_handler_opinion", wait=wait, department=department, opinion=agreed)
         await self.do(

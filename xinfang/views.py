@@ -15,6 +15,7 @@ from events.vocabulary import (
     CaseStatus,
     Channel,
     Clock,
+    DeadlineRule,
     Disposition,
     Kind,
     LegalRoute,
@@ -36,7 +37,7 @@ from services.runtime.organisation import Organisation
 LABELLED = {
     "channel": Channel, "kind": Kind, "opinion": Opinion, "rating": Rating, "not_accepted_reason": NotAcceptedReason,
     "routed_to": LegalRoute, "disposition": Disposition, "review_outcome": ReviewOutcome,
-    "re_review_outcome": ReviewOutcome, "status": CaseStatus,
+    "re_review_outcome": ReviewOutcome, "status": CaseStatus, "acceptance_rule": DeadlineRule,
 }  # fmt: skip
 LABEL_LISTS = {"risks": Risk, "overdue_clocks": Clock}
 NAMED = {"category", "locality", "office", "review_body", "re_review_body"}  # codes shown by their names

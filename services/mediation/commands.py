@@ -20,7 +20,7 @@ class RecordInvestigation(CaseCommand):
 
 
 class RecordMediation(CaseCommand):
-    """记录调解 (Art 33): type, parties, and the agreement when one was reached."""
+    """记录调解 (Art 33, with the parties' consent; 人民/行政/司法调解, Art 37¶1): type, parties, agreement."""
 
     name = "record_mediation"
 
@@ -62,7 +62,7 @@ class ApproveExtension(CaseCommand):
 
 
 class SubmitCoHandlerOpinion(CaseCommand):
-    """报送协办意见 (Art 24): a co-handler reports to the lead department."""
+    """报送协办意见: a co-handler reports to the lead department (主办/协办, the joint-handling practice)."""
 
     name = "submit_co_handler_opinion"
 

@@ -25,6 +25,9 @@ class Limits:
     review: int = 30  # 复查/复核意见, from the request (Art 35, 36)
     order_answer: int = 30  # 督办单回复, from issue (local practice)
     warning_days: tuple[int, ...] = (5, 3, 1)  # 预警, days before a limit
+    # A local rule, not the statute's: the 2022 text lets nothing pause the 15 days (Art 22, 23); an office may
+    # stop the acceptance clock while the petitioner supplements materials (一次性告知).
+    materials_pause: bool = False
 
 
 STATUTE = Limits()

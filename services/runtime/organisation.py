@@ -82,7 +82,8 @@ class Organisation:
         return self.route_row(category, locality)[0]
 
     def route_row(self, category: str, locality: str) -> tuple[Unit, tuple[Unit, ...]]:
-        """The lead department (主办) and the co-handlers (协办, Art 24) of the most local catalogue row."""
+        """The lead department (主办) and the co-handlers (协办; Art 24¶1: a matter of several units) of the most
+        local catalogue row."""
         for place in [*self.ancestors(locality), "*"]:
             department = self.catalogue.get((category, place))
             if department is not None:

@@ -40,6 +40,10 @@ class Settings(BaseSettings):
     review_request_days: int = Field(STATUTE.review_request, description="申请复查/复核: days from the opinion")
     review_limit_days: int = Field(STATUTE.review, description="复查/复核意见: days from the request (Art 35, 36)")
     order_answer_days: int = Field(STATUTE.order_answer, description="督办单回复: days from issue (local practice)")
+    acceptance_pauses_for_materials: bool = Field(
+        STATUTE.materials_pause,
+        description="本地规则: 补正材料期间受理期限中止 (off: the 2022 text has no pause, Art 22, 23)",
+    )
     warning_days: list[int] = Field(
         list(STATUTE.warning_days), description="预警: days before each limit, e.g. XF_WARNING_DAYS=[5,3,1]"
     )
@@ -64,6 +68,7 @@ class Settings(BaseSettings):
             review=self.review_limit_days,
             order_answer=self.order_answer_days,
             warning_days=tuple(self.warning_days),
+            materials_pause=self.acceptance_pauses_for_materials,
         )
 
     def terms(self) -> Terms:

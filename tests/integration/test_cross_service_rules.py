@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from services.runtime.errors import DomainError
+from services.runtime.settings import Settings
 from tests.support.clock import TODAY
 from tests.support.system import Client, InProcessSystem, ledger_rows, settle
 from xinfang.history import case_history
@@ -52,7 +53,8 @@ async def test_accepted_below_and_within_its_limit_is_not_accepted_above_art_19(
     assert (declined["status"], declined["related_case"]) == ("not_accepted", below["case_id"])
 
 
-async def test_the_materials_notice_pauses_the_acceptance_clock(system: InProcessSystem) -> None:
+async def materials_case(system: InProcessSystem) -> dict[str, Any]:
+    """Received 20 days ago; one notice of missing materials two days later, supplemented eight days after it."""
     async with Client(system.settings) as client:
         case = await client.cmd("intake", "register", **petition("彭立新", received_on=day(20)))
         await client.cmd(
@@ -60,9 +62,24 @@ async def test_the_materials_notice_pauses_the_acceptance_clock(system: InProces
         )
         await client.cmd("intake", "supplement_materials", case_id=case["case_id"], items=["劳动合同"], on=day(10))
         await settle(system)
-    got = row(system, case["case_id"])
-    # 15 days from receipt, plus the 8 days the petitioner spent supplementing.
-    assert str(got["acceptance_due"]) == day(20 - 15 - 8) and got["status"] == "materials_supplemented"
+    return row(system, case["case_id"])
+
+
+async def test_the_materials_notice_does_not_stop_the_15_days_art_22_23(system: InProcessSystem) -> None:
+    got = await materials_case(system)
+    assert str(got["acceptance_due"]) == day(20 - 15) and got["status"] == "materials_supplemented"
+    assert got["acceptance_rule"] == "statutory" and got["acceptance_paused_on"] is None
+
+
+async def test_an_office_that_pauses_for_materials_says_so_in_the_ledger_art_22_23(settings: Settings) -> None:
+    local = InProcessSystem(settings.model_copy(update={"acceptance_pauses_for_materials": True}))
+    await local.start()
+    try:
+        got = await materials_case(local)
+    finally:
+        await local.stop()
+    # 15 days from receipt, plus the 8 days the petitioner spent supplementing, under the office's own rule.
+    assert str(got["acceptance_due"]) == day(20 - 15 - 8) and got["acceptance_rule"] == "local_materials_pause"
 
 
 async def test_an_overdue_case_without_a_leader_becomes_long_pending_and_gets_one(system: InProcessSystem) -> None:

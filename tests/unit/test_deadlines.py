@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from dataclasses import replace
 from datetime import date, timedelta
 from typing import Any
 from uuid import UUID, uuid4
@@ -44,11 +45,19 @@ def clocks(*events: CaseEvent) -> dict[tuple[Clock, int], ClockState]:
 C = str(uuid4())
 
 
-def test_acceptance_runs_15_days_from_receipt_and_pauses_while_materials_are_supplemented() -> None:
+def test_acceptance_runs_15_days_from_receipt_and_the_materials_notice_pauses_nothing_art_22_23() -> None:
     got = clocks(kit.registered(C, D), kit.materials_requested(C, day(2)), kit.materials_supplemented(C, day(7)))
     state = got[(Clock.acceptance, 1)]
+    assert (state.starts_on, state.paused_days, state.paused_on, state.due_on) == (D, 0, None, day(15))
+
+
+def test_an_offices_local_rule_pauses_acceptance_while_materials_are_supplemented() -> None:
+    local = replace(LIMITS, materials_pause=True)
+    events = (kit.registered(C, D), kit.materials_requested(C, day(2)), kit.materials_supplemented(C, day(7)))
+    got = recompute(events, local, CAL)
+    state = got[(Clock.acceptance, 1)]
     assert (state.starts_on, state.paused_days, state.due_on) == (D, 5, day(20))
-    paused = clocks(kit.registered(C, D), kit.materials_requested(C, day(2)))[(Clock.acceptance, 1)]
+    paused = recompute((kit.registered(C, D), kit.materials_requested(C, day(2))), local, CAL)[(Clock.acceptance, 1)]
     assert paused.paused_on == day(2)
 
 
@@ -98,18 +107,24 @@ def kit_sent_back() -> Any:
     return CaseSentBack
 
 
-def test_review_windows_and_review_limits_with_hearing_days_excluded_art_35_36() -> None:
+def test_review_windows_and_review_limits_with_hearing_days_excluded_from_the_re_review_art_35_36() -> None:
     got = clocks(
         kit.accepted(C, D),
         kit.reply(C, day(20)),
         kit.public(ReviewRequested, C, stage="review", reasons="不服", requested_on=day(40)),
-        kit.public(HearingDaysExcluded, C, stage="review", from_on=day(45), to_on=day(47)),
-        kit.public(ReviewOpinionIssued, C, stage="review", outcome="upheld", text="维持", body="X", issued_on=day(70)),
+        kit.public(ReviewOpinionIssued, C, stage="review", outcome="upheld", text="维持", body="X", issued_on=day(65)),
+        kit.public(ReviewRequested, C, stage="re_review", reasons="不服", requested_on=day(80)),
+        kit.public(HearingDaysExcluded, C, stage="re_review", from_on=day(85), to_on=day(87)),
+        kit.public(
+            ReviewOpinionIssued, C, stage="re_review", outcome="upheld", text="维持", body="Y", issued_on=day(112)
+        ),
     )
     assert got[(Clock.review_request, 1)].due_on == day(50) and got[(Clock.review_request, 1)].stopped_on == day(40)
     review = got[(Clock.review, 1)]
-    assert (review.excluded_days, review.due_on, review.on_time) == (3, day(73), True)
-    assert got[(Clock.re_review_request, 1)].due_on == day(100)
+    assert (review.excluded_days, review.due_on, review.on_time) == (0, day(70), True)
+    assert got[(Clock.re_review_request, 1)].due_on == day(95)
+    re_review = got[(Clock.re_review, 1)]
+    assert (re_review.excluded_days, re_review.due_on, re_review.on_time) == (3, day(113), True)
 
 
 def test_recompute_ignores_duplicates_and_supervisions_own_clock_outputs() -> None:
@@ -206,7 +221,7 @@ class Path:
             if not self.command(self.app.request_review, RequestReview, stage=stage, reasons="不服"):
                 return
             self.react(kit.review_assigned(c, self.on, stage))
-            if self.chance(0.4):
+            if stage == Stage.re_review and self.chance(0.4):  # hearing time leaves only 复核 limits (Art 36¶2)
                 start = self.later(1, 10)
                 hearing = {"stage": stage, "from_on": start, "to_on": self.later(0, 5)}
                 self.command(self.app.exclude_hearing, ExcludeHearingDays, **hearing)

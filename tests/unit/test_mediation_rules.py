@@ -240,15 +240,15 @@ def test_the_petitioner_is_told_the_reason_for_an_extension_art_34() -> None:
     )
 
 
-# Co-handlers (Art 24)
+# Co-handlers (主办/协办: the joint-handling practice; Art 24 names who accepts a matter of several units)
 
 
-def test_only_a_co_handler_submits_an_opinion_art_24() -> None:
+def test_only_a_co_handler_submits_an_opinion_joint_handling() -> None:
     with pytest.raises(NotCoHandler):
         handling(co_handlers=CO).submit_co_handler_opinion("990100ZJJ", "同意", DAY, "")
 
 
-def test_a_co_handler_reports_once_a_round_art_24() -> None:
+def test_a_co_handler_reports_once_a_round_joint_handling() -> None:
     h = handling(co_handlers=CO)
     h.collect_events()
     h.submit_co_handler_opinion("990100RSJ", "同意主办意见", DAY, "")
@@ -258,7 +258,7 @@ def test_a_co_handler_reports_once_a_round_art_24() -> None:
         h.submit_co_handler_opinion("990100RSJ", "再报", DAY, "")
 
 
-def test_the_lead_replies_after_every_co_handler_has_reported_art_24() -> None:
+def test_the_lead_replies_after_every_co_handler_has_reported_joint_handling() -> None:
     h = handling(co_handlers=CO)
     h.submit_co_handler_opinion("990100RSJ", "同意", DAY, "")
     with pytest.raises(CoHandlerOpinionsMissing, match="990101") as refused:
@@ -417,3 +417,14 @@ def test_an_amount_in_yuan_becomes_fen_exactly() -> None:
     for bad in ("12.345", "abc", "", "NaN", "Infinity", "1,200"):
         with pytest.raises(InvalidInput, match="--amount"):
             fen(bad)
+
+
+def test_the_rules_cite_what_the_text_says_art_24_33_34_37() -> None:
+    """Co-handler opinions are a practice, not Art 24; mediation types are Art 37¶1; assistance is Art 37¶2."""
+    from events.vocabulary import MediationType
+    from services.mediation.domain import errors
+
+    for practice in (errors.NotCoHandler, errors.OpinionAlreadySubmitted, errors.CoHandlerOpinionsMissing):
+        assert "Art 24" not in (practice.__doc__ or ""), practice.__name__
+    assert "Art 37¶1" in (MediationType.__doc__ or "")
+    assert "Art 34" in (errors.ApproverNotNamed.__doc__ or "") and "Art 37¶2" in (errors.ApproverNotNamed.__doc__ or "")

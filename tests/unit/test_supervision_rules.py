@@ -20,6 +20,7 @@ from services.supervision.domain.errors import (
     BulletinAlreadyPublished,
     CaseAlreadyFinalised,
     CaseNotOpen,
+    HearingOnlyForReReview,
     HearingPeriodInvalid,
     NoReplyYet,
     NoReviewOpinion,
@@ -199,25 +200,39 @@ def test_the_re_review_opinion_finalises_the_case_and_nothing_follows_art_36() -
         case.exclude_hearing(Stage.re_review, day(50), day(51), day(61), "", TERMS)
 
 
-def test_hearing_days_are_not_counted_in_the_review_limit_art_36() -> None:
+def re_reviewing(on: date = day(45)) -> Supervision:
+    case = reviewed(day(40))
+    case.request_review(Stage.re_review, "不服", on, "", TERMS)
+    case.note_review_assigned(Stage.re_review, "990000XFJ")
+    return case
+
+
+def test_hearing_days_are_not_counted_in_the_re_review_limit_art_36() -> None:
+    case = re_reviewing(day(45))
+    case.exclude_hearing(Stage.re_review, day(50), day(52), day(53), "", TERMS)
+    assert case.clocks[(Clock.re_review, 1)].excluded_days == 3
+    assert case.clocks[(Clock.re_review, 1)].due_on == day(45 + 30 + 3)
+
+
+def test_a_review_takes_no_hearing_exclusion_only_a_re_review_does_art_36() -> None:
     case = closed()
     case.request_review(Stage.review, "不服", day(25), "", TERMS)
-    case.exclude_hearing(Stage.review, day(30), day(32), day(33), "", TERMS)
-    assert case.clocks[(Clock.review, 1)].excluded_days == 3
-    assert case.clocks[(Clock.review, 1)].due_on == day(25 + 30 + 3)
+    with pytest.raises(HearingOnlyForReReview) as refused:
+        case.exclude_hearing(Stage.review, day(30), day(32), day(33), "", TERMS)
+    assert refused.value.field == "stage"
+    assert case.clocks[(Clock.review, 1)].due_on == day(25 + 30)
 
 
-def test_hearing_days_are_excluded_only_while_the_review_is_open_art_36() -> None:
+def test_hearing_days_are_excluded_only_while_the_re_review_is_open_art_36() -> None:
     with pytest.raises(ReviewNotOpen):
-        reviewed(day(40)).exclude_hearing(Stage.review, day(35), day(36), day(41), "", TERMS)
+        reviewed(day(40)).exclude_hearing(Stage.re_review, day(41), day(42), day(43), "", TERMS)
 
 
-def test_a_hearing_period_is_ordered_and_within_the_review_art_36() -> None:
-    case = closed()
-    case.request_review(Stage.review, "不服", day(25), "", TERMS)
-    for from_on, to_on in ((day(30), day(29)), (day(24), day(26)), (day(30), day(40))):
+def test_a_hearing_period_is_ordered_and_within_the_re_review_art_36() -> None:
+    case = re_reviewing(day(45))
+    for from_on, to_on in ((day(50), day(49)), (day(44), day(46)), (day(50), day(60))):
         with pytest.raises(HearingPeriodInvalid):
-            case.exclude_hearing(Stage.review, from_on, to_on, day(35), "", TERMS)
+            case.exclude_hearing(Stage.re_review, from_on, to_on, day(55), "", TERMS)
 
 
 # 督办单

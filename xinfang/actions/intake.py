@@ -60,7 +60,7 @@ def request_materials(
     as_json: JsonOpt = False,
     data_dir: DataDir = None,
 ) -> None:
-    """一次性告知补正材料: one notice listing every missing item; the acceptance clock pauses."""
+    """一次性告知补正材料: one notice listing every missing item (the 15 days run on, unless a local rule)."""
     act("intake", "request_materials", case, {"items": item, "on": on, "actor": actor}, as_json, data_dir)
 
 

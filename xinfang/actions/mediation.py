@@ -53,7 +53,7 @@ def mediate(
     as_json: JsonOpt = False,
     data_dir: DataDir = None,
 ) -> None:
-    """记录调解 (Art 33): record a mediation session, its parties and agreement."""
+    """记录调解 (Art 33; 人民/行政/司法调解, Art 37¶1): record a mediation session, its parties and agreement."""
     payload = {
         "mediation_type": mediation_type,
         "participants": participant or [],
@@ -130,7 +130,7 @@ def co_opinion(
     as_json: JsonOpt = False,
     data_dir: DataDir = None,
 ) -> None:
-    """报送协办意见 (Art 24): a co-handler reports to the lead department."""
+    """报送协办意见: a co-handler reports to the lead department (主办/协办)."""
     payload = {"department": department, "opinion": opinion, "on": on, "actor": actor}
     act("mediation", "submit_co_handler_opinion", case, payload, as_json, data_dir)
 

@@ -75,7 +75,6 @@ def review_opinion(
 @app.command("exclude-hearing", rich_help_panel=PANEL)
 def exclude_hearing(
     case: CaseArg,
-    stage: Stage,
     from_on: Annotated[date, typer.Option("--from", help="听证开始日 YYYY-MM-DD", formats=["%Y-%m-%d"])],
     to_on: Annotated[date, typer.Option("--to", help="听证结束日 YYYY-MM-DD", formats=["%Y-%m-%d"])],
     on: OnDate = None,
@@ -83,8 +82,8 @@ def exclude_hearing(
     as_json: JsonOpt = False,
     data_dir: DataDir = None,
 ) -> None:
-    """扣除听证期间: hearing days are not counted in the review limit (Art 36)."""
-    payload = {"stage": stage, "from_on": from_on, "to_on": to_on, "on": on, "actor": actor}
+    """扣除听证期间: hearing time is not counted in the 复核 limit (Art 36¶2; a 复查 takes no exclusion)."""
+    payload = {"stage": "re_review", "from_on": from_on, "to_on": to_on, "on": on, "actor": actor}
     act("supervision", "exclude_hearing", case, payload, as_json, data_dir)
 
 

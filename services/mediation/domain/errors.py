@@ -46,7 +46,7 @@ class AmountNotPositive(DomainError):
 
 
 class ApproverNotNamed(DomainError):
-    """延期或救助须由具名负责人批准 (Art 34)."""
+    """延期须经本机关负责人批准 (Art 34)；救助 (Art 37¶2) 须写明批准人."""
 
     code = "approver_not_named"
 
@@ -82,19 +82,19 @@ class ReasonNotNotified(DomainError):
 
 
 class NotCoHandler(DomainError):
-    """只有协办单位向主办单位报送协办意见 (Art 24)."""
+    """只有协办单位向主办单位报送协办意见 (主办/协办办理)."""
 
     code = "not_co_handler"
 
 
 class OpinionAlreadySubmitted(DomainError):
-    """协办单位本轮已报送协办意见 (Art 24)."""
+    """协办单位本轮已报送协办意见 (主办/协办办理)."""
 
     code = "opinion_already_submitted"
 
 
 class CoHandlerOpinionsMissing(DomainError):
-    """主办单位须汇总全部协办意见后答复 (Art 24)."""
+    """主办单位须汇总全部协办意见后答复 (主办/协办办理)."""
 
     code = "co_handler_opinions_missing"
 

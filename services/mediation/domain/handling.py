@@ -131,7 +131,7 @@ class Handling(CaseAggregate):
         )
 
     def submit_co_handler_opinion(self, department: str, opinion: str, on: date, actor: str) -> None:
-        """Art 24: each co-handler reports its opinion to the lead, once a round."""
+        """主办/协办: each co-handler reports its opinion to the lead, once a round (a practice, not Art 24)."""
         self.check_on(on)
         self.round.check_not_replied(self.case_no, "报送协办意见")
         if department not in self.co_handlers:
@@ -156,7 +156,7 @@ class Handling(CaseAggregate):
         legal_basis: str | None = None,
         disposition: str | None = None,
     ) -> None:
-        """Art 32: the 信访处理意见书, after every co-handler has reported (Art 24); it restates the petition's
+        """Art 32: the 信访处理意见书, after every co-handler has reported (主办/协办); it restates the petition's
         request and facts unless staff word them anew."""
         request, facts_and_reasons = request or self.request, facts_and_reasons or self.facts
         self.check_on(on)

@@ -137,7 +137,8 @@ def _opinion(b: Book, f: Fact) -> list[Change]:
 
 RULES: dict[str, Callable[[Book, Fact], list[Change]]] = {
     "petition_registered": lambda b, f: b.start((A, 1), f.on, b.limits.acceptance),
-    "materials_requested": lambda b, f: b.pause((A, 1), f.on),
+    # The statute has no pause (Art 22, 23): only an office's local rule stops the 15 days for materials.
+    "materials_requested": lambda b, f: b.pause((A, 1), f.on) if b.limits.materials_pause else [],
     "materials_supplemented": lambda b, f: b.resume((A, 1), f.on),
     "petition_accepted": lambda b, f: b.stop((A, 1), f.on) + b.start((H, 1), f.on, b.limits.handling),
     "petition_not_accepted": lambda b, f: b.stop((A, 1), f.on),

@@ -81,6 +81,12 @@ class ReviewNotOpen(DomainError):
     code = "review_not_open"
 
 
+class HearingOnlyForReReview(DomainError):
+    """听证所需时间只从复核期限中扣除，复查期限不扣除 (Art 36¶2)."""
+
+    code = "hearing_only_for_re_review"
+
+
 class HearingPeriodInvalid(DomainError):
     """听证期间须在申请之后、登记之前，且起止有序 (Art 36)."""
 

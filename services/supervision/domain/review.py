@@ -7,6 +7,7 @@ from datetime import date
 
 from events.vocabulary import Stage, label
 from services.supervision.domain.errors import (
+    HearingOnlyForReReview,
     HearingPeriodInvalid,
     NoReplyYet,
     NoReviewOpinion,
@@ -53,7 +54,12 @@ class ReviewChain(dict[str, Review]):
         return review
 
     def check_hearing_period(self, case_no: str, stage: Stage, from_on: date, to_on: date, on: date) -> None:
-        """听证期间 within the open review, after its request, before it is recorded, in order (Art 36)."""
+        """听证期间: only a 复核 leaves hearing time out of its limit (Art 36¶2, 复查 takes none); within the open
+        re-review, after its request, before it is recorded, in order."""
+        if stage != Stage.re_review:
+            raise HearingOnlyForReReview(
+                f"案件 {case_no} 的{label(stage, Stage)}期限不扣除听证时间，只有复核可以扣除 (Art 36¶2)", "stage"
+            )
         review = self.open_review(case_no, stage)
         if not review.requested_on <= from_on <= to_on <= on:
             raise HearingPeriodInvalid(

@@ -29,7 +29,7 @@ from events.supervision import (
     SupervisionOrderIssued,
     WarningIssued,
 )
-from events.vocabulary import Clock, ReviewOutcome, Stage, label
+from events.vocabulary import Clock, DeadlineRule, ReviewOutcome, Stage, label
 from services.runtime.effective import CaseAggregate
 from services.runtime.limits import Terms, due_date
 from services.runtime.stored import Twin, stored_events
@@ -347,7 +347,11 @@ CLOCK_STATE = ("starts_on", "due_on", "limit_days", "count", "paused_days", "ext
 
 def deadline_recorded(stored: Any) -> dict[str, Any]:
     state = {name: stored.state[name] for name in CLOCK_STATE}
-    return {"clock": stored.clock, "round": stored.round, **state, "reason": stored.change, "changed_on": stored.on}
+    rule = DeadlineRule.local_materials_pause if state["paused_days"] else DeadlineRule.statutory
+    return {
+        "clock": stored.clock, "round": stored.round, **state, "reason": stored.change, "changed_on": stored.on,
+        "rule": rule,
+    }  # fmt: skip
 
 
 def clock_paused(stored: Any) -> dict[str, Any]:
