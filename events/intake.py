@@ -35,6 +35,7 @@ class PetitionRegistered(CaseEvent):
     related_case: str = Field("", title="关联案件", description="case id of an earlier case about the same matter")
     withheld: bool = Field(False, title="内容另行保管", description="检举控告: request, facts, reporter stay in intake")
     reported_unit: str = Field("", title="被反映单位", description="the unit a report is about; it never sees it")
+    guidance: str = Field("", title="引导情况", description="越级走访: where the petitioner was told to go (Art 20¶1)")
 
 
 class MaterialsRequested(CaseEvent):

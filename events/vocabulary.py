@@ -35,11 +35,12 @@ class NotAcceptedReason(StrEnum):
 class LegalRoute(StrEnum):
     """导入法定途径 (Art 31 (1)-(4), Art 22): where a matter that is not a petition belongs."""
 
-    litigation = "litigation"
-    arbitration = "arbitration"
-    administrative_review = "administrative_review"
-    administrative_procedure = "administrative_procedure"
-    political_legal = "political_legal"
+    litigation = "litigation"  # (1) 诉讼
+    arbitration = "arbitration"  # (2) 仲裁
+    party_appeal = "party_appeal"  # (3) 党员申诉、申请复审
+    administrative_review = "administrative_review"  # (4) 行政复议
+    administrative_procedure = "administrative_procedure"  # (4) 行政裁决、确认、许可、处罚
+    political_legal = "political_legal"  # (1) 检察、公安程序, 涉法涉诉
 
 
 class Opinion(StrEnum):
@@ -218,6 +219,7 @@ _LABELLED: tuple[tuple[StrEnum, str], ...] = (
     (NotAcceptedReason.accepted_below, "下级已受理且在办理期限内"),
     (LegalRoute.litigation, "诉讼"),
     (LegalRoute.arbitration, "仲裁"),
+    (LegalRoute.party_appeal, "党员申诉、申请复审"),
     (LegalRoute.administrative_review, "行政复议"),
     (LegalRoute.administrative_procedure, "其他行政程序"),
     (LegalRoute.political_legal, "政法机关（涉法涉诉）"),

@@ -43,6 +43,9 @@ class RegisterPetition(Command):
     office: str = Field(DISTRICT_BUREAU, min_length=1, description="受理机关 unit code; default 区信访局")
     representatives: int = Field(0, ge=0, description="多人走访推选的代表人数 (at most 5, Art 20)")
     skip_level: bool = Field(False, description="越级访: brought above the level the matter belongs to")
+    guidance: str = Field(
+        "", max_length=2000, description="越级走访的引导情况: 告知到有权处理的本级或上一级机关提出 (Art 20¶1, 47)"
+    )
     related_case: UUID | None = Field(None, description="关联案件: an earlier case about the same matter")
     reported_unit: str = Field("", description="被反映单位 of a report (检举控告); never sees the report")
 

@@ -17,6 +17,12 @@ class NoRoute(DomainError):
     code = "no_route"
 
 
+class NoHigherLevel(DomainError):
+    """复查、复核由上一级机关办理 (Art 35, 36): the organisation file names no body above this one."""
+
+    code = "no_higher_level"
+
+
 @dataclass(frozen=True)
 class Unit:
     code: str
@@ -101,10 +107,12 @@ class Organisation:
         return None
 
     def next_level_up(self, code: str) -> Unit:
-        """上一级 (Art 35, 36): the parent unit; the top of the tree has no higher level and answers itself."""
+        """上一级 (Art 35, 36): the parent unit, never the unit itself; the organisation file names the bodies above
+        the district (市, 省) so that a case led at the district's top still has a higher body to review it."""
         unit = self.units[code]
-        parent = unit.parent
-        return self.units[parent] if parent is not None and parent in self.units else unit
+        if unit.parent is None or unit.parent not in self.units:
+            raise NoHigherLevel(f"单位目录中 {unit.name} ({code}) 之上没有上一级机关；请在单位目录中写明", "department")
+        return self.units[unit.parent]
 
     def leader_for(self, unit_code: str) -> Leader | None:
         """包案领导: the district leader in charge (分管) of the unit or of the unit above it."""

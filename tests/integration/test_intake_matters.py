@@ -27,6 +27,7 @@ from services.intake.domain.errors import (
     AcceptedBelow,
     DuplicateOfOpenCase,
     FinalisedMatter,
+    GuidanceNotRecorded,
     MaterialsOutstanding,
     NotSameMatter,
     TargetNotOpen,
@@ -48,6 +49,7 @@ PETITION: dict[str, Any] = {
     "facts": "多次反映未果",
 }
 STREET = "990101"
+GUIDANCE = "已告知到清河街道信访办反映"
 
 
 class Intake:
@@ -124,20 +126,29 @@ def test_a_matter_accepted_below_and_within_its_limit_is_refused_above_art_19(in
     deadline = {"clock": "handling", "starts_on": TODAY, "due_on": due, "limit_days": 60}
     assert intake.react(DeadlineRecorded, below, **deadline) == 1
     assert intake.react(DeadlineRecorded, below, **deadline) == 0
-    above = intake.register(skip_level=True)
+    above = intake.register(skip_level=True, guidance=GUIDANCE)
     with pytest.raises(AcceptedBelow):
         intake.accept(above)
     intake.app.decline(DeclinePetition(case_id=above["case_id"], reason="accepted_below"))
     assert intake.last(PetitionNotAccepted, above).related_case == below["case_id"]
     reply = {"case_no": below["case_no"], "department": "990101", "opinion": "explained", "text": "已答复"}
     assert intake.react(ReplyIssued, below, replied_on=TODAY, **reply) == 1
-    later = intake.register(skip_level=True)
+    later = intake.register(skip_level=True, guidance=GUIDANCE)
     with pytest.raises(DuplicateOfOpenCase):  # replied, so not "within its limit", but still open
         intake.accept(later)
     close(intake, below)
     accepted = intake.accept(later)
     assert accepted["status"] == "accepted"
     assert intake.last(PetitionAccepted, later).risks == ["repeat", "skip_level"]
+
+
+def test_a_skip_level_visit_records_the_guidance_given_art_20_47(intake: Intake) -> None:
+    with pytest.raises(GuidanceNotRecorded) as refused:
+        intake.register(skip_level=True)
+    assert refused.value.field == "guidance"
+    visit = intake.register(skip_level=True, guidance=GUIDANCE)
+    assert intake.last(PetitionRegistered, visit).guidance == GUIDANCE
+    assert intake.register(channel="letter", skip_level=True)["status"] == "registered"  # only a visit is guided
 
 
 def test_a_case_sent_back_is_open_again_for_its_matter(intake: Intake) -> None:

@@ -8,7 +8,7 @@ from uuid import uuid4
 
 import pytest
 
-from events.vocabulary import Risk
+from events.vocabulary import LegalRoute, Risk, label
 from services.intake.domain import Matter, Petition
 from services.intake.domain.errors import (
     AcceptedBelow,
@@ -230,6 +230,14 @@ def test_a_legal_procedure_decline_names_its_route_art_31() -> None:
     assert raised.value.field == "routed_to"
     p.decline(TODAY, "legal_procedure", "请向人民法院起诉", "王", matter_of(p), OFFICES, "litigation")
     assert p.status == "not_accepted"
+
+
+def test_a_party_members_appeal_goes_to_its_own_procedure_art_31() -> None:
+    """Art 31(3): 党员申诉、申请复审 are 导入 their procedure like the other legal routes."""
+    p = petition()
+    p.decline(TODAY, "legal_procedure", "请按党员申诉程序提出", "王", matter_of(p), OFFICES, "party_appeal")
+    (declined,) = [e for e in p.collect_events() if type(e).__name__ == "NotAccepted"]
+    assert declined.routed_to == "party_appeal" and label(LegalRoute.party_appeal) == "党员申诉、申请复审"
 
 
 def test_a_route_is_named_only_for_legal_procedure_art_31() -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from services.runtime.errors import InvalidInput
-from services.runtime.organisation import NoRoute, Organisation
+from services.runtime.organisation import NoHigherLevel, NoRoute, Organisation
 
 ORG = Organisation.load()
 
@@ -40,7 +40,8 @@ def test_unknown_codes_are_refused_by_name() -> None:
 
 def test_the_district_sits_under_the_city_and_the_city_is_no_locality() -> None:
     assert ORG.units["990000"].kind == "city" and ORG.units["990100"].parent == "990000"
-    assert len(ORG.units) == 56
+    assert ORG.units["990000"].parent == "980000" and ORG.units["980000"].kind == "province"
+    assert len(ORG.units) == 57
     with pytest.raises(InvalidInput):
         ORG.check_locality("990000")
 
@@ -65,7 +66,12 @@ def test_the_next_level_up_reviews_art_35_36() -> None:
     assert ORG.next_level_up("990100ZJJ").code == "990100"
     assert ORG.next_level_up("990104002").code == "990104"
     assert ORG.next_level_up("990100").code == "990000"
-    assert ORG.next_level_up("990000").code == "990000"
+
+
+def test_a_case_led_at_the_top_is_reviewed_by_the_body_named_above_never_by_itself_art_35_36() -> None:
+    assert ORG.next_level_up("990000").code == "980000"  # the organisation file names the province above the city
+    with pytest.raises(NoHigherLevel):
+        ORG.next_level_up("980000")
 
 
 def test_the_petition_bureau_decides_objections() -> None:

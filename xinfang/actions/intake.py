@@ -103,8 +103,8 @@ def decline(
         str | None,
         typer.Option(
             "--routed-to",
-            help="导入法定途径 with legal_procedure: litigation | arbitration | administrative_review | "
-            "administrative_procedure | political_legal",
+            help="导入法定途径 with legal_procedure (Art 31 (1)-(4)): litigation | arbitration | party_appeal | "
+            "administrative_review | administrative_procedure | political_legal",
         ),
     ] = None,
     explanation: Annotated[str, typer.Option(help="告知内容")] = "",

@@ -21,6 +21,12 @@ class DecidedBeforeReceipt(DomainError):
     code = "decided_before_receipt"
 
 
+class GuidanceNotRecorded(DomainError):
+    """越级走访的，应当引导信访人到有权处理的本级或者上一级机关提出，并记录 (Art 20¶1, 47)."""
+
+    code = "guidance_not_recorded"
+
+
 class TooManyRepresentatives(DomainError):
     """多人走访的，推选代表人数不超过5人 (Art 20)."""
 

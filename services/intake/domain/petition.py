@@ -19,10 +19,11 @@ from events.intake import (
     PetitionNotAccepted,
     PetitionRegistered,
 )
-from events.vocabulary import Kind, NotAcceptedReason, Risk
+from events.vocabulary import Channel, Kind, NotAcceptedReason, Risk
 from services.intake.domain.errors import (
     AlreadyDecided,
     DecidedBeforeReceipt,
+    GuidanceNotRecorded,
     MaterialsAlreadyRequested,
     MaterialsOutstanding,
     NoMaterialsOutstanding,
@@ -53,6 +54,14 @@ def hash_query_code(code: str) -> str:
 def case_number(case_id: UUID, entered_on: date) -> str:
     """信访件编号: entry date and the head of the case id, unique without a shared counter."""
     return f"XF{entered_on:%Y%m%d}{case_id.hex[:8].upper()}"
+
+
+def check_guidance(channel: str, skip_level: bool, guidance: str) -> None:
+    """越级走访 (Art 20¶1): the petitioner is told where the matter belongs (本级或上一级), and that is recorded."""
+    if channel == Channel.visit and skip_level and not guidance.strip():
+        raise GuidanceNotRecorded(
+            "越级走访须记录引导情况: 告知信访人到有权处理的本级或者上一级机关提出 (Art 20¶1, 47)", "guidance"
+        )
 
 
 class Decision(StrEnum):
@@ -99,6 +108,7 @@ class Petition(CaseAggregate):
         related_case: UUID | None = None,
         reported_unit: str = "",
         matter_id: UUID | None = None,
+        guidance: str = "",
     ):
         if received_on > entered_on:
             raise ReceivedInFuture(f"来信来访日期 {received_on} 晚于登记日期 {entered_on}", "received_on")
@@ -127,6 +137,7 @@ class Petition(CaseAggregate):
         self.related_case = related_case
         self.reported_unit = reported_unit
         self.matter_id = matter_id
+        self.guidance = guidance
         self.status = Decision.registered
         self.materials = Materials.none
         self.decided_on: date | None = None
@@ -148,7 +159,9 @@ class Petition(CaseAggregate):
         **details: Any,
     ) -> Petition:
         """登记: received today unless entered late (补录); five or more petitioners make it collective (集体访); a
-        matter that already has a case makes it a repeat (重复信访), linked to the matter's first case (首办)."""
+        matter that already has a case makes it a repeat (重复信访), linked to the matter's first case (首办). A visit
+        to the wrong level records the guidance given (Art 20¶1, 47)."""
+        check_guidance(details.get("channel", ""), details.get("skip_level", False), details.get("guidance", ""))
         return cls(
             id=case_id,
             case_no=case_number(case_id, entered_on),
