@@ -6,7 +6,7 @@ from pydantic import Field
 
 from events.base import CaseEvent
 from events.fields import CaseNo, Department, Reason, Round
-from events.vocabulary import AssistanceType, CaseStatus, Disposition, MediationType, Opinion
+from events.vocabulary import AssistanceType, CaseStatus, Disposition, MediationType, Opinion, Settlement
 
 
 class InvestigationRecorded(CaseEvent):
@@ -24,17 +24,21 @@ class InvestigationRecorded(CaseEvent):
 
 
 class MediationHeld(CaseEvent):
-    """调解已进行 (Art 33): who took part and what was agreed."""
+    """调解已进行 (Art 33): mediated with both parties' consent, or settled by them; who took part, what was agreed."""
 
     event_type = "mediation_held"
     effective = "held_on"
 
     case_no: CaseNo
     department: Department
-    mediation_type: MediationType = Field(title="调解方式")
+    mediation_type: MediationType | None = Field(
+        None, title="调解方式", description="人民/行政/司法调解; none for 和解"
+    )
     participants: list[str] = Field(title="参加人")
-    agreed: bool = Field(title="达成协议", description="达成调解协议")
-    agreement: str = Field("", title="调解协议", description="调解协议内容")
+    agreed: bool = Field(title="达成协议", description="达成一致意见")
+    agreement: str = Field("", title="协议书", description="调解协议书 or 和解协议书: what was agreed")
+    form: Settlement = Field(Settlement.mediation, title="方式", description="调解 or 和解 (Art 33)")
+    consented: bool = Field(False, title="双方同意", description="both parties consented to the mediation (Art 33)")
     held_on: date = Field(title="调解日期")
     round: Round = 1
 

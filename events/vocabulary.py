@@ -76,6 +76,13 @@ class MediationType(StrEnum):
     people = "people"
 
 
+class Settlement(StrEnum):
+    """调解或和解 (Art 33): mediated with both parties' consent, or settled by the parties themselves."""
+
+    mediation = "mediation"
+    reconciliation = "reconciliation"
+
+
 class AssistanceType(StrEnum):
     """救助类别."""
 
@@ -236,6 +243,8 @@ _LABELLED: tuple[tuple[StrEnum, str], ...] = (
     (MediationType.administrative, "行政调解"),
     (MediationType.judicial, "司法调解"),
     (MediationType.people, "人民调解"),
+    (Settlement.mediation, "调解（调解协议书）"),
+    (Settlement.reconciliation, "和解（和解协议书）"),
     (AssistanceType.hardship, "帮扶救助"),
     (AssistanceType.judicial, "司法救助"),
     (AssistanceType.petition, "信访救助"),

@@ -203,6 +203,7 @@ async def extended(case: DemoCase) -> None:
         "record_mediation",
         mediation_type=case.rng.choice(["administrative", "people"]),
         participants=["信访人", "用工单位代表", "人民调解员"],
+        consented=True,
         agreed=True,
         agreement="用工单位分两期支付拖欠工资",
     )

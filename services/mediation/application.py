@@ -42,7 +42,10 @@ class MediationApplication(ServiceApplication):
     def record_mediation(self, cmd: RecordMediation) -> dict[str, Any]:
         handling = self.load(cmd.case_id, Handling)
         on = self.effective(cmd.on)
-        handling.record_mediation(cmd.mediation_type, cmd.participants, cmd.agreed, cmd.agreement, on, cmd.actor)
+        handling.record_mediation(
+            cmd.mediation_type, cmd.participants, cmd.agreed, cmd.agreement, on, cmd.actor,
+            consented=cmd.consented, form=cmd.form,
+        )  # fmt: skip
         return self.saved(handling)
 
     def record_hearing(self, cmd: RecordHearing) -> dict[str, Any]:

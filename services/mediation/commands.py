@@ -6,7 +6,7 @@ from datetime import date
 
 from pydantic import Field
 
-from events.vocabulary import AssistanceType, Disposition, MediationType, Opinion
+from events.vocabulary import AssistanceType, Disposition, MediationType, Opinion, Settlement
 from services.runtime.commands import CaseCommand
 
 
@@ -24,10 +24,12 @@ class RecordMediation(CaseCommand):
 
     name = "record_mediation"
 
-    mediation_type: MediationType = Field(description="行政调解 / 司法调解 / 人民调解")
+    form: Settlement = Field(Settlement.mediation, description="调解 (mediation) | 和解 (reconciliation) (Art 33)")
+    mediation_type: MediationType | None = Field(None, description="行政调解 / 司法调解 / 人民调解; none for 和解")
     participants: list[str] = Field(default_factory=list, description="参加调解的各方 (at least two)")
-    agreed: bool = Field(False, description="达成调解协议")
-    agreement: str = Field("", max_length=20000, description="调解协议内容")
+    consented: bool = Field(False, description="争议双方当事人同意调解 / 自愿和解 (Art 33, required)")
+    agreed: bool = Field(False, description="达成一致意见")
+    agreement: str = Field("", max_length=20000, description="调解协议书 / 和解协议书的内容")
 
 
 class RecordHearing(CaseCommand):

@@ -33,6 +33,7 @@ STEPS = [
         "信访人",
         "--participant",
         "物业",
+        "--consented",
         "--agreed",
         "--agreement",
         "修",

@@ -30,12 +30,14 @@ from services.mediation.domain.errors import (
     AmountNotPositive,
     ApproverNotNamed,
     CoHandlerOpinionsMissing,
+    ConsentMissing,
     DispositionMissing,
     ExtensionAfterDeadline,
     ExtensionAlreadyApproved,
     ExtensionReasonMissing,
     ExtensionTooLong,
     HearingNotWarranted,
+    MediationTypeMissing,
     NoReplyYet,
     NotCoHandler,
     OpinionAlreadySubmitted,
@@ -127,9 +129,9 @@ def test_an_investigation_is_recorded_with_who_when_and_the_round() -> None:
 def test_a_mediation_has_at_least_two_parties_art_33() -> None:
     h = handling()
     with pytest.raises(TooFewParticipants):
-        h.record_mediation("people", ["信访人"], False, "", DAY, "")
+        h.record_mediation("people", ["信访人"], False, "", DAY, "", consented=True)
     h.collect_events()
-    h.record_mediation("people", ["信访人", "物业公司"], False, "", DAY, "")
+    h.record_mediation("people", ["信访人", "物业公司"], False, "", DAY, "", consented=True)
     [event] = new_events(h)
     assert isinstance(event, MediationHeld) and event.participants == ["信访人", "物业公司"]
 
@@ -137,11 +139,37 @@ def test_a_mediation_has_at_least_two_parties_art_33() -> None:
 def test_an_agreed_mediation_records_its_agreement_art_33() -> None:
     h = handling()
     with pytest.raises(AgreementMissing):
-        h.record_mediation("administrative", ["信访人", "物业公司"], True, " ", DAY, "")
+        h.record_mediation("administrative", ["信访人", "物业公司"], True, " ", DAY, "", consented=True)
     h.collect_events()
-    h.record_mediation("judicial", ["信访人", "物业公司"], True, "物业公司十日内修复", DAY, "")
+    h.record_mediation("judicial", ["信访人", "物业公司"], True, "物业公司十日内修复", DAY, "", consented=True)
     [event] = new_events(h)
     assert isinstance(event, MediationHeld) and event.agreed and event.agreement == "物业公司十日内修复"
+
+
+def test_a_mediation_needs_both_parties_consent_art_33() -> None:
+    h = handling()
+    with pytest.raises(ConsentMissing) as refused:
+        h.record_mediation("people", ["信访人", "物业公司"], False, "", DAY, "", consented=False)
+    assert refused.value.field == "consented"
+    with pytest.raises(MediationTypeMissing):
+        h.record_mediation(None, ["信访人", "物业公司"], False, "", DAY, "", consented=True)
+    h.collect_events()
+    h.record_mediation("people", ["信访人", "物业公司"], False, "", DAY, "", consented=True)
+    [event] = new_events(h)
+    assert (event.form, event.consented, event.mediation_type) == ("mediation", True, "people")
+
+
+def test_the_parties_may_settle_themselves_with_a_written_agreement_art_33() -> None:
+    h = handling()
+    with pytest.raises(AgreementMissing) as refused:
+        h.record_mediation(None, ["信访人", "物业公司"], True, "", DAY, "", consented=True, form="reconciliation")
+    assert "和解协议书" in refused.value.message
+    h.collect_events()
+    h.record_mediation(
+        None, ["信访人", "物业公司"], True, "物业公司退还押金", DAY, "", consented=True, form="reconciliation"
+    )
+    [event] = new_events(h)
+    assert (event.form, event.mediation_type, event.agreement) == ("reconciliation", None, "物业公司退还押金")
 
 
 def test_a_hearing_is_only_for_major_or_complex_cases() -> None:
@@ -172,7 +200,7 @@ def test_assistance_is_approved_by_a_named_person() -> None:
 
 WORK: dict[str, Callable[[Handling], None]] = {
     "investigation": lambda h: h.record_investigation("补充调查", [], DAY, ""),
-    "mediation": lambda h: h.record_mediation("people", ["甲", "乙"], False, "", DAY, ""),
+    "mediation": lambda h: h.record_mediation("people", ["甲", "乙"], False, "", DAY, "", consented=True),
     "hearing": lambda h: h.record_hearing(["甲"], "结论", True, DAY, ""),
     "assistance": lambda h: h.grant_assistance("hardship", 100, "王局长", DAY, ""),
     "extension": lambda h: extend(h),

@@ -44,18 +44,28 @@ def investigate(
 @app.command(rich_help_panel=PANEL)
 def mediate(
     case: CaseArg,
-    mediation_type: Annotated[str, typer.Option("--type", help="administrative | judicial | people")],
+    mediation_type: Annotated[
+        str | None, typer.Option("--type", help="administrative | judicial | people (not for a reconciliation)")
+    ] = None,
     participant: Participants = None,
-    agreed: Annotated[bool, typer.Option("--agreed", help="达成调解协议 (an agreement was reached)")] = False,
-    agreement: Annotated[str, typer.Option(help="调解协议内容 (required when agreed)")] = "",
+    consented: Annotated[
+        bool, typer.Option("--consented", help="双方当事人同意调解 / 自愿和解 (both parties consent, Art 33)")
+    ] = False,
+    reconciliation: Annotated[
+        bool, typer.Option("--reconciliation", help="和解: the parties settle themselves (和解协议书)")
+    ] = False,
+    agreed: Annotated[bool, typer.Option("--agreed", help="达成一致意见 (an agreement was reached)")] = False,
+    agreement: Annotated[str, typer.Option(help="调解协议书 / 和解协议书的内容 (required when agreed)")] = "",
     on: OnDate = None,
     actor: Actor = "",
     as_json: JsonOpt = False,
     data_dir: DataDir = None,
 ) -> None:
-    """记录调解 (Art 33; 人民/行政/司法调解, Art 37¶1): record a mediation session, its parties and agreement."""
+    """记录调解或和解 (Art 33; 人民/行政/司法调解, Art 37¶1): with both parties' consent, their agreement in writing."""
     payload = {
+        "form": "reconciliation" if reconciliation else "mediation",
         "mediation_type": mediation_type,
+        "consented": consented,
         "participants": participant or [],
         "agreed": agreed,
         "agreement": agreement,

@@ -27,8 +27,20 @@ class TooFewParticipants(DomainError):
     code = "too_few_participants"
 
 
+class ConsentMissing(DomainError):
+    """调解须经争议双方当事人同意；和解须双方自愿 (Art 33)."""
+
+    code = "consent_missing"
+
+
+class MediationTypeMissing(DomainError):
+    """调解须写明人民调解、行政调解或司法调解 (Art 37¶1); 和解 needs none."""
+
+    code = "mediation_type_missing"
+
+
 class AgreementMissing(DomainError):
-    """达成调解协议的，应当记录协议内容 (Art 33)."""
+    """经调解、和解达成一致意见的，应当制作调解协议书或者和解协议书 (Art 33)."""
 
     code = "agreement_missing"
 

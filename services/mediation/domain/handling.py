@@ -19,6 +19,7 @@ from events.mediation import (
     RehandlingStarted,
     ReplyIssued,
 )
+from events.vocabulary import Settlement
 from services.mediation.domain import rules
 from services.mediation.domain.errors import HearingNotWarranted, NotCoHandler
 from services.mediation.domain.round import Round
@@ -77,18 +78,32 @@ class Handling(CaseAggregate):
         self._investigated(findings=findings, investigators=investigators, investigated_on=on, **self._context(actor))
 
     def record_mediation(
-        self, mediation_type: str, participants: list[str], agreed: bool, agreement: str, on: date, actor: str
+        self,
+        mediation_type: str | None,
+        participants: list[str],
+        agreed: bool,
+        agreement: str,
+        on: date,
+        actor: str,
+        *,
+        consented: bool,
+        form: str = Settlement.mediation,
     ) -> None:
+        """Art 33: 调解 with both parties' consent, or 和解 they enter freely; an agreement is put in writing."""
         self.check_on(on)
         self.round.check_not_replied(self.case_no, "调解")
         rules.check_parties(self.case_no, participants)
-        rules.check_agreement(self.case_no, agreed, agreement)
+        rules.check_consent(self.case_no, form, consented)
+        rules.check_mediation_type(self.case_no, form, mediation_type)
+        rules.check_agreement(self.case_no, agreed, agreement, form)
         self._mediated(
             mediation_type=mediation_type,
             participants=participants,
             agreed=agreed,
             agreement=agreement,
             held_on=on,
+            form=str(form),
+            consented=consented,
             **self._context(actor),
         )
 
@@ -211,7 +226,7 @@ class Handling(CaseAggregate):
     @event("MediationHeld")
     def _mediated(
         self,
-        mediation_type: str,
+        mediation_type: str | None,
         participants: list[str],
         agreed: bool,
         agreement: str,
@@ -220,6 +235,8 @@ class Handling(CaseAggregate):
         case_no: str,
         department: str,
         round: int,
+        form: str = Settlement.mediation,
+        consented: bool = False,
     ) -> None:
         self._recorded("mediation", held_on)
 

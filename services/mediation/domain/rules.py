@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from datetime import date
 
+from events.vocabulary import Settlement
 from services.mediation.domain.errors import (
     AgreementMissing,
     AmountNotPositive,
     ApproverNotNamed,
+    ConsentMissing,
     DispositionMissing,
     ExtensionReasonMissing,
     ExtensionTooLong,
+    MediationTypeMissing,
     ReasonNotNotified,
     ReplyWithoutLegalBasis,
     ReplyWithoutRequest,
@@ -24,9 +27,22 @@ def check_parties(case_no: str, participants: list[str]) -> None:
         raise TooFewParticipants(f"案件 {case_no} 的调解须有至少两方参加，现为 {len(participants)} 方", "participants")
 
 
-def check_agreement(case_no: str, agreed: bool, agreement: str) -> None:
+def check_consent(case_no: str, form: str, consented: bool) -> None:
+    """Art 33: a mediation needs both parties' consent; a reconciliation is theirs, entered into freely."""
+    if not consented:
+        what = "和解须双方当事人自愿" if form == Settlement.reconciliation else "调解须经争议双方当事人同意"
+        raise ConsentMissing(f"案件 {case_no} 的{what} (Art 33)", "consented")
+
+
+def check_mediation_type(case_no: str, form: str, mediation_type: str | None) -> None:
+    if form == Settlement.mediation and not mediation_type:
+        raise MediationTypeMissing(f"案件 {case_no} 的调解须写明人民调解、行政调解或司法调解", "mediation_type")
+
+
+def check_agreement(case_no: str, agreed: bool, agreement: str, form: str = Settlement.mediation) -> None:
     if agreed and not agreement.strip():
-        raise AgreementMissing(f"案件 {case_no} 达成调解协议，须写明协议内容", "agreement")
+        paper = "和解协议书" if form == Settlement.reconciliation else "调解协议书"
+        raise AgreementMissing(f"案件 {case_no} 达成一致意见，须制作{paper}写明内容 (Art 33)", "agreement")
 
 
 def check_amount(case_no: str, amount_fen: int) -> None:
