@@ -36,6 +36,9 @@ class PetitionRegistered(CaseEvent):
     withheld: bool = Field(False, title="内容另行保管", description="检举控告: request, facts, reporter stay in intake")
     reported_unit: str = Field("", title="被反映单位", description="the unit a report is about; it never sees it")
     guidance: str = Field("", title="引导情况", description="越级走访: where the petitioner was told to go (Art 20¶1)")
+    recorded_as_told: bool = Field(
+        False, title="口头信访如实记录", description="made orally and recorded as told (Art 19¶1)"
+    )
 
 
 class MaterialsRequested(CaseEvent):

@@ -15,6 +15,10 @@ class Channel(StrEnum):
     hotline_12345 = "hotline_12345"
 
 
+# Art 19¶1: a petition is made in writing, or orally and then recorded as told (如实记录).
+ORAL_CHANNELS = frozenset({Channel.visit, Channel.phone, Channel.hotline_12345})
+
+
 class Kind(StrEnum):
     """信访事项类别 (Art 29-31)."""
 

@@ -65,5 +65,5 @@ async def lifecycle(
 def numbered(petition: dict[str, Any], index: int) -> dict[str, Any]:
     """The petition as the ``index``-th petitioner's own matter: intake links one petitioner's repeats of a
     matter, so generated cases each get their own petitioner and request."""
-    person = {"name": f"信访人{index:05d}", "phone": f"139{index:08d}"}
+    person = {"name": f"信访人{index:05d}", "phone": f"139{index:08d}", "address": f"清河区清源社区{index % 40 + 1}幢"}
     return {**petition, "petitioners": [person], "request": f"{petition['request']} #{index}"}

@@ -27,7 +27,7 @@ def petition(name: str, **extra: Any) -> dict[str, Any]:
         "kind": "claim",
         "category": "labour_social_security",
         "locality": "990104002",
-        "petitioners": [{"name": name, "phone": "13700000000", "id_number": "990104198001010015"}],
+        "petitioners": [{"name": name, "phone": "13700000000", "id_number": "990104198001010015", "address": "清河镇"}],
         "request": "请求追讨拖欠的工资",
         "facts": "包工头拖欠工资四万余元。",
         **extra,

@@ -31,6 +31,7 @@ from services.intake.domain.errors import (
     MaterialsOutstanding,
     NotSameMatter,
     TargetNotOpen,
+    WrittenPetitionIncomplete,
 )
 from services.intake.domain.identity import petitioner_secret
 from services.runtime.errors import InvalidInput, NotFound
@@ -149,6 +150,23 @@ def test_a_skip_level_visit_records_the_guidance_given_art_20_47(intake: Intake)
     visit = intake.register(skip_level=True, guidance=GUIDANCE)
     assert intake.last(PetitionRegistered, visit).guidance == GUIDANCE
     assert intake.register(channel="letter", skip_level=True)["status"] == "registered"  # only a visit is guided
+
+
+def test_a_written_petition_states_name_address_request_facts_and_reasons_art_19(intake: Intake) -> None:
+    nameless = {**PERSON, "address": ""}
+    with pytest.raises(WrittenPetitionIncomplete) as refused:
+        intake.register(channel="letter", petitioners=[nameless])
+    assert refused.value.field == "petitioners.0.address"
+    with pytest.raises(WrittenPetitionIncomplete) as refused:
+        intake.register(channel="online", facts="")
+    assert refused.value.field == "facts"
+    letter = intake.register(channel="letter")
+    assert intake.last(PetitionRegistered, letter).recorded_as_told is False
+
+
+def test_an_oral_petition_is_recorded_as_told_art_19(intake: Intake) -> None:
+    call = intake.register(channel="phone", petitioners=[{**PERSON, "address": ""}], facts="")
+    assert intake.last(PetitionRegistered, call).recorded_as_told is True
 
 
 def test_a_case_sent_back_is_open_again_for_its_matter(intake: Intake) -> None:

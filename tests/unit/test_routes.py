@@ -32,8 +32,9 @@ PETITION = {
     "received_by": "办信科 刘洋",
     "category": "urban_construction",
     "locality": "990101001",
-    "petitioners": [{"name": "李四", "phone": "13700000001"}],
+    "petitioners": [{"name": "李四", "phone": "13700000001", "address": "清源社区5幢"}],
     "request": "请求修复小区道路",
+    "facts": "道路破损多时",
 }
 
 

@@ -21,6 +21,12 @@ class DecidedBeforeReceipt(DomainError):
     code = "decided_before_receipt"
 
 
+class WrittenPetitionIncomplete(DomainError):
+    """书面信访应当载明姓名（名称）、住址和请求、事实、理由 (Art 19¶1)."""
+
+    code = "written_petition_incomplete"
+
+
 class GuidanceNotRecorded(DomainError):
     """越级走访的，应当引导信访人到有权处理的本级或者上一级机关提出，并记录 (Art 20¶1, 47)."""
 

@@ -19,7 +19,7 @@ from events.intake import (
     PetitionNotAccepted,
     PetitionRegistered,
 )
-from events.vocabulary import Channel, Kind, NotAcceptedReason, Risk
+from events.vocabulary import ORAL_CHANNELS, Channel, Kind, NotAcceptedReason, Risk
 from services.intake.domain.errors import (
     AlreadyDecided,
     DecidedBeforeReceipt,
@@ -31,6 +31,7 @@ from services.intake.domain.errors import (
     RouteOnlyForLegalProcedure,
     RouteRequired,
     TooManyRepresentatives,
+    WrittenPetitionIncomplete,
 )
 from services.intake.domain.matter import Matter
 from services.intake.domain.offices import DISTRICT_BUREAU, Offices
@@ -54,6 +55,20 @@ def hash_query_code(code: str) -> str:
 def case_number(case_id: UUID, entered_on: date) -> str:
     """信访件编号: entry date and the head of the case id, unique without a shared counter."""
     return f"XF{entered_on:%Y%m%d}{case_id.hex[:8].upper()}"
+
+
+def check_written(channel: str, petitioners: list[dict[str, Any]], facts: str) -> None:
+    """Art 19¶1: a written petition states the petitioner's name, address, request, facts and reasons; an oral one
+    is recorded as told."""
+    if channel in ORAL_CHANNELS:
+        return
+    for index, person in enumerate(petitioners):
+        if not (person.get("address") or "").strip():
+            raise WrittenPetitionIncomplete(
+                f"书面信访须载明信访人 {person.get('name', '')} 的住址 (Art 19¶1)", f"petitioners.{index}.address"
+            )
+    if not facts.strip():
+        raise WrittenPetitionIncomplete("书面信访须载明事实和理由 (Art 19¶1)", "facts")
 
 
 def check_guidance(channel: str, skip_level: bool, guidance: str) -> None:
@@ -161,7 +176,10 @@ class Petition(CaseAggregate):
         """登记: received today unless entered late (补录); five or more petitioners make it collective (集体访); a
         matter that already has a case makes it a repeat (重复信访), linked to the matter's first case (首办). A visit
         to the wrong level records the guidance given (Art 20¶1, 47)."""
-        check_guidance(details.get("channel", ""), details.get("skip_level", False), details.get("guidance", ""))
+        channel = details.get("channel", "")
+        check_guidance(channel, details.get("skip_level", False), details.get("guidance", ""))
+        if details.get("kind") != Kind.report:  # a report may come without a name (Art 30: its own rules)
+            check_written(channel, petitioners, details.get("facts", ""))
         return cls(
             id=case_id,
             case_no=case_number(case_id, entered_on),
@@ -369,6 +387,7 @@ def registered(stored: Any) -> dict[str, Any]:
         "petitioner_count": len(stored.petitioners),
         "related_case": str(stored.related_case or ""),
         "withheld": withheld,
+        "recorded_as_told": stored.channel in ORAL_CHANNELS,
     }
 
 
