@@ -8,7 +8,7 @@ import json
 
 from pydantic import ValidationError
 
-from events import assignment, intake, mediation, supervision  # noqa: F401  (each event class registers itself)
+from events import assignment, intake, mediation, notices, supervision  # noqa: F401  (each registers itself)
 from events.base import EVENT_TYPES, STREAM, SUBJECT_PREFIX, CaseEvent, case_subject, event_id_for
 
 

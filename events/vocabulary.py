@@ -184,6 +184,28 @@ class DeadlineRule(StrEnum):
     local_materials_pause = "local_materials_pause"
 
 
+class NoticeKind(StrEnum):
+    """告知信访人: what the petitioner is told, each notice its own record (Art 23, 35, 36)."""
+
+    accepted = "accepted"
+    not_accepted = "not_accepted"
+    transferred = "transferred"
+    receipt = "receipt"
+    reply = "reply"
+    review_opinion = "review_opinion"
+    re_review_opinion = "re_review_opinion"
+    finalised = "finalised"
+
+
+class NoticeMethod(StrEnum):
+    """告知方式."""
+
+    written = "written"
+    sms = "sms"
+    online = "online"
+    in_person = "in_person"
+
+
 class CaseStatus(StrEnum):
     """案件状态: where a case stands after its latest event, as the ledger and every case view show it."""
 
@@ -289,6 +311,18 @@ _LABELLED: tuple[tuple[StrEnum, str], ...] = (
     (BulletinReason.overdue, "逾期"),
     (BulletinReason.unsatisfied, "不满意"),
     (BulletinReason.late_acceptance, "受理超期"),
+    (NoticeKind.accepted, "受理告知"),
+    (NoticeKind.not_accepted, "不予受理告知"),
+    (NoticeKind.transferred, "转送、交办去向告知"),
+    (NoticeKind.receipt, "接收情况及处理途径和程序告知"),
+    (NoticeKind.reply, "处理意见书送达"),
+    (NoticeKind.review_opinion, "复查意见送达"),
+    (NoticeKind.re_review_opinion, "复核意见送达"),
+    (NoticeKind.finalised, "终结告知"),
+    (NoticeMethod.written, "书面"),
+    (NoticeMethod.sms, "短信"),
+    (NoticeMethod.online, "网上"),
+    (NoticeMethod.in_person, "当面"),
     (DeadlineRule.statutory, "法定期限"),
     (DeadlineRule.local_materials_pause, "本地规则：补正材料期间中止"),
     (CaseStatus.registered, "已登记"),

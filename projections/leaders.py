@@ -16,6 +16,7 @@ from events.mediation import (
     InvestigationRecorded,
     MediationHeld,
 )
+from events.notices import NoticeServed
 from events.supervision import (
     ClockPaused,
     ClockStopped,
@@ -100,6 +101,6 @@ class LeaderView(CaseRowProjection):
         {
             InvestigationRecorded, MediationHeld, HearingHeld, AssistanceGranted, ExtensionApproved,
             CoHandlerOpinionSubmitted, WarningIssued, SupervisionOrderIssued, SupervisionOrderAnswered,
-            NamedInBulletin, HearingDaysExcluded,
+            NamedInBulletin, HearingDaysExcluded, NoticeServed,
         }
     )  # fmt: skip

@@ -36,6 +36,7 @@ from events.mediation import (
     RehandlingStarted,
     ReplyIssued,
 )
+from events.notices import NoticeServed
 from events.supervision import (
     CaseFinalised,
     CaseSentBack,
@@ -52,6 +53,7 @@ from events.supervision import (
     SupervisionOrderIssued,
     WarningIssued,
 )
+from events.vocabulary import NoticeKind
 from projections.case_state import CLOCKS, clock_columns
 from projections.columns import headers, shows
 from projections.store import CaseRowProjection, nothing
@@ -125,6 +127,15 @@ ledger = Table(
     Column("re_review_body", String(32), comment="复核机关"),
     Column("re_review_outcome", String(16), comment="复核意见"),
     shows(CaseFinalised, "finalised_on", Date),
+    Column("decision_notice_on", Date, comment="受理/不予受理告知日期"),
+    Column("transfer_notice_on", Date, comment="去向告知日期"),
+    Column("receipt_notice_on", Date, comment="接收情况告知日期"),
+    Column("reply_served_on", Date, comment="处理意见书送达日期"),
+    Column("review_served_on", Date, comment="复查意见送达日期"),
+    Column("re_review_served_on", Date, comment="复核意见送达日期"),
+    Column("finalised_notice_on", Date, comment="终结告知日期"),
+    Column("unreachable", Boolean, comment="姓名住址不清"),
+    Column("notices", Integer, comment="告知次数"),
     Column("warnings", Integer, comment="预警次数"),
     Column("overdue_clocks", String(200), comment="逾期"),
     Column("orders", Integer, comment="督办单"),
@@ -145,7 +156,9 @@ HEADERS = headers(
         "acknowledged_on", "handler", "handling_due", "extension_days", "records", "assistance_fen", "round",
         "opinion", "disposition", "legal_basis", "replied_on", "handling_on_time", "closed_on", "rating",
         "review_requested_on", "review_due", "review_outcome", "re_review_requested_on", "re_review_due",
-        "re_review_outcome", "finalised_on", "warnings", "overdue_clocks", "orders", "orders_open", "bulletins",
+        "re_review_outcome", "finalised_on", "decision_notice_on", "receipt_notice_on", "reply_served_on",
+        "review_served_on", "re_review_served_on", "unreachable", "warnings", "overdue_clocks", "orders",
+        "orders_open", "bulletins",
     ),
 )  # fmt: skip
 TABLE_HEADERS = headers(
@@ -234,6 +247,24 @@ def _deadline(event: DeadlineRecorded, row: dict[str, Any]) -> dict[str, Any]:
     return values | {"acceptance_rule": event.rule} if event.clock == "acceptance" else values
 
 
+NOTICE_COLUMNS = {
+    NoticeKind.accepted: "decision_notice_on",
+    NoticeKind.not_accepted: "decision_notice_on",
+    NoticeKind.transferred: "transfer_notice_on",
+    NoticeKind.receipt: "receipt_notice_on",
+    NoticeKind.reply: "reply_served_on",
+    NoticeKind.review_opinion: "review_served_on",
+    NoticeKind.re_review_opinion: "re_review_served_on",
+    NoticeKind.finalised: "finalised_notice_on",
+}
+
+
+def _notice(event: NoticeServed, row: dict[str, Any]) -> dict[str, Any]:
+    """Each notice's day in its column (the latest round's, for a reply); a notice that could not be served says so."""
+    values = count("notices")(event, row) | {NOTICE_COLUMNS[event.notice]: event.served_on}
+    return values | ({"unreachable": True} if event.unreachable else {})
+
+
 def _missed(event: DeadlineMissed, row: dict[str, Any]) -> dict[str, Any]:
     return {"overdue_clocks": appended(row.get("overdue_clocks"), [event.clock])}
 
@@ -286,6 +317,7 @@ class Ledger(CaseRowProjection):
         HearingDaysExcluded: nothing,  # its effect on the review clock arrives as a deadline_recorded
         ReviewOpinionIssued: _review_opinion,
         CaseFinalised: take("finalised_on"),
+        NoticeServed: _notice,
     }
 
 

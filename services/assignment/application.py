@@ -15,6 +15,7 @@ from services.assignment.commands import (
     FormTaskForce,
     MarkMajor,
     ReferDispute,
+    ServeNotice,
     SettleDispute,
 )
 from services.assignment.domain import Assignment
@@ -81,6 +82,13 @@ class AssignmentApplication(ServiceApplication):
         assignment = self.load(cmd.case_id, Assignment)
         members = [m.model_dump(mode="json") for m in cmd.members]
         assignment.form_task_force(members, self.effective(cmd.on), cmd.actor)
+        return self.saved(assignment)
+
+    def serve_notice(self, cmd: ServeNotice) -> dict[str, Any]:
+        assignment = self.load(cmd.case_id, Assignment)
+        assignment.serve_notice(
+            cmd.notice, cmd.method, cmd.content, cmd.unreachable, cmd.competent_body, self.effective(cmd.on), cmd.actor
+        )
         return self.saved(assignment)
 
     # Reactions

@@ -8,6 +8,7 @@ from pydantic import Field, StringConstraints
 
 from events.assignment import TaskForceMember
 from services.runtime.commands import CaseCommand
+from services.runtime.notices import ServeNotice  # noqa: F401  (every service serves notices of its decisions)
 
 Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
 

@@ -16,6 +16,7 @@ from services.intake.commands import (
     MergePetition,
     RegisterPetition,
     RequestMaterials,
+    ServeNotice,
     SupplementMaterials,
 )
 from services.intake.domain import Matter, MatterIndex, Offices, Petition, new_query_code
@@ -73,6 +74,13 @@ class IntakeApplication(ServiceApplication):
         petition, target = self.load(cmd.case_id, Petition), self.load_as(cmd.into, "into")
         petition.merge(self.effective(cmd.on), target, self.matter_of(petition), cmd.actor)
         return self.saved(petition, merged_into=str(target.id), merged_into_no=target.case_no)
+
+    def serve_notice(self, cmd: ServeNotice) -> dict[str, Any]:
+        petition = self.load(cmd.case_id, Petition)
+        petition.serve_notice(
+            cmd.notice, cmd.method, cmd.content, cmd.unreachable, cmd.competent_body, self.effective(cmd.on), cmd.actor
+        )
+        return self.saved(petition)
 
     # Reactions: what happens to a matter's cases later decides whether a new petition is accepted.
 

@@ -11,6 +11,7 @@ from pydantic import BaseModel, Field
 from events.vocabulary import Channel, Kind, LegalRoute, NotAcceptedReason
 from services.intake.domain import DISTRICT_BUREAU
 from services.runtime.commands import CaseCommand, Command
+from services.runtime.notices import ServeNotice  # noqa: F401  (every service serves notices of its decisions)
 
 Item = Annotated[str, Field(min_length=1, max_length=500)]
 

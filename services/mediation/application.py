@@ -15,6 +15,7 @@ from services.mediation.commands import (
     RecordHearing,
     RecordInvestigation,
     RecordMediation,
+    ServeNotice,
     SubmitCoHandlerOpinion,
 )
 from services.mediation.domain import Handling
@@ -80,6 +81,20 @@ class MediationApplication(ServiceApplication):
     def close_case(self, cmd: CloseCase) -> dict[str, Any]:
         handling = self.load(cmd.case_id, Handling)
         handling.close(cmd.report, self.effective(cmd.on), cmd.actor)
+        return self.saved(handling)
+
+    def serve_notice(self, cmd: ServeNotice) -> dict[str, Any]:
+        handling = self.load(cmd.case_id, Handling)
+        handling.serve_notice(
+            cmd.notice,
+            cmd.method,
+            cmd.content,
+            cmd.unreachable,
+            cmd.competent_body,
+            self.effective(cmd.on),
+            cmd.actor,
+            handling.round.number,
+        )
         return self.saved(handling)
 
     # Reactions

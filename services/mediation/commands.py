@@ -8,6 +8,7 @@ from pydantic import Field
 
 from events.vocabulary import AssistanceType, Disposition, MediationType, Opinion, Settlement
 from services.runtime.commands import CaseCommand
+from services.runtime.notices import ServeNotice  # noqa: F401  (every service serves notices of its decisions)
 
 
 class RecordInvestigation(CaseCommand):

@@ -40,6 +40,7 @@ from services.supervision.commands import (
     PublishBulletin,
     RateSatisfaction,
     RequestReview,
+    ServeNotice,
     Sweep,
 )
 from services.supervision.domain import Bulletin, Supervision
@@ -96,6 +97,13 @@ class SupervisionApplication(ServiceApplication):
         on = self.effective(cmd.on)
         case.answer_order(cmd.order_no, cmd.department, cmd.answer, on, cmd.actor, self.terms)
         return self.saved(case, order_no=cmd.order_no)
+
+    def serve_notice(self, cmd: ServeNotice) -> dict[str, Any]:
+        case = self.load(cmd.case_id, Supervision)
+        case.serve_notice(
+            cmd.notice, cmd.method, cmd.content, cmd.unreachable, cmd.competent_body, self.effective(cmd.on), cmd.actor
+        )
+        return self.saved(case, notice=cmd.notice)
 
     def sweep(self, cmd: Sweep) -> dict[str, Any]:
         as_of = self.effective(cmd.as_of, "as_of")

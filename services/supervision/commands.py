@@ -8,6 +8,7 @@ from pydantic import Field
 
 from events.vocabulary import Rating, ReviewOutcome, Stage
 from services.runtime.commands import CaseCommand, Command
+from services.runtime.notices import ServeNotice  # noqa: F401  (every service serves notices of its decisions)
 
 
 class RateSatisfaction(CaseCommand):

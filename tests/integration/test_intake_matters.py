@@ -12,6 +12,7 @@ import pytest
 from events import CaseEvent
 from events.intake import PetitionAccepted, PetitionMerged, PetitionNotAccepted, PetitionRegistered
 from events.mediation import CaseClosed, ReplyIssued
+from events.notices import NoticeServed
 from events.supervision import CaseFinalised, CaseSentBack, DeadlineRecorded
 from services.intake.application import IntakeApplication
 from services.intake.commands import (
@@ -25,6 +26,7 @@ from services.intake.commands import (
 from services.intake.domain import Petition
 from services.intake.domain.errors import (
     AcceptedBelow,
+    CompetentBodyRequired,
     DuplicateOfOpenCase,
     FinalisedMatter,
     GuidanceNotRecorded,
@@ -35,6 +37,13 @@ from services.intake.domain.errors import (
 )
 from services.intake.domain.identity import petitioner_secret
 from services.runtime.errors import InvalidInput, NotFound
+from services.runtime.notices import (
+    NothingToNotify,
+    NoticeAlreadyServed,
+    NoticeMethodMissing,
+    NoticeNotServedHere,
+    ServeNotice,
+)
 from services.runtime.organisation import organisation
 from tests.support.clock import CLOCK, TODAY
 from tests.support.harness import Reactor, public, sqlite_store
@@ -258,3 +267,32 @@ def test_no_public_event_carries_a_petitioners_identity(intake: Intake) -> None:
     for event in events:
         for secret in SECRETS:
             assert secret not in event.model_dump_json()
+
+
+def test_every_notice_is_its_own_record_with_its_day_and_method_art_23(intake: Intake) -> None:
+    case = intake.register()
+    with pytest.raises(NothingToNotify):  # nothing decided yet
+        intake.app.serve_notice(ServeNotice(case_id=case["case_id"], notice="accepted", method="written"))
+    intake.accept(case)
+    with pytest.raises(NoticeMethodMissing):
+        intake.app.serve_notice(ServeNotice(case_id=case["case_id"], notice="accepted"))
+    with pytest.raises(NoticeNotServedHere):  # the reply is served by the department that wrote it
+        intake.app.serve_notice(ServeNotice(case_id=case["case_id"], notice="reply", method="written"))
+    intake.app.serve_notice(ServeNotice(case_id=case["case_id"], notice="accepted", method="sms", content="已受理"))
+    with pytest.raises(NoticeAlreadyServed):
+        intake.app.serve_notice(ServeNotice(case_id=case["case_id"], notice="accepted", method="written"))
+    served = intake.last(NoticeServed, case)
+    assert (served.notice, served.method, served.served_on, served.content) == ("accepted", "sms", TODAY, "已受理")
+
+
+def test_a_decline_outside_the_scope_names_where_to_go_and_an_unclear_address_is_recorded_art_23(
+    intake: Intake,
+) -> None:
+    case = intake.register()
+    intake.app.decline(DeclinePetition(case_id=case["case_id"], reason="outside_scope"))
+    with pytest.raises(CompetentBodyRequired):
+        intake.app.serve_notice(ServeNotice(case_id=case["case_id"], notice="not_accepted", method="written"))
+    told = ServeNotice(case_id=case["case_id"], notice="not_accepted", unreachable=True, competent_body="区法院")
+    intake.app.serve_notice(told)
+    served = intake.last(NoticeServed, case)
+    assert (served.unreachable, served.method, served.competent_body) == (True, None, "区法院")

@@ -391,3 +391,9 @@ def test_an_action_is_never_dated_before_the_previous_event() -> None:
     a = assignment()
     with pytest.raises(BeforePreviousEvent):
         a.object("990100ZJJ", "不属本单位", "", date(2026, 11, 21), "")
+
+
+def test_the_receiving_department_tells_the_petitioner_of_its_receipt_art_23() -> None:
+    a = assignment()
+    a.serve_notice("receipt", "written", "已接收，将于60日内办理", False, "", TODAY, "990100ZJJ")
+    assert a.notices.served_on("receipt") == TODAY

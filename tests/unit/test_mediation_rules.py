@@ -49,6 +49,7 @@ from services.mediation.domain.errors import (
 from services.runtime.commands import parse
 from services.runtime.effective import BeforePreviousEvent
 from services.runtime.errors import InvalidInput
+from services.runtime.notices import NothingToNotify, NoticeAlreadyServed
 from services.runtime.stored import to_public
 from xinfang.actions.mediation import fen
 
@@ -456,3 +457,16 @@ def test_the_rules_cite_what_the_text_says_art_24_33_34_37() -> None:
         assert "Art 24" not in (practice.__doc__ or ""), practice.__name__
     assert "Art 37¶1" in (MediationType.__doc__ or "")
     assert "Art 34" in (errors.ApproverNotNamed.__doc__ or "") and "Art 37¶2" in (errors.ApproverNotNamed.__doc__ or "")
+
+
+def test_the_written_reply_is_served_once_a_round_art_35() -> None:
+    h = handling()
+    with pytest.raises(NothingToNotify):
+        h.serve_notice("reply", "written", "", False, "", DAY, "李工", 1)
+    reply(h)
+    h.collect_events()
+    h.serve_notice("reply", "written", "处理意见书已送达", False, "", DAY + timedelta(days=3), "李工", 1)
+    [served] = new_events(h)
+    assert (served.notice, served.served_on, served.round) == ("reply", DAY + timedelta(days=3), 1)
+    with pytest.raises(NoticeAlreadyServed):
+        h.serve_notice("reply", "written", "", False, "", DAY + timedelta(days=4), "李工", 1)

@@ -12,6 +12,7 @@ from services.runtime.calendar import calendar
 from services.runtime.effective import BeforePreviousEvent
 from services.runtime.errors import InvalidInput
 from services.runtime.limits import Limits, Terms
+from services.runtime.notices import NothingToNotify
 from services.supervision.commands import PublishBulletin, RateSatisfaction, Sweep
 from services.supervision.domain import Supervision
 from services.supervision.domain.errors import (
@@ -365,3 +366,15 @@ def test_a_merged_petition_is_rated_on_its_own_once_its_master_closes() -> None:
     app.rate(kit_rate(repeat, Rating.unsatisfied, day(12)))
     ratings = {(e.case_id, e.rating) for e in driver.published() if e.event_type == "satisfaction_rated"}
     assert ratings == {(master, "satisfied"), (repeat, "unsatisfied")}
+
+
+def test_a_review_opinion_is_served_in_writing_once_it_is_given_art_35() -> None:
+    case = closed()
+    case.request_review(Stage.review, "不服", day(25), "", TERMS)
+    case.note_review_assigned(Stage.review, kit.BODY)
+    with pytest.raises(NothingToNotify):
+        case.serve_notice("review_opinion", "written", "", False, "", day(30), "", 1)
+    case.review_opinion(Stage.review, ReviewOutcome.upheld, "维持", kit.BODY, day(40), "", TERMS)
+    case.collect_events()
+    case.serve_notice("review_opinion", "written", "复查意见书", False, "", day(43), "", 1)
+    assert types(case) == ["NoticeServed"] and case.notices.served_on("review_opinion") == day(43)

@@ -21,7 +21,8 @@ from events.assignment import (
     ReviewAssigned,
     TaskForceFormed,
 )
-from events.vocabulary import DisputeBody, Risk, Stage
+from events.notices import NoticeServed
+from events.vocabulary import DisputeBody, NoticeKind, Risk, Stage
 from services.assignment.domain import task_force
 from services.assignment.domain.errors import (
     AcknowledgedBeforeAssignment,
@@ -43,6 +44,7 @@ from services.assignment.domain.errors import (
 )
 from services.assignment.domain.routing import route
 from services.runtime.effective import CaseAggregate
+from services.runtime.notices import Notices
 from services.runtime.organisation import Leader, Organisation, Unit
 from services.runtime.stored import stored_events
 
@@ -76,6 +78,8 @@ class Dispute:
 
 class Assignment(CaseAggregate):
     """The handoff of one case to its lead department; its id is the case id."""
+
+    NOTICES = frozenset({NoticeKind.receipt})
 
     @event("Assigned")
     def __init__(
@@ -120,6 +124,7 @@ class Assignment(CaseAggregate):
         self.dispute: Dispute | None = None
         self.task_force: list[dict[str, str]] | None = None
         self.reviews: dict[str, str] = {}
+        self.notices = Notices()
         self.seen(assigned_on)
 
     @classmethod
@@ -351,6 +356,24 @@ class Assignment(CaseAggregate):
         task_force.check_led_by(self.case_no, members, self.owning_leader_name)
         self._task_force_formed(members=members, formed_on=on, actor=actor, case_no=self.case_no)
 
+    # 告知 (Art 23¶3)
+
+    def serve_notice(
+        self, notice: str, method: str | None, content: str, unreachable: bool, competent_body: str, on: date,
+        actor: str, round_: int = 1,
+    ) -> None:  # fmt: skip
+        """接收情况告知 (Art 23¶3): the department that received the case tells the petitioner how it is handled."""
+        self.check_on(on)
+        self.notices.check(self.case_no, self.NOTICES, notice, method, unreachable, round_)
+        self.check_noticeable(notice, round_)
+        self._notice_served(
+            notice=notice, method=method, served_on=on, content=content, unreachable=unreachable,
+            competent_body=competent_body, round=round_, actor=actor, case_no=self.case_no,
+        )  # fmt: skip
+
+    def check_noticeable(self, notice: str, round_: int) -> None:
+        """The case is assigned, so its department can tell the petitioner of its receipt."""
+
     # 复查/复核 (Art 35, 36)
 
     def assign_review(self, stage: str, org: Organisation, on: date) -> None:
@@ -536,6 +559,14 @@ class Assignment(CaseAggregate):
         self.reviews[stage] = body
         self.seen(assigned_on)
 
+    @event("NoticeServed")
+    def _notice_served(
+        self, notice: str, method: str | None, served_on: date, content: str, unreachable: bool, competent_body: str,
+        round: int, actor: str, case_no: str,
+    ) -> None:  # fmt: skip
+        self.notices.served[(notice, round)] = served_on
+        self.seen(served_on)
+
 
 stored_events(
     Assignment,
@@ -552,5 +583,6 @@ stored_events(
         "OwningLeaderNamed": OwningLeaderNamed,
         "TaskForceFormed": TaskForceFormed,
         "ReviewAssigned": ReviewAssigned,
+        "NoticeServed": NoticeServed,
     },
 )

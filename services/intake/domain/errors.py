@@ -27,6 +27,12 @@ class WrittenPetitionIncomplete(DomainError):
     code = "written_petition_incomplete"
 
 
+class CompetentBodyRequired(DomainError):
+    """不属于受理范围的，告知信访人向有权处理的机关、单位提出 (Art 23¶1)."""
+
+    code = "competent_body_required"
+
+
 class GuidanceNotRecorded(DomainError):
     """越级走访的，应当引导信访人到有权处理的本级或者上一级机关提出，并记录 (Art 20¶1, 47)."""
 

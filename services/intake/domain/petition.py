@@ -19,9 +19,11 @@ from events.intake import (
     PetitionNotAccepted,
     PetitionRegistered,
 )
-from events.vocabulary import ORAL_CHANNELS, Channel, Kind, NotAcceptedReason, Risk
+from events.notices import NoticeServed
+from events.vocabulary import ORAL_CHANNELS, Channel, Kind, NotAcceptedReason, NoticeKind, Risk
 from services.intake.domain.errors import (
     AlreadyDecided,
+    CompetentBodyRequired,
     DecidedBeforeReceipt,
     GuidanceNotRecorded,
     MaterialsAlreadyRequested,
@@ -36,6 +38,7 @@ from services.intake.domain.errors import (
 from services.intake.domain.matter import Matter
 from services.intake.domain.offices import DISTRICT_BUREAU, Offices
 from services.runtime.effective import CaseAggregate
+from services.runtime.notices import Notices, nothing_to_notify
 from services.runtime.stored import Twin, same_fields, stored_events
 
 COLLECTIVE_THRESHOLD = 5  # 5人以上为集体访
@@ -99,6 +102,8 @@ class Materials(StrEnum):
 class Petition(CaseAggregate):
     """One petition from registration to the acceptance decision; its id is the case id."""
 
+    NOTICES = frozenset({NoticeKind.accepted, NoticeKind.not_accepted, NoticeKind.transferred})
+
     @event("Registered")
     def __init__(
         self,
@@ -155,6 +160,8 @@ class Petition(CaseAggregate):
         self.guidance = guidance
         self.status = Decision.registered
         self.materials = Materials.none
+        self.decline_reason: str | None = None
+        self.notices = Notices()
         self.decided_on: date | None = None
         self.seen(received_on)
 
@@ -361,6 +368,32 @@ class Petition(CaseAggregate):
         self.seen(decided_on)
         self.status = Decision.not_accepted
         self.decided_on = decided_on
+        self.decline_reason = reason
+
+    def serve_notice(
+        self, notice: str, method: str | None, content: str, unreachable: bool, competent_body: str, on: date,
+        actor: str, round_: int = 1,
+    ) -> None:  # fmt: skip
+        """告知: the petitioner is told of the acceptance decision and of where the case went, once each; where the
+        name or address is unclear, that is recorded instead (Art 23¶2)."""
+        self.check_on(on)
+        self.notices.check(self.case_no, self.NOTICES, notice, method, unreachable, round_)
+        self.check_noticeable(notice, competent_body)
+        self._notice_served(
+            notice=notice, method=method, served_on=on, content=content, unreachable=unreachable,
+            competent_body=competent_body, round=round_, actor=actor, case_no=self.case_no,
+        )  # fmt: skip
+
+    def check_noticeable(self, notice: str, competent_body: str) -> None:
+        """受理告知 and 去向告知 follow acceptance; 不予受理告知 follows a decline, naming the competent body for a
+        matter outside the scope (Art 23¶1)."""
+        decided = Decision.not_accepted if notice == NoticeKind.not_accepted else Decision.accepted
+        if self.status != decided:
+            raise nothing_to_notify(self.case_no, notice)
+        if self.decline_reason == NotAcceptedReason.outside_scope and not competent_body.strip():
+            raise CompetentBodyRequired(
+                f"案件 {self.case_no} 不属于受理范围，须告知向哪个机关、单位提出", "competent_body"
+            )
 
     def merge(self, on: date, target: Petition, matter: Matter, actor: str) -> None:
         """重复信访: link the petition to the open case of its matter instead of opening it again."""
@@ -376,6 +409,14 @@ class Petition(CaseAggregate):
         self.seen(merged_on)
         self.status = Decision.merged
         self.decided_on = merged_on
+
+    @event("NoticeServed")
+    def _notice_served(
+        self, notice: str, method: str | None, served_on: date, content: str, unreachable: bool, competent_body: str,
+        round: int, actor: str, case_no: str,
+    ) -> None:  # fmt: skip
+        self.notices.served[(notice, round)] = served_on
+        self.seen(served_on)
 
 
 def registered(stored: Any) -> dict[str, Any]:
@@ -402,5 +443,6 @@ stored_events(
         "Accepted": PetitionAccepted,
         "NotAccepted": PetitionNotAccepted,
         "Merged": PetitionMerged,
+        "NoticeServed": NoticeServed,
     },
 )

@@ -19,17 +19,21 @@ from events.mediation import (
     RehandlingStarted,
     ReplyIssued,
 )
-from events.vocabulary import Settlement
+from events.notices import NoticeServed
+from events.vocabulary import NoticeKind, Settlement
 from services.mediation.domain import rules
 from services.mediation.domain.errors import HearingNotWarranted, NotCoHandler
 from services.mediation.domain.round import Round
 from services.runtime.effective import CaseAggregate
 from services.runtime.limits import STATUTE
+from services.runtime.notices import Notices, nothing_to_notify
 from services.runtime.stored import stored_events
 
 
 class Handling(CaseAggregate):
     """The lead department's handling of one case; its id is the case id. Each send-back starts a new round."""
+
+    NOTICES = frozenset({NoticeKind.reply})
 
     @event("Opened")
     def __init__(
@@ -55,6 +59,7 @@ class Handling(CaseAggregate):
         self.request, self.facts = request, facts  # the petition's, restated by the reply unless staff restate it
         # Art 34: the first round's limit runs from acceptance, not from acknowledgement.
         self.rounds = [Round(1, accepted_on or opened_on, limit_days)]
+        self.notices = Notices()
         self.seen(opened_on)
 
     @property
@@ -197,6 +202,23 @@ class Handling(CaseAggregate):
         self.round.check_replied(self.case_no)
         self._closed(report=report, closed_on=on, **self._context(actor))
 
+    def serve_notice(
+        self, notice: str, method: str | None, content: str, unreachable: bool, competent_body: str, on: date,
+        actor: str, round_: int = 1,
+    ) -> None:  # fmt: skip
+        """处理意见书送达 (Art 35): the day the written reply reached the petitioner, which starts their 30 days."""
+        self.check_on(on)
+        self.notices.check(self.case_no, self.NOTICES, notice, method, unreachable, round_)
+        self.check_noticeable(notice, round_)
+        self._notice_served(
+            notice=notice, method=method, served_on=on, content=content, unreachable=unreachable,
+            competent_body=competent_body, round=round_, actor=actor, case_no=self.case_no,
+        )  # fmt: skip
+
+    def check_noticeable(self, notice: str, round_: int) -> None:
+        if self.round.replied_on is None:
+            raise nothing_to_notify(self.case_no, notice)
+
     def start_rehandling(self, number: int, reason: str, on: date, limit_days: int, actor: str) -> None:
         """A send-back starts a new round; a round already started (a redelivery) changes nothing."""
         if number <= self.round.number:
@@ -320,6 +342,14 @@ class Handling(CaseAggregate):
         self.rounds.append(Round(round, started_on, limit_days, reason))
         self.seen(started_on)
 
+    @event("NoticeServed")
+    def _notice_served(
+        self, notice: str, method: str | None, served_on: date, content: str, unreachable: bool, competent_body: str,
+        round: int, actor: str, case_no: str,
+    ) -> None:  # fmt: skip
+        self.notices.served[(notice, round)] = served_on
+        self.seen(served_on)
+
 
 stored_events(
     Handling,
@@ -336,5 +366,6 @@ stored_events(
         "Replied": ReplyIssued,
         "Closed": CaseClosed,
         "RehandlingStarted": RehandlingStarted,
+        "NoticeServed": NoticeServed,
     },
 )

@@ -13,6 +13,7 @@ from uuid import UUID
 
 from eventsourcing.domain import event
 
+from events.notices import NoticeServed
 from events.supervision import (
     CaseFinalised,
     CaseSentBack,
@@ -29,9 +30,10 @@ from events.supervision import (
     SupervisionOrderIssued,
     WarningIssued,
 )
-from events.vocabulary import Clock, DeadlineRule, ReviewOutcome, Stage, label
+from events.vocabulary import Clock, DeadlineRule, NoticeKind, ReviewOutcome, Stage, label
 from services.runtime.effective import CaseAggregate
 from services.runtime.limits import Terms, due_date
+from services.runtime.notices import Notices, nothing_to_notify
 from services.runtime.stored import Twin, stored_events
 from services.supervision.domain.alarms import MISSED, pending_alarm
 from services.supervision.domain.deadlines import Book, ClockState, Key
@@ -41,9 +43,16 @@ from services.supervision.domain.orders import Order, Orders
 from services.supervision.domain.review import Review, ReviewChain
 from services.supervision.domain.visit import FIRST_ROUND, ReturnVisit
 
+OPINION_NOTICES: dict[str, Stage] = {
+    NoticeKind.review_opinion: Stage.review,
+    NoticeKind.re_review_opinion: Stage.re_review,
+}
+
 
 class Supervision(CaseAggregate):
     """督办 of one case, from its registration to finalisation; its id is the case id."""
+
+    NOTICES = frozenset({NoticeKind.review_opinion, NoticeKind.re_review_opinion, NoticeKind.finalised})
 
     @event("Opened")
     def __init__(self, id: UUID, case_no: str, received_on: date):
@@ -58,6 +67,7 @@ class Supervision(CaseAggregate):
         self.reviews = ReviewChain()
         self.orders = Orders()
         self.finalised_on: date | None = None
+        self.notices = Notices()
         self.seen(received_on)
 
     @property
@@ -156,6 +166,25 @@ class Supervision(CaseAggregate):
         else:
             state = self.clocks.get((Clock.re_review_request, 1))
         return state.due_on if state else None
+
+    def serve_notice(
+        self, notice: str, method: str | None, content: str, unreachable: bool, competent_body: str, on: date,
+        actor: str, round_: int = 1,
+    ) -> None:  # fmt: skip
+        """复查/复核意见送达 and 终结告知 (Art 35, 36): the day the written answer reached the petitioner."""
+        self.check_on(on)
+        self.notices.check(self.case_no, self.NOTICES, notice, method, unreachable, round_)
+        self.check_noticeable(notice, round_)
+        self._notice_served(
+            notice=notice, method=method, served_on=on, content=content, unreachable=unreachable,
+            competent_body=competent_body, round=round_, actor=actor, case_no=self.case_no,
+        )  # fmt: skip
+
+    def check_noticeable(self, notice: str, round_: int) -> None:
+        stage = OPINION_NOTICES.get(notice)
+        decided = self.finalised_on if stage is None else (self.reviews.get(stage) or Review(date.min)).opinion_on
+        if decided is None:
+            raise nothing_to_notify(self.case_no, notice)
 
     # 督办单, 通报
 
@@ -341,6 +370,14 @@ class Supervision(CaseAggregate):
     ) -> None:  # fmt: skip
         self.orders.bulletins.add((bulletin_no, reason))
 
+    @event("NoticeServed")
+    def _notice_served(
+        self, notice: str, method: str | None, served_on: date, content: str, unreachable: bool, competent_body: str,
+        round: int, actor: str, case_no: str,
+    ) -> None:  # fmt: skip
+        self.notices.served[(notice, round)] = served_on
+        self.seen(served_on)
+
 
 CLOCK_STATE = ("starts_on", "due_on", "limit_days", "count", "paused_days", "extension_days", "excluded_days")
 
@@ -389,5 +426,6 @@ stored_events(
         "SupervisionOrderIssued": SupervisionOrderIssued,
         "SupervisionOrderAnswered": SupervisionOrderAnswered,
         "NamedInBulletin": NamedInBulletin,
+        "NoticeServed": NoticeServed,
     },
 )
