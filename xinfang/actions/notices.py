@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -40,6 +40,6 @@ def notify(
 ) -> None:
     """告知信访人 / 送达: the day (--on) the petitioner was told, and how; later clocks count from a written answer's
     delivery (Art 35, 36)."""
-    payload = {"notice": notice.value, "method": method, "content": content, "unreachable": unreachable}
-    payload |= {"competent_body": competent_body, "on": on, "actor": actor}
+    payload: dict[str, Any] = {"notice": notice.value, "method": method, "content": content}
+    payload |= {"unreachable": unreachable, "competent_body": competent_body, "on": on, "actor": actor}
     act(SERVED_BY[notice], "serve_notice", case, payload, as_json, data_dir)
