@@ -24,7 +24,8 @@ from events.intake import (
     PetitionRegistered,
 )
 from events.mediation import CaseClosed, ExtensionApproved, ReplyIssued
-from events.vocabulary import BulletinReason, Rating
+from events.notices import NoticeServed
+from events.vocabulary import BulletinReason, NoticeKind, Rating
 from services.runtime.clock import Clock
 from services.runtime.errors import Conflict
 from services.runtime.limits import Terms
@@ -100,10 +101,15 @@ class SupervisionApplication(ServiceApplication):
 
     def serve_notice(self, cmd: ServeNotice) -> dict[str, Any]:
         case = self.load(cmd.case_id, Supervision)
-        case.serve_notice(
-            cmd.notice, cmd.method, cmd.content, cmd.unreachable, cmd.competent_body, self.effective(cmd.on), cmd.actor
-        )
+        on, told = self.effective(cmd.on), (cmd.method, cmd.content, cmd.unreachable, cmd.competent_body)
+        case.serve_notice(cmd.notice, *told, on, cmd.actor, self.terms)
         return self.saved(case, notice=cmd.notice)
+
+    def on_notice_served(self, served: NoticeServed, uow: UnitOfWork) -> None:
+        """处理意见书送达: the petitioner's 30 days to ask for a review run from it (Art 35); supervision's own
+        notices it has already counted."""
+        if served.notice == NoticeKind.reply:
+            self.case_of(served, uow).observe(fact_of(served), self.terms)
 
     def sweep(self, cmd: Sweep) -> dict[str, Any]:
         as_of = self.effective(cmd.as_of, "as_of")

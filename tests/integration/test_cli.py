@@ -43,6 +43,7 @@ async def test_staff_take_a_case_through_the_cli(system: InProcessSystem, tmp_pa
             "--disposition",
             "resolved",
         ),
+        ("notify", case_no, "--notice", "reply", "--method", "written"),
         ("close", case_no, "--report", "办结"),
         ("rate", case_no, "--rating", "satisfied"),
     ]
@@ -64,7 +65,11 @@ async def test_staff_take_a_case_through_the_cli(system: InProcessSystem, tmp_pa
     history = await asyncio.to_thread(xinfang, system, "history", case_no, "--json")
     events = json.loads(history.stdout)
     types = [e["type"] for e in events]
-    assert types[0] == "petition_registered" and "satisfaction_rated" in types and len(types) == 14
+    assert types[0] == "petition_registered" and "satisfaction_rated" in types and len(types) == 15
+    # Art 35: the review window opens on the day the written reply was served, not on the reply's date.
+    served = next(e["event"] for e in events if e["type"] == "notice_served")
+    window = next(e["event"] for e in events if e["event"].get("clock") == "review_request")
+    assert window["starts_on"] == served["served_on"]
     # Art 32: the reply restates the petition's request and facts, carried from intake through the handoffs.
     reply = next(e["event"] for e in events if e["type"] == "reply_issued")
     assert (reply["request"], reply["facts_and_reasons"]) == (PETITION["request"], PETITION["facts"])

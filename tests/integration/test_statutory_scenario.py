@@ -25,7 +25,7 @@ def day(n: int) -> str:
 
 PETITION: dict[str, Any] = {
     "channel": "visit",
-    "received_on": day(60),
+    "received_on": day(160),
     "received_by": "区信访局接待科 王敏",
     "kind": "claim",
     "category": "urban_management",
@@ -49,8 +49,14 @@ class Walk:
         await settle(self.system)
         return result
 
+    async def refused(self, service: str, command: str, **payload: Any) -> str:
+        """The code a step is refused with (nothing is recorded)."""
+        with pytest.raises(DomainError) as refused:
+            await self.client.cmd(service, command, case_id=self.case_id, **payload)
+        return str(refused.value.code)
+
     async def new_events(self) -> Counter[str]:
-        """Event types (with their clock or stage) recorded since the last check."""
+        """Event types (with their clock, stage or notice) recorded since the last check."""
         history = await case_history(self.client.nc, self.case_id)
         fresh = history[self.seen :]
         self.seen = len(history)
@@ -63,7 +69,7 @@ class Walk:
 
 def _kind(entry: dict[str, Any]) -> str:
     event = entry["event"]
-    detail = event.get("clock") or event.get("stage")
+    detail = event.get("clock") or event.get("stage") or event.get("notice")
     return f"{entry['type']}:{detail}" if detail else entry["type"]
 
 
@@ -74,9 +80,9 @@ async def test_one_case_through_every_statutory_step(system: InProcessSystem) ->
         await settle(system)
         assert await walk.new_events() == Counter(["petition_registered", "deadline_recorded:acceptance"])
         row = walk.row()
-        assert row["status"] == "registered" and str(row["acceptance_due"]) == day(45)
+        assert row["status"] == "registered" and str(row["acceptance_due"]) == day(145)
 
-        await walk.step("intake", "accept", on=day(58))
+        await walk.step("intake", "accept", on=day(158))
         assert await walk.new_events() == Counter(
             [
                 "petition_accepted",
@@ -88,64 +94,68 @@ async def test_one_case_through_every_statutory_step(system: InProcessSystem) ->
         )
         row = walk.row()
         assert (row["status"], row["department"]) == ("assigned", "990101")
-        assert str(row["handling_due"]) == day(58 - 60)
+        assert str(row["handling_due"]) == day(158 - 60)
+        await walk.step("intake", "serve_notice", notice="accepted", method="written", content="已受理", on=day(157))
+        assert await walk.new_events() == Counter(["notice_served:accepted"])
 
         # Art 23: the street objects within 5 working days; the bureau agrees and reassigns to 住建局.
         await walk.step(
             "assignment", "object", department="990101", reasons="楼顶违建查处属住建部门职责",
-            proposed_department="990100ZJJ", on=day(57),
+            proposed_department="990100ZJJ", on=day(157),
         )  # fmt: skip
         assert await walk.new_events() == Counter(["objection_filed", "clock_stopped:objection"])
         assert walk.row()["status"] == "objected"
         await walk.step(
-            "assignment", "decide_objection", agree=True, department="990100ZJJ", reason="异议成立", on=day(56)
+            "assignment", "decide_objection", agree=True, department="990100ZJJ", reason="异议成立", on=day(156)
         )
         assert await walk.new_events() == Counter(["case_reassigned", "deadline_recorded:objection"])
         row = walk.row()
         assert (row["status"], row["department"], row["reassignments"]) == ("reassigned", "990100ZJJ", 1)
 
-        await walk.step("assignment", "acknowledge", department="990100ZJJ", handler="李工", on=day(55))
+        await walk.step("assignment", "acknowledge", department="990100ZJJ", handler="李工", on=day(155))
         assert await walk.new_events() == Counter(["case_acknowledged", "clock_stopped:objection"])
         assert walk.row()["status"] == "handling"
 
         # Art 34: a 30-day extension approved by a named head, the reason told to the petitioner.
         await walk.step(
             "mediation", "approve_extension", days=30, approved_by="区住建局局长 周明", reason="需联合执法",
-            notified_on=day(20), on=day(20),
+            notified_on=day(120), on=day(120),
         )  # fmt: skip
         assert await walk.new_events() == Counter(["extension_approved", "deadline_recorded:handling"])
-        assert str(walk.row()["handling_due"]) == day(58 - 90)
+        assert str(walk.row()["handling_due"]) == day(158 - 90)
 
         reply = {
             "opinion": "not_supported", "text": "经核查，该建筑已补办手续。", "request": PETITION["request"],
             "facts_and_reasons": "现场核查", "legal_basis": "《城乡规划法》第六十四条", "disposition": "persuaded",
         }  # fmt: skip
-        await walk.step("mediation", "reply", on=day(18), **reply)
-        assert await walk.new_events() == Counter(
-            ["reply_issued", "clock_stopped:handling", "deadline_recorded:review_request"]
-        )
+        await walk.step("mediation", "reply", on=day(118), **reply)
+        assert await walk.new_events() == Counter(["reply_issued", "clock_stopped:handling"])
         row = walk.row()
         assert (row["status"], row["opinion"], bool(row["handling_on_time"])) == ("replied", "not_supported", True)
-        await walk.step("mediation", "close", report="已答复", on=day(17))
+        await walk.step("mediation", "close", report="已答复", on=day(117))
         assert await walk.new_events() == Counter(["case_closed"])
 
         # 不满意 sends the case back: a second round, the first kept in the history.
-        await walk.step("supervision", "rate", rating="unsatisfied", comment="违建仍在", on=day(16))
+        await walk.step("supervision", "rate", rating="unsatisfied", comment="违建仍在", on=day(116))
         assert await walk.new_events() == Counter(
             ["satisfaction_rated", "case_sent_back", "rehandling_started", "deadline_recorded:handling"]
         )
         row = walk.row()
         assert (row["status"], row["round"], row["replied_on"]) == ("handling", 2, None)
-        await walk.step("mediation", "reply", on=day(12), **{**reply, "opinion": "explained"})
-        assert await walk.new_events() == Counter(
-            ["reply_issued", "clock_stopped:handling", "deadline_recorded:review_request"]
-        )
-        await walk.step("mediation", "close", report="再次答复", on=day(12))
+        await walk.step("mediation", "reply", on=day(112), **{**reply, "opinion": "explained"})
+        assert await walk.new_events() == Counter(["reply_issued", "clock_stopped:handling"])
+        await walk.step("mediation", "close", report="再次答复", on=day(112))
         assert await walk.new_events() == Counter(["case_closed"])
         assert walk.row()["round"] == 2
 
-        # Art 35: review by the next level up (the district government), through assignment.
-        await walk.step("supervision", "request_review", stage="review", reasons="对处理意见不服", on=day(10))
+        # Art 35: the written reply reaches the petitioner three days after its issue; their 30 days run from then.
+        await walk.step("mediation", "serve_notice", notice="reply", method="written", on=day(109))
+        assert await walk.new_events() == Counter(["notice_served:reply", "deadline_recorded:review_request"])
+        assert (str(walk.row()["reply_served_on"]), str(walk.row()["review_request_due"])) == (day(109), day(79))
+        # 31 days after delivery is too late; 30 days after it is in time, though it is 33 days after the issue.
+        asked = {"stage": "review", "reasons": "对处理意见不服"}
+        assert await walk.refused("supervision", "request_review", **asked, on=day(78)) == "review_window_closed"
+        await walk.step("supervision", "request_review", **asked, on=day(79))
         assert await walk.new_events() == Counter(
             [
                 "review_requested:review",
@@ -156,16 +166,22 @@ async def test_one_case_through_every_statutory_step(system: InProcessSystem) ->
         )
         row = walk.row()
         assert (row["status"], row["review_body"]) == ("under_review", "990100")
+        # Hearing time is left out of a 复核's limit only, never a 复查's (Art 36¶2).
+        hearing = {"stage": "review", "from_on": day(70), "to_on": day(69), "on": day(68)}
+        assert await walk.refused("supervision", "exclude_hearing", **hearing) == "hearing_only_for_re_review"
         await walk.step(
-            "supervision", "review_opinion", stage="review", outcome="upheld", text="维持", body="990100", on=day(6)
+            "supervision", "review_opinion", stage="review", outcome="upheld", text="维持", body="990100", on=day(60)
         )
-        assert await walk.new_events() == Counter(
-            ["review_opinion_issued:review", "clock_stopped:review", "deadline_recorded:re_review_request"]
-        )
+        assert await walk.new_events() == Counter(["review_opinion_issued:review", "clock_stopped:review"])
         assert walk.row()["review_outcome"] == "upheld"
+        await walk.step("supervision", "serve_notice", notice="review_opinion", method="written", on=day(58))
+        assert await walk.new_events() == Counter(
+            ["notice_served:review_opinion", "deadline_recorded:re_review_request"]
+        )
+        assert str(walk.row()["re_review_request_due"]) == day(28)
 
-        # Art 36: re-review by the city, then finalisation.
-        await walk.step("supervision", "request_review", stage="re_review", reasons="对复查意见不服", on=day(4))
+        # Art 36: re-review by the city, its hearing days not counted, then finalisation.
+        await walk.step("supervision", "request_review", stage="re_review", reasons="对复查意见不服", on=day(40))
         assert await walk.new_events() == Counter(
             [
                 "review_requested:re_review",
@@ -175,14 +191,19 @@ async def test_one_case_through_every_statutory_step(system: InProcessSystem) ->
             ]
         )
         assert walk.row()["re_review_body"] == "990000"
+        await walk.step("supervision", "exclude_hearing", stage="re_review", from_on=day(30), to_on=day(28), on=day(27))
+        assert await walk.new_events() == Counter(["hearing_days_excluded:re_review", "deadline_recorded:re_review"])
+        assert str(walk.row()["re_review_due"]) == day(40 - 30 - 3)
         await walk.step(
-            "supervision", "review_opinion", stage="re_review", outcome="upheld", text="维持", body="990000", on=day(1)
+            "supervision", "review_opinion", stage="re_review", outcome="upheld", text="维持", body="990000", on=day(20)
         )
         assert await walk.new_events() == Counter(
             ["review_opinion_issued:re_review", "case_finalised", "clock_stopped:re_review"]
         )
         row = walk.row()
-        assert (row["status"], str(row["finalised_on"])) == ("finalised", day(1))
+        assert (row["status"], str(row["finalised_on"])) == ("finalised", day(20))
+        await walk.step("supervision", "serve_notice", notice="finalised", method="written", on=day(18))
+        assert await walk.new_events() == Counter(["notice_served:finalised"])
 
         # The same petitioner on the same facts and reasons: not accepted (Art 36).
         first = walk.case_id

@@ -11,6 +11,7 @@ from uuid import UUID, uuid4
 import pytest
 
 from events import CaseEvent
+from events.notices import NoticeServed
 from events.supervision import HearingDaysExcluded, ReviewOpinionIssued, ReviewRequested
 from events.vocabulary import Clock, DayCount, Rating, ReviewOutcome, Stage
 from services.runtime.calendar import calendar
@@ -23,6 +24,7 @@ from services.supervision.commands import (
     IssueReviewOpinion,
     RateSatisfaction,
     RequestReview,
+    ServeNotice,
 )
 from services.supervision.domain import Supervision
 from services.supervision.domain.deadlines import ClockState, recompute
@@ -111,18 +113,21 @@ def test_review_windows_and_review_limits_with_hearing_days_excluded_from_the_re
     got = clocks(
         kit.accepted(C, D),
         kit.reply(C, day(20)),
+        kit.public(NoticeServed, C, case_no="XF1", notice="reply", method="written", served_on=day(22)),
         kit.public(ReviewRequested, C, stage="review", reasons="不服", requested_on=day(40)),
         kit.public(ReviewOpinionIssued, C, stage="review", outcome="upheld", text="维持", body="X", issued_on=day(65)),
+        kit.public(NoticeServed, C, case_no="XF1", notice="review_opinion", method="sms", served_on=day(67)),
         kit.public(ReviewRequested, C, stage="re_review", reasons="不服", requested_on=day(80)),
         kit.public(HearingDaysExcluded, C, stage="re_review", from_on=day(85), to_on=day(87)),
         kit.public(
             ReviewOpinionIssued, C, stage="re_review", outcome="upheld", text="维持", body="Y", issued_on=day(112)
         ),
     )
-    assert got[(Clock.review_request, 1)].due_on == day(50) and got[(Clock.review_request, 1)].stopped_on == day(40)
+    # Each window runs from the written answer's delivery (Art 35, 36), not its issue.
+    assert got[(Clock.review_request, 1)].due_on == day(52) and got[(Clock.review_request, 1)].stopped_on == day(40)
     review = got[(Clock.review, 1)]
     assert (review.excluded_days, review.due_on, review.on_time) == (0, day(70), True)
-    assert got[(Clock.re_review_request, 1)].due_on == day(95)
+    assert got[(Clock.re_review_request, 1)].due_on == day(97)
     re_review = got[(Clock.re_review, 1)]
     assert (re_review.excluded_days, re_review.due_on, re_review.on_time) == (3, day(113), True)
 
@@ -209,6 +214,9 @@ class Path:
                 self.react(kit.extension(c, self.later(5, 50), self.rng.randint(1, 30), round_))
             self.sweep()
             self.react(kit.reply(c, self.later(1, 70), round_))
+            if self.chance(0.8):  # the written reply delivered (处理意见书送达), which opens the review window
+                delivered = {"case_no": "XF1", "notice": "reply", "method": "written", "round": round_}
+                self.react(kit.public(NoticeServed, c, served_on=self.later(0, 6), **delivered))
             self.react(kit.closed(c, self.later(0, 5), round_))
             rating = Rating.unsatisfied if self.chance(0.4) else Rating.satisfied
             self.command(self.app.rate, RateSatisfaction, rating=rating, comment="回访")
@@ -229,6 +237,9 @@ class Path:
             self.later(1, 40)
             opinion = {"stage": stage, "outcome": ReviewOutcome.upheld, "text": "维持", "body": kit.BODY}
             self.command(self.app.review_opinion, IssueReviewOpinion, **opinion)
+            if stage == Stage.review and self.chance(0.8):  # 复查意见送达, which opens the re-review window
+                self.later(0, 6)
+                self.command(self.app.serve_notice, ServeNotice, notice="review_opinion", method="written")
 
 
 def recorded(timeline: list[CaseEvent]) -> dict[tuple[Clock, int], dict[str, Any]]:

@@ -70,10 +70,17 @@ def replied(case: Supervision, on: date, round_: int = 1) -> Supervision:
     return case
 
 
-def closed(on: date = day(20)) -> Supervision:
+def served(case: Supervision, on: date, round_: int = 1) -> Supervision:
+    """处理意见书送达: the written reply reached the petitioner."""
+    case.observe(Fact("reply_served", on, round=round_), TERMS)
+    return case
+
+
+def closed(on: date = day(20), served_on: date | None = None) -> Supervision:
+    """Replied and closed on ``on``; the reply served that day unless ``served_on`` says otherwise."""
     case = replied(in_handling(), on)
     case.note_closed(1, on)
-    return case
+    return served(case, served_on or on)
 
 
 def reviewed(on: date = day(40)) -> Supervision:
@@ -134,12 +141,19 @@ def test_a_review_needs_a_reply_art_35() -> None:
         in_handling().request_review(Stage.review, "不服", day(5), "", TERMS)
 
 
-def test_a_review_is_requested_within_30_days_of_the_latest_reply_art_35() -> None:
-    case = closed(day(20))
+def test_a_review_is_requested_within_30_days_of_receiving_the_written_reply_art_35() -> None:
+    case = closed(day(20), served_on=day(23))  # issued on day 20, received on day 23
     with pytest.raises(ReviewWindowClosed):
-        case.request_review(Stage.review, "不服", day(51), "", TERMS)
-    case.request_review(Stage.review, "不服", day(50), "", TERMS)
-    assert case.clocks[(Clock.review, 1)].due_on == day(80)
+        case.request_review(Stage.review, "不服", day(54), "", TERMS)  # 31 days after delivery
+    case.request_review(Stage.review, "不服", day(53), "", TERMS)  # 30 after delivery, though 33 after issue
+    assert case.clocks[(Clock.review, 1)].due_on == day(83)
+
+
+def test_before_the_reply_is_served_no_window_has_started_art_35() -> None:
+    case = replied(in_handling(), day(20))
+    case.note_closed(1, day(20))
+    assert (Clock.review_request, 1) not in case.clocks
+    case.request_review(Stage.review, "不服", day(90), "", TERMS)
 
 
 def test_no_review_while_the_case_is_being_re_handled_art_35() -> None:
@@ -163,9 +177,12 @@ def test_a_re_review_needs_a_review_opinion_art_36() -> None:
         case.request_review(Stage.re_review, "不服", day(26), "", TERMS)
 
 
-def test_a_re_review_is_requested_within_30_days_of_the_review_opinion_art_36() -> None:
+def test_a_re_review_is_requested_within_30_days_of_receiving_the_review_opinion_art_36() -> None:
+    case = reviewed(day(40))
+    case.serve_notice("review_opinion", "written", "复查意见书", False, "", day(42), "", TERMS)
     with pytest.raises(ReviewWindowClosed):
-        reviewed(day(40)).request_review(Stage.re_review, "不服", day(71), "", TERMS)
+        case.request_review(Stage.re_review, "不服", day(73), "", TERMS)  # 31 days after delivery
+    case.request_review(Stage.re_review, "不服", day(72), "", TERMS)
 
 
 def test_an_opinion_needs_the_review_assigned_to_a_body() -> None:
@@ -373,8 +390,9 @@ def test_a_review_opinion_is_served_in_writing_once_it_is_given_art_35() -> None
     case.request_review(Stage.review, "不服", day(25), "", TERMS)
     case.note_review_assigned(Stage.review, kit.BODY)
     with pytest.raises(NothingToNotify):
-        case.serve_notice("review_opinion", "written", "", False, "", day(30), "", 1)
+        case.serve_notice("review_opinion", "written", "", False, "", day(30), "", TERMS)
     case.review_opinion(Stage.review, ReviewOutcome.upheld, "维持", kit.BODY, day(40), "", TERMS)
     case.collect_events()
-    case.serve_notice("review_opinion", "written", "复查意见书", False, "", day(43), "", 1)
-    assert types(case) == ["NoticeServed"] and case.notices.served_on("review_opinion") == day(43)
+    case.serve_notice("review_opinion", "written", "复查意见书", False, "", day(43), "", TERMS)
+    assert types(case) == ["NoticeServed", "ClockRecorded"] and case.notices.served_on("review_opinion") == day(43)
+    assert case.clocks[(Clock.re_review_request, 1)].due_on == day(73)  # 30 days from delivery (Art 36)

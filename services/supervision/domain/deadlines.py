@@ -129,10 +129,7 @@ def _review_requested(b: Book, f: Fact) -> list[Change]:
 
 
 def _opinion(b: Book, f: Fact) -> list[Change]:
-    stopped = b.stop((Clock(f.stage), 1), f.on)
-    if f.stage != "review":
-        return stopped
-    return stopped + b.start((Clock.re_review_request, 1), f.on, b.limits.review_request)
+    return b.stop((Clock(f.stage), 1), f.on)
 
 
 RULES: dict[str, Callable[[Book, Fact], list[Change]]] = {
@@ -148,9 +145,10 @@ RULES: dict[str, Callable[[Book, Fact], list[Change]]] = {
     "case_acknowledged": lambda b, f: b.stop(b.latest(OB), f.on),
     "objection_filed": lambda b, f: b.stop(b.latest(OB), f.on),
     "extension_approved": lambda b, f: b.add_days((H, f.round), "extension_days", f.days, "extended", f.on),
-    "reply_issued": lambda b, f: (
-        b.stop((H, f.round), f.on) + b.start((Clock.review_request, f.round), f.on, b.limits.review_request)
-    ),
+    "reply_issued": lambda b, f: b.stop((H, f.round), f.on),
+    # The petitioner's 30 days run from receiving the written answer (自收到书面答复之日起, Art 35, 36).
+    "reply_served": lambda b, f: b.start((Clock.review_request, f.round), f.on, b.limits.review_request),
+    "review_opinion_served": lambda b, f: b.start((Clock.re_review_request, 1), f.on, b.limits.review_request),
     "case_sent_back": lambda b, f: b.start((H, f.round), f.on, b.limits.handling),
     "review_requested": _review_requested,
     "hearing_days_excluded": lambda b, f: b.add_days(

@@ -58,8 +58,15 @@ FACT_FIELDS: dict[str, tuple[str, Callable[[Any], dict[str, Any]]]] = {
 }
 
 
+# The notices a clock counts from: a written answer's delivery opens the petitioner's next window (Art 35, 36).
+SERVED = {"reply": "reply_served", "review_opinion": "review_opinion_served"}
+
+
 def fact_of(event: CaseEvent) -> Fact | None:
     """The clock fact of a public event, or None for an event no clock depends on."""
+    if event.event_type == "notice_served":
+        kind = SERVED.get(getattr(event, "notice", ""))
+        return Fact(kind, event.effective_on, round=event.round, source=event.event_id) if kind else None  # type: ignore[attr-defined]
     spec = FACT_FIELDS.get(event.event_type)
     if spec is None:
         return None

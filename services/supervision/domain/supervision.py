@@ -169,9 +169,10 @@ class Supervision(CaseAggregate):
 
     def serve_notice(
         self, notice: str, method: str | None, content: str, unreachable: bool, competent_body: str, on: date,
-        actor: str, round_: int = 1,
+        actor: str, terms: Terms, round_: int = 1,
     ) -> None:  # fmt: skip
-        """复查/复核意见送达 and 终结告知 (Art 35, 36): the day the written answer reached the petitioner."""
+        """复查/复核意见送达 and 终结告知 (Art 35, 36): the day the written answer reached the petitioner, from which
+        the next 30 days run."""
         self.check_on(on)
         self.notices.check(self.case_no, self.NOTICES, notice, method, unreachable, round_)
         self.check_noticeable(notice, round_)
@@ -179,6 +180,8 @@ class Supervision(CaseAggregate):
             notice=notice, method=method, served_on=on, content=content, unreachable=unreachable,
             competent_body=competent_body, round=round_, actor=actor, case_no=self.case_no,
         )  # fmt: skip
+        if notice == NoticeKind.review_opinion:  # the re-review window runs from its delivery (Art 36)
+            self.observe(Fact("review_opinion_served", on), terms)
 
     def check_noticeable(self, notice: str, round_: int) -> None:
         stage = OPINION_NOTICES.get(notice)
