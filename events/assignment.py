@@ -40,10 +40,36 @@ class CaseAssigned(CaseEvent):
     co_handler_names: UnitNames = Field(default_factory=list)
     first_unit: str = Field("", title="首办单位", description="the unit that first handled this matter (首办责任制)")
     first_unit_name: str = Field("", title="首办单位", description="首办单位名称")
-    objection_due_on: date | None = Field(None, title="异议期限", description="5 working days (Art 23)")
+    objection_due_on: date | None = Field(
+        None, title="异议期限", description="set on the department's receipt (assignment_received), not here (Art 23¶3)"
+    )
     risks: Risks = Field(default_factory=list)
     request: Request = ""
     facts: Facts = ""
+
+
+class AssignmentReceived(CaseEvent):
+    """交办已收到: the day the 交办 reached a department, from which its objection and notice limits run (Art 23¶3)."""
+
+    event_type = "assignment_received"
+    effective = "received_on"
+
+    case_no: CaseNo
+    department: Department = Field(description="收到交办的单位 code")
+    department_name: DepartmentName = ""
+    lead: bool = Field(True, title="主办单位", description="the lead, or a co-handler with its own objection window")
+    received_on: date = Field(title="收到日期", description="签收 or the recorded receipt of the 交办")
+    by_acknowledgement: bool = Field(
+        False, title="以签收为收到", description="no receipt was recorded before 签收, so the 签收 day is the receipt"
+    )
+    objection_due_on: date | None = Field(
+        None,
+        title="异议期限",
+        description="5 working days from receipt (Art 23¶3); none after 签收 or a decided dispute",
+    )
+    notice_due_on: date | None = Field(
+        None, title="接收情况告知期限", description="15 days from the lead's receipt (Art 23¶3); none for a co-handler"
+    )
 
 
 class CaseAcknowledged(CaseEvent):
@@ -107,7 +133,10 @@ class CaseReassigned(CaseEvent):
     reason: Reason = Field(description="改派理由")
     decided_by: str = Field(title="决定者", description="信访部门, the common superior's code, or 联席会议")
     decided_on: date = Field(title="决定日期")
-    objection_due_on: date | None = Field(None, title="异议期限", description="none after a dispute (final)")
+    objection_due_on: date | None = Field(
+        None, title="异议期限", description="set on the new lead's receipt (assignment_received), not here (Art 23¶3)"
+    )
+    final: bool = Field(False, title="终局裁定", description="decided on a dispute (Art 24): no further objection")
     owning_leader: Leader = ""
     owning_leader_name: LeaderName = ""
 

@@ -115,6 +115,7 @@ class Clock(StrEnum):
 
     acceptance = "acceptance"
     objection = "objection"
+    receipt_notice = "receipt_notice"
     handling = "handling"
     review_request = "review_request"
     review = "review"
@@ -281,6 +282,7 @@ _LABELLED: tuple[tuple[StrEnum, str], ...] = (
     (ReviewOutcome.revoked, "撤销"),
     (Clock.acceptance, "受理告知期限"),
     (Clock.objection, "异议期限"),
+    (Clock.receipt_notice, "接收情况告知期限"),
     (Clock.handling, "办理答复期限"),
     (Clock.review_request, "复查申请期限"),
     (Clock.review, "复查期限"),

@@ -15,13 +15,14 @@ from events import CaseEvent
 from events.supervision import ClockPaused, ClockStopped, DeadlineRecorded
 
 # Clocks with columns in the case views; duties can be late, windows (申请期限) only close.
-DUTY_CLOCKS = ("acceptance", "objection", "handling", "review", "re_review")
+DUTY_CLOCKS = ("acceptance", "objection", "receipt_notice", "handling", "review", "re_review")
 WINDOW_CLOCKS = ("review_request", "re_review_request")
 CLOCKS = DUTY_CLOCKS + WINDOW_CLOCKS
 # Each clock's due date, and whether its duty was done in time, as the case views name them.
 CLOCK_LABELS = {
     "acceptance": ("受理告知期限", "按期受理"),
     "objection": ("异议期限", "期内异议"),
+    "receipt_notice": ("接收情况告知期限", "按期告知接收情况"),
     "handling": ("办理期限", "按期答复"),
     "review": ("复查期限", "按期复查"),
     "re_review": ("复核期限", "按期复核"),

@@ -7,6 +7,7 @@ from typing import Any
 from sqlalchemy import Boolean, Column, Date, DateTime, Integer, MetaData, String, Table, Text
 
 from events.assignment import (
+    AssignmentReceived,
     CaseAcknowledged,
     CaseAssigned,
     CaseReassigned,
@@ -102,6 +103,7 @@ ledger = Table(
     shows(CaseAssigned, "owning_leader_name", String(100)),
     Column("task_force", Boolean, comment="专班"),
     shows(CaseAssigned, "assigned_on", Date),
+    Column("assignment_received_on", Date, comment="主办单位收到交办日期"),
     Column("objections", Integer, comment="异议次数"),
     Column("reassignments", Integer, comment="改派次数"),
     Column("last_handoff_reason", Text, comment="最近流转理由"),
@@ -152,13 +154,13 @@ HEADERS = headers(
         "petitioner_count", "request", "risks", "status", "materials_requested_on", "materials_items",
         "materials_supplemented_on", "acceptance_due", "acceptance_rule", "accepted_on", "not_accepted_reason",
         "routed_to", "merged_into_no", "department_name", "co_handler_names", "first_unit_name", "owning_leader_name",
-        "task_force", "assigned_on", "objection_due", "objections", "reassignments", "last_handoff_reason",
-        "acknowledged_on", "handler", "handling_due", "extension_days", "records", "assistance_fen", "round",
-        "opinion", "disposition", "legal_basis", "replied_on", "handling_on_time", "closed_on", "rating",
-        "review_requested_on", "review_due", "review_outcome", "re_review_requested_on", "re_review_due",
-        "re_review_outcome", "finalised_on", "decision_notice_on", "receipt_notice_on", "reply_served_on",
-        "review_served_on", "re_review_served_on", "unreachable", "warnings", "overdue_clocks", "orders",
-        "orders_open", "bulletins",
+        "task_force", "assigned_on", "assignment_received_on", "objection_due", "objections", "reassignments",
+        "last_handoff_reason", "acknowledged_on", "handler", "handling_due", "extension_days", "records",
+        "assistance_fen", "round", "opinion", "disposition", "legal_basis", "replied_on", "handling_on_time",
+        "closed_on", "rating", "review_requested_on", "review_due", "review_outcome", "re_review_requested_on",
+        "re_review_due", "re_review_outcome", "finalised_on", "decision_notice_on", "receipt_notice_due",
+        "receipt_notice_on", "reply_served_on", "review_served_on", "re_review_served_on", "unreachable", "warnings",
+        "overdue_clocks", "orders", "orders_open", "bulletins",
     ),
 )  # fmt: skip
 TABLE_HEADERS = headers(
@@ -293,6 +295,7 @@ class Ledger(CaseRowProjection):
         OwningLeaderNamed: _leader,
         TaskForceFormed: lambda e, row: {"task_force": True},
         ReviewAssigned: _review_assigned,
+        AssignmentReceived: lambda e, row: {"assignment_received_on": e.received_on} if e.lead else {},
         CaseAcknowledged: take("acknowledged_on", "handler"),
         InvestigationRecorded: count("records"),
         MediationHeld: count("records"),

@@ -71,12 +71,30 @@ class DemoCase:
     async def accept(self, **extra: Any) -> None:
         self.later(1, 10)
         await self.do("intake", "accept", **extra)
+        await self.notify("intake", "accepted", content="您的信访事项已受理")  # 受理告知 (Art 22), the same day
 
-    async def acknowledge(self) -> None:
+    async def receive(self) -> None:
+        """收到交办: most departments record the day the 交办 arrived; the others' 签收 is their receipt."""
+        self.later(0, 2)
+        await self.do("assignment", "receive", department=self.department)
+
+    async def acknowledge(self, received: bool = False) -> None:
+        if not received and self.rng.random() < 0.8:
+            await self.receive()
         self.later(0, 3)
         handler = "承办人" + str(self.index % 7)
         result = await self.do("assignment", "acknowledge", department=self.department, handler=handler)
         self.co_handlers = result.get("co_handlers", [])
+        # 接收情况告知 within 15 days of receipt (Art 23¶3); now and then late, and a few never told
+        if self.rng.random() < 0.9:
+            self.later(0, 17 if self.rng.random() < 0.2 else 6)
+            told = "已收到交办，将依法调查核实并在规定期限内书面答复"
+            await self.notify("assignment", "receipt", content=told)
+
+    async def notify(self, service: str, notice: str, **told: Any) -> None:
+        """告知/送达 by the service that decided; mostly in writing, some by SMS or online."""
+        method = self.rng.choice(["written", "written", "written", "sms", "online"])
+        await self.do(service, "serve_notice", notice=notice, method=method, **told)
 
     async def reply(
         self, opinion: str = "supported", disposition: str = "resolved", wait: tuple[str, ...] = ()
@@ -96,6 +114,9 @@ class DemoCase:
             legal_basis="《信访工作条例》第三十二条及相关法律法规",
             disposition=disposition,
         )
+        # 处理意见书送达: by post a few days later, sometimes later still; the 30 days to ask for 复查 run from it
+        self.later(0, 12 if self.rng.random() < 0.2 else 4)
+        await self.notify("mediation", "reply")
 
     async def close(self) -> None:
         self.later(1, 5)
@@ -146,18 +167,20 @@ async def materials(case: DemoCase) -> None:
 async def objected(case: DemoCase) -> None:
     await case.register(category="urban_management")
     await case.accept()
-    case.later(1, 4)
+    await case.receive()
+    case.later(1, 4)  # within the street's 5 working days from its receipt (Art 23¶3)
     other = "990100ZJJ"
     await case.do(
         "assignment", "object", department=case.department, reasons="该事项属住建部门职责", proposed_department=other
     )
     case.later(1, 3)
-    if case.rng.random() < 0.7:
+    agreed = case.rng.random() < 0.7
+    if agreed:
         await case.do("assignment", "decide_objection", agree=True, department=other, reason="异议成立，改派住建局")
         case.department = other
     else:
         await case.do("assignment", "decide_objection", agree=False, reason="属地管理，仍由原单位办理")
-    await case.acknowledge()
+    await case.acknowledge(received=not agreed)  # the street has received it already; 住建局 receives anew
     await case.reply()
     await case.close()
     await case.rate("satisfied")
@@ -238,6 +261,8 @@ async def reviewed(case: DemoCase, re_review: bool = False) -> None:
         "supervision", "review_opinion", wait=("review_not_assigned",), stage="review", outcome="upheld",
         text="复查意见：维持原处理意见", body=body,
     )  # fmt: skip
+    case.later(0, 5)
+    await case.notify("supervision", "review_opinion")  # 复查意见送达: the 30 days to ask for 复核 run from it
     if not re_review:
         return
     case.later(3, 20)

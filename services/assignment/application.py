@@ -14,6 +14,7 @@ from services.assignment.commands import (
     FileObjection,
     FormTaskForce,
     MarkMajor,
+    ReceiveAssignment,
     ReferDispute,
     ServeNotice,
     SettleDispute,
@@ -37,9 +38,14 @@ class AssignmentApplication(ServiceApplication):
 
     # Commands
 
+    def receive(self, cmd: ReceiveAssignment) -> dict[str, Any]:
+        assignment = self.load(cmd.case_id, Assignment)
+        assignment.receive(cmd.department, self.effective(cmd.on), cmd.actor, self.terms)
+        return self.saved(assignment)
+
     def acknowledge(self, cmd: AcknowledgeCase) -> dict[str, Any]:
         assignment = self.load(cmd.case_id, Assignment)
-        assignment.acknowledge(cmd.department, cmd.handler, self.effective(cmd.on), cmd.actor)
+        assignment.acknowledge(cmd.department, cmd.handler, self.effective(cmd.on), cmd.actor, self.terms)
         return self.saved(assignment)
 
     def object(self, cmd: FileObjection) -> dict[str, Any]:
@@ -58,8 +64,8 @@ class AssignmentApplication(ServiceApplication):
             return self.saved(assignment)
         to, bureau = self.new_lead(cmd.department), self.org.petition_bureau().code
         co_handlers = None if cmd.co_handlers is None else [self.org.unit(x, "co_handlers") for x in cmd.co_handlers]
-        leader, due = self.org.leader_for(to.code), self.terms.objection_due(on)
-        assignment.agree_objection(to, co_handlers, cmd.reason, bureau, on, cmd.actor, due, leader)
+        leader = self.org.leader_for(to.code)
+        assignment.agree_objection(to, co_handlers, cmd.reason, bureau, on, cmd.actor, leader)
         return self.saved(assignment)
 
     def refer_dispute(self, cmd: ReferDispute) -> dict[str, Any]:
@@ -100,9 +106,8 @@ class AssignmentApplication(ServiceApplication):
             return
         fields = accepted.model_dump(include={"case_no", "kind", "category", "locality", "major", "risks"})
         fields |= accepted.model_dump(include={"reported_unit", "request", "facts"})
-        due = self.terms.objection_due(accepted.accepted_on)
         earlier = self.earlier(accepted.related_case, uow)
-        uow.add(Assignment.assign(case_id, self.org, accepted.accepted_on, due, earlier, **fields))
+        uow.add(Assignment.assign(case_id, self.org, accepted.accepted_on, earlier, **fields))
 
     def on_deadline_missed(self, missed: DeadlineMissed, uow: UnitOfWork) -> None:
         """积案: an overdue handling clock gives a case without an owning leader one."""

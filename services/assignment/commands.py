@@ -13,6 +13,15 @@ from services.runtime.notices import ServeNotice  # noqa: F401  (every service s
 Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
 
 
+class ReceiveAssignment(CaseCommand):
+    """收到交办: the lead or a co-handler records the day the 交办 reached it (its system, the 签收回执); its
+    objection window and the lead's 接收情况告知 count from that day (Art 23¶3)."""
+
+    name = "receive"
+
+    department: str = Field(min_length=1, description="收到交办的单位 code (主办或协办)")
+
+
 class AcknowledgeCase(CaseCommand):
     """签收: the lead department acknowledges the case and names its handler."""
 
@@ -23,7 +32,7 @@ class AcknowledgeCase(CaseCommand):
 
 
 class FileObjection(CaseCommand):
-    """交办异议 (Art 23): the lead or a co-handler objects within 5 working days, with reasons."""
+    """交办异议 (Art 23¶3): the lead or a co-handler objects within 5 working days of its receipt, with reasons."""
 
     name = "object"
 

@@ -18,10 +18,11 @@ class Limits:
     """The time limits in days, as the 信访工作条例 (2022) sets them unless an office configures otherwise."""
 
     acceptance: int = 15  # 受理告知, from receipt (Art 22, 23)
-    objection: int = 5  # 交办异议, working days (Art 23)
+    objection: int = 5  # 交办异议, working days from the department's receipt (Art 23¶3)
+    receipt_notice: int = 15  # 接收情况告知, from the department's receipt (Art 23¶3)
     handling: int = 60  # 办理答复, from acceptance (Art 34)
     extension_max: int = 30  # 延期, at most (Art 34)
-    review_request: int = 30  # 申请复查/复核, from the reply or the review opinion (Art 35, 36)
+    review_request: int = 30  # 申请复查/复核, from the written answer's delivery (送达, Art 35, 36)
     review: int = 30  # 复查/复核意见, from the request (Art 35, 36)
     order_answer: int = 30  # 督办单回复, from issue (local practice)
     warning_days: tuple[int, ...] = (5, 3, 1)  # 预警, days before a limit
@@ -59,5 +60,9 @@ class Terms:
     calendar: WorkingCalendar
 
     def objection_due(self, received_on: date) -> date:
-        """异议期限: so many working days from the assignment (Art 23)."""
+        """异议期限: so many working days from the department's receipt of the 交办 (自收到之日起, Art 23¶3)."""
         return due_date(received_on, self.limits.objection, DayCount.working, self.calendar)
+
+    def receipt_notice_due(self, received_on: date) -> date:
+        """接收情况告知期限: so many days from the department's receipt (Art 23¶3)."""
+        return due_date(received_on, self.limits.receipt_notice)

@@ -34,10 +34,17 @@ class Settings(BaseSettings):
     org_file: Path | None = Field(None, description="organisation and routing catalogue; default ships")
     calendar_file: Path | None = Field(None, description="工作日历: public holidays and make-up working days")
     acceptance_limit_days: int = Field(STATUTE.acceptance, description="受理告知: days from receipt (Art 22, 23)")
-    objection_limit_working_days: int = Field(STATUTE.objection, description="交办异议: working days (Art 23)")
+    objection_limit_working_days: int = Field(
+        STATUTE.objection, description="交办异议: working days from the department's receipt (Art 23¶3)"
+    )
+    receipt_notice_days: int = Field(
+        STATUTE.receipt_notice, description="接收情况告知: days from the department's receipt (Art 23¶3)"
+    )
     handling_limit_days: int = Field(STATUTE.handling, description="办理答复: days from acceptance (Art 34)")
     extension_max_days: int = Field(STATUTE.extension_max, description="延期: at most this many days (Art 34)")
-    review_request_days: int = Field(STATUTE.review_request, description="申请复查/复核: days from the opinion")
+    review_request_days: int = Field(
+        STATUTE.review_request, description="申请复查/复核: days from its delivery (Art 35, 36)"
+    )
     review_limit_days: int = Field(STATUTE.review, description="复查/复核意见: days from the request (Art 35, 36)")
     order_answer_days: int = Field(STATUTE.order_answer, description="督办单回复: days from issue (local practice)")
     acceptance_pauses_for_materials: bool = Field(
@@ -62,6 +69,7 @@ class Settings(BaseSettings):
         return Limits(
             acceptance=self.acceptance_limit_days,
             objection=self.objection_limit_working_days,
+            receipt_notice=self.receipt_notice_days,
             handling=self.handling_limit_days,
             extension_max=self.extension_max_days,
             review_request=self.review_request_days,

@@ -8,6 +8,7 @@ from uuid import UUID
 
 from events import CaseEvent
 from events.assignment import (
+    AssignmentReceived,
     CaseAcknowledged,
     CaseAssigned,
     CaseReassigned,
@@ -52,8 +53,8 @@ from services.supervision.domain.visit import FIRST_ROUND
 CONFLICT_RETRIES = 10
 MARKED_OVERDUE, RATED = event_class(Supervision, "DeadlineMissed"), event_class(Supervision, "Rated")
 ClockMoved = (
-    MaterialsRequested | MaterialsSupplemented | PetitionAccepted | PetitionNotAccepted | CaseAcknowledged
-    | ObjectionFiled | ExtensionApproved
+    MaterialsRequested | MaterialsSupplemented | PetitionAccepted | PetitionNotAccepted | AssignmentReceived
+    | CaseAcknowledged | ObjectionFiled | ExtensionApproved
 )  # fmt: skip
 
 
@@ -106,9 +107,9 @@ class SupervisionApplication(ServiceApplication):
         return self.saved(case, notice=cmd.notice)
 
     def on_notice_served(self, served: NoticeServed, uow: UnitOfWork) -> None:
-        """处理意见书送达: the petitioner's 30 days to ask for a review run from it (Art 35); supervision's own
-        notices it has already counted."""
-        if served.notice == NoticeKind.reply:
+        """处理意见书送达: the petitioner's 30 days to ask for a review run from it (Art 35); 接收情况告知 ends the
+        department's 15 days (Art 23¶3); supervision's own notices it has already counted."""
+        if served.notice in (NoticeKind.reply, NoticeKind.receipt):
             self.case_of(served, uow).observe(fact_of(served), self.terms)
 
     def sweep(self, cmd: Sweep) -> dict[str, Any]:
@@ -147,7 +148,7 @@ class SupervisionApplication(ServiceApplication):
         case.observe(fact_of(registered), self.terms)
 
     def on_clock_event(self, event: ClockMoved, uow: UnitOfWork) -> None:
-        """Events that only move clocks: materials, acceptance, acknowledgement, objection, extension."""
+        """Events that only move clocks: materials, acceptance, receipt, acknowledgement, objection, extension."""
         self.case_of(event, uow).observe(fact_of(event), self.terms)
 
     def on_merged(self, merged: PetitionMerged, uow: UnitOfWork) -> None:

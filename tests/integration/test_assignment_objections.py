@@ -43,7 +43,15 @@ async def test_an_objection_is_agreed_and_the_new_lead_acknowledges(system: InPr
     assert types.index("case_assigned") < types.index("objection_filed") < types.index("case_reassigned")
     (reassigned,) = [e["event"] for e in history if e["type"] == "case_reassigned"]
     assert (reassigned["from_department"], reassigned["department"]) == ("990100ZJJ", "990100CGJ")
-    assert reassigned["decided_by"] == "990100XFJ" and reassigned["objection_due_on"]
+    assert reassigned["decided_by"] == "990100XFJ" and reassigned["objection_due_on"] is None
+    # Art 23¶3: the new lead's limits run from its own receipt, here its 签收 (no receipt was recorded before)
+    (received,) = [e["event"] for e in history if e["type"] == "assignment_received"]
+    assert (received["department"], received["by_acknowledgement"], received["objection_due_on"]) == (
+        "990100CGJ",
+        True,
+        None,
+    )
+    assert types.index("case_reassigned") < types.index("assignment_received") < types.index("case_acknowledged")
 
 
 def xinfang(system: InProcessSystem, *args: str) -> dict[str, Any]:

@@ -1,7 +1,8 @@
 """One case through the whole statutory workflow on the real pipeline, checking its history and ledger row at each step.
 
-Objection and reassignment (Art 23), extension (Art 34), reply (Art 32), unsatisfied rating and re-handling, review
-(Art 35), re-review and finalisation (Art 36), and a repeat petition on the finalised matter refused (Art 36).
+Receipt, objection within 5 working days of it and reassignment, the receipt notice (Art 23¶3), extension
+(Art 34), reply (Art 32), unsatisfied rating and re-handling, review from the reply's delivery (Art 35), re-review
+and finalisation (Art 36), and a repeat petition on the finalised matter refused (Art 36).
 """
 
 from __future__ import annotations
@@ -82,39 +83,52 @@ async def test_one_case_through_every_statutory_step(system: InProcessSystem) ->
         row = walk.row()
         assert row["status"] == "registered" and str(row["acceptance_due"]) == day(145)
 
-        await walk.step("intake", "accept", on=day(158))
+        await walk.step("intake", "accept", on=day(159))
         assert await walk.new_events() == Counter(
-            [
-                "petition_accepted",
-                "clock_stopped:acceptance",
-                "deadline_recorded:handling",
-                "case_assigned",
-                "deadline_recorded:objection",
-            ]
+            ["petition_accepted", "clock_stopped:acceptance", "deadline_recorded:handling", "case_assigned"]
         )
         row = walk.row()
         assert (row["status"], row["department"]) == ("assigned", "990101")
-        assert str(row["handling_due"]) == day(158 - 60)
-        await walk.step("intake", "serve_notice", notice="accepted", method="written", content="已受理", on=day(157))
+        assert str(row["handling_due"]) == day(159 - 60)
+        await walk.step("intake", "serve_notice", notice="accepted", method="written", content="已受理", on=day(159))
         assert await walk.new_events() == Counter(["notice_served:accepted"])
 
-        # Art 23: the street objects within 5 working days; the bureau agrees and reassigns to 住建局.
-        await walk.step(
-            "assignment", "object", department="990101", reasons="楼顶违建查处属住建部门职责",
-            proposed_department="990100ZJJ", on=day(157),
-        )  # fmt: skip
+        # Art 23¶3: the street's 5 working days to object, and its 15 days to tell the petitioner, run from the day
+        # the 交办 reached it (Thursday 18 June), across the Dragon Boat holiday (19 June).
+        await walk.step("assignment", "receive", department="990101", on=day(158))
+        assert await walk.new_events() == Counter(
+            ["assignment_received", "deadline_recorded:objection", "deadline_recorded:receipt_notice"]
+        )
+        row = walk.row()
+        assert (str(row["objection_due"]), str(row["receipt_notice_due"])) == (day(150), day(143))
+        objection = {
+            "department": "990101",
+            "reasons": "楼顶违建查处属住建部门职责",
+            "proposed_department": "990100ZJJ",
+        }
+        assert await walk.refused("assignment", "object", **objection, on=day(147)) == "objection_window_closed"
+        # the 5th working day after receipt is in time, though it is the 6th after the assignment
+        await walk.step("assignment", "object", **objection, on=day(150))
         assert await walk.new_events() == Counter(["objection_filed", "clock_stopped:objection"])
         assert walk.row()["status"] == "objected"
         await walk.step(
-            "assignment", "decide_objection", agree=True, department="990100ZJJ", reason="异议成立", on=day(156)
+            "assignment", "decide_objection", agree=True, department="990100ZJJ", reason="异议成立", on=day(149)
         )
-        assert await walk.new_events() == Counter(["case_reassigned", "deadline_recorded:objection"])
+        assert await walk.new_events() == Counter(["case_reassigned", "clock_stopped:receipt_notice"])
         row = walk.row()
         assert (row["status"], row["department"], row["reassignments"]) == ("reassigned", "990100ZJJ", 1)
 
-        await walk.step("assignment", "acknowledge", department="990100ZJJ", handler="李工", on=day(155))
-        assert await walk.new_events() == Counter(["case_acknowledged", "clock_stopped:objection"])
+        # 住建局 records no receipt: its 签收 is the receipt, and its own 15 days to tell the petitioner start.
+        await walk.step("assignment", "acknowledge", department="990100ZJJ", handler="李工", on=day(147))
+        assert await walk.new_events() == Counter(
+            ["assignment_received", "deadline_recorded:receipt_notice", "case_acknowledged"]
+        )
         assert walk.row()["status"] == "handling"
+        told = {"notice": "receipt", "method": "written", "content": "已接收，将依法办理并于60日内答复"}
+        await walk.step("assignment", "serve_notice", **told, on=day(146))
+        assert await walk.new_events() == Counter(["notice_served:receipt", "clock_stopped:receipt_notice"])
+        row = walk.row()
+        assert (str(row["receipt_notice_on"]), bool(row["receipt_notice_on_time"])) == (day(146), True)
 
         # Art 34: a 30-day extension approved by a named head, the reason told to the petitioner.
         await walk.step(
@@ -122,7 +136,7 @@ async def test_one_case_through_every_statutory_step(system: InProcessSystem) ->
             notified_on=day(120), on=day(120),
         )  # fmt: skip
         assert await walk.new_events() == Counter(["extension_approved", "deadline_recorded:handling"])
-        assert str(walk.row()["handling_due"]) == day(158 - 90)
+        assert str(walk.row()["handling_due"]) == day(159 - 90)
 
         reply = {
             "opinion": "not_supported", "text": "经核查，该建筑已补办手续。", "request": PETITION["request"],

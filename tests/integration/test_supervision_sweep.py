@@ -32,11 +32,12 @@ def instance(url: str) -> SupervisionApplication:
 
 
 def load_cases(app: SupervisionApplication) -> None:
-    """Cases whose handling, objection and order clocks run out over the next months."""
+    """Cases whose handling, objection and receipt-notice clocks run out over the next months."""
     driver = Reactor(app)
     for i in range(CASES):
         case_id, on = str(uuid4()), START + timedelta(days=i)
         driver.react(kit.registered(case_id, on, f"XF{i}"), kit.accepted(case_id, on), kit.assigned(case_id, on))
+        driver.react(kit.received(case_id, on))
         if i % 3:
             driver.react(kit.acknowledged(case_id, on + timedelta(days=1)))
 
@@ -69,7 +70,12 @@ def check_exactly_once(seen: Counter[tuple[str, str, int, int]]) -> None:
     assert set(seen.values()) == {1}, [k for k, n in seen.items() if n > 1]
     cases = {case for case, *_ in seen}
     assert len(cases) == CASES
-    assert {(clock, stage) for _, clock, _, stage in seen} >= {("handling", 5), ("handling", -1), ("objection", -1)}
+    assert {(clock, stage) for _, clock, _, stage in seen} >= {
+        ("handling", 5),
+        ("handling", -1),
+        ("objection", -1),
+        ("receipt_notice", -1),
+    }
 
 
 def test_two_instances_and_a_restart_emit_each_alarm_exactly_once_on_sqlite(tmp_path: Path) -> None:

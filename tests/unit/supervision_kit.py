@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from datetime import date
 
-from events.assignment import CaseAcknowledged, CaseAssigned, CaseReassigned, ObjectionFiled, ReviewAssigned
+from events.assignment import (
+    AssignmentReceived,
+    CaseAcknowledged,
+    CaseAssigned,
+    CaseReassigned,
+    ObjectionFiled,
+    ReviewAssigned,
+)
 from events.intake import (
     MaterialsRequested,
     MaterialsSupplemented,
@@ -47,11 +54,21 @@ def assigned(case_id: str, on: date, department: str = DEPARTMENT, leader: str =
 
 
 def reassigned(case_id: str, on: date, department: str, final: bool = False) -> CaseReassigned:
-    """改派 by the bureau (a new objection period), or ``final`` on a dispute (none)."""
+    """改派 by the bureau (the new lead objects from its receipt), or ``final`` on a dispute (no objection)."""
     return public(
         CaseReassigned, case_id, case_no="XF1", from_department=DEPARTMENT, department=department,
-        department_name="街道", reason="属地", decided_by="信访部门", decided_on=on,
+        department_name="街道", reason="属地", decided_by="信访部门", decided_on=on, final=final,
+    )  # fmt: skip
+
+
+def received(
+    case_id: str, on: date, department: str = DEPARTMENT, lead: bool = True, final: bool = False
+) -> AssignmentReceived:
+    """交办已收到: the objection window (none after a decided dispute) and, for the lead, the notice limit."""
+    return public(
+        AssignmentReceived, case_id, case_no="XF1", department=department, lead=lead, received_on=on,
         objection_due_on=None if final else calendar().add_working_days(on, 5),
+        notice_due_on=TERMS.receipt_notice_due(on) if lead else None,
     )  # fmt: skip
 
 

@@ -12,6 +12,7 @@ from pydantic import ValidationError
 
 from events import CaseEvent
 from events.assignment import (
+    AssignmentReceived,
     CaseAcknowledged,
     CaseAssigned,
     CaseReassigned,
@@ -22,6 +23,7 @@ from events.assignment import (
     ReviewAssigned,
 )
 from events.intake import PetitionAccepted
+from events.notices import NoticeServed
 from events.supervision import DeadlineMissed, ReviewRequested
 from services.assignment import commands as c
 from services.assignment.application import AssignmentApplication
@@ -29,15 +31,18 @@ from services.assignment.domain import Assignment
 from services.assignment.domain.errors import (
     AlreadyAcknowledged,
     AlreadyMajor,
+    AlreadyReceived,
     NoDisputePending,
     NoOtherDepartment,
     NoPendingObjection,
     NotAssignedDepartment,
     NotLeadDepartment,
     NotMajorCase,
+    NotReceived,
     NotTheDecidingBody,
     ObjectionPending,
     ObjectionWindowClosed,
+    ReceivedBeforeAssignment,
     ReportedUnitExcluded,
     SameDepartment,
     TaskForceAlreadyFormed,
@@ -46,6 +51,7 @@ from services.assignment.domain.errors import (
 )
 from services.runtime.clock import PinnedClock
 from services.runtime.effective import BeforePreviousEvent
+from services.runtime.notices import NoticeAlreadyServed
 from services.runtime.organisation import Organisation
 from tests.support.harness import TERMS, Reactor, public, sqlite_store
 
@@ -96,19 +102,19 @@ def assigned_case(tmp_path: Path, **over: Any) -> tuple[AssignmentApplication, U
 def test_only_the_lead_department_acknowledges_and_only_once() -> None:
     a = assignment()
     with pytest.raises(NotLeadDepartment):
-        a.acknowledge("990100RSJ", "李", TODAY, "")
-    a.acknowledge("990100ZJJ", "李", TODAY, "")
+        a.acknowledge("990100RSJ", "李", TODAY, "", TERMS)
+    a.acknowledge("990100ZJJ", "李", TODAY, "", TERMS)
     with pytest.raises(AlreadyAcknowledged):
-        a.acknowledge("990100ZJJ", "李", TODAY, "")
+        a.acknowledge("990100ZJJ", "李", TODAY, "", TERMS)
 
 
 def test_no_acknowledgement_while_an_objection_is_pending_art_23() -> None:
     a = assignment()
     a.object("990100ZJJ", "不属本单位职责", "", TODAY, "")
     with pytest.raises(ObjectionPending):
-        a.acknowledge("990100ZJJ", "李", TODAY, "")
+        a.acknowledge("990100ZJJ", "李", TODAY, "", TERMS)
     a.refuse_objection("属住建职责", TODAY, "")
-    a.acknowledge("990100ZJJ", "李", TODAY, "")
+    a.acknowledge("990100ZJJ", "李", TODAY, "", TERMS)
 
 
 def test_the_acknowledgement_tells_major_accepted_on_and_co_handlers(tmp_path: Path) -> None:
@@ -154,7 +160,7 @@ def test_a_report_is_never_reassigned_to_the_reported_unit_art_46() -> None:
     a = assignment(department="990100JWJ", reported_unit="990100ZJJ")
     a.object("990100JWJ", "应由住建局自查", "990100ZJJ", TODAY, "")
     with pytest.raises(ReportedUnitExcluded):
-        a.agree_objection(ORG.units["990100ZJJ"], None, "同意", "990100XFJ", TODAY, "", TODAY, None)
+        a.agree_objection(ORG.units["990100ZJJ"], None, "同意", "990100XFJ", TODAY, "", None)
 
 
 def test_the_first_unit_stays_accountable_when_the_matter_comes_back(tmp_path: Path) -> None:
@@ -173,14 +179,70 @@ def test_the_first_unit_stays_accountable_when_the_matter_comes_back(tmp_path: P
 # 交办异议 (Art 23)
 
 
-def test_the_objection_window_is_5_working_days_across_national_day_art_23(tmp_path: Path) -> None:
-    app, case_id = assigned_case(tmp_path, on=date(2026, 9, 30))
+def test_the_objection_window_is_5_working_days_from_receipt_across_national_day_art_23(tmp_path: Path) -> None:
+    app, case_id = assigned_case(tmp_path, on=date(2026, 9, 25))  # from the assignment it would end 10-09
     assigned = published(app, case_id)[0]
-    assert isinstance(assigned, CaseAssigned) and assigned.objection_due_on == date(2026, 10, 13)
+    assert isinstance(assigned, CaseAssigned) and assigned.objection_due_on is None  # it runs from receipt
+    app.receive(c.ReceiveAssignment(case_id=case_id, department="990100ZJJ", on=date(2026, 9, 30)))
+    received = published(app, case_id)[-1]
+    assert isinstance(received, AssignmentReceived)
+    assert (received.received_on, received.objection_due_on) == (date(2026, 9, 30), date(2026, 10, 13))
+    assert received.lead and received.notice_due_on == date(2026, 10, 15)  # 接收情况告知: 15 days from receipt
     late = c.FileObjection(case_id=case_id, department="990100ZJJ", reasons="不属本单位", on=date(2026, 10, 14))
     with pytest.raises(ObjectionWindowClosed):
         app.object(late)
-    app.object(late.model_copy(update={"on": date(2026, 10, 13)}))
+    app.object(late.model_copy(update={"on": date(2026, 10, 13)}))  # the 5th working day after receipt
+
+
+def test_a_department_objects_before_its_receipt_is_recorded_and_records_it_once_art_23() -> None:
+    a = assignment(assigned_on=date(2026, 11, 2), objection_due_on=None, co_handlers=["990100CGJ"])
+    with pytest.raises(ReceivedBeforeAssignment):
+        a.receive("990100ZJJ", date(2026, 11, 1), "", TERMS)
+    with pytest.raises(NotAssignedDepartment):
+        a.receive("990100RSJ", date(2026, 11, 3), "", TERMS)
+    a.receive("990100ZJJ", date(2026, 11, 3), "", TERMS)
+    with pytest.raises(AlreadyReceived):
+        a.receive("990100ZJJ", date(2026, 11, 4), "", TERMS)
+    # the co-handler has not recorded its receipt: weeks later its objection is still within time
+    a.object("990100CGJ", "与城管无关", "", date(2026, 11, 20), "")
+
+
+def test_a_co_handler_has_its_own_window_from_its_own_receipt_art_23() -> None:
+    a = assignment(assigned_on=date(2026, 11, 2), objection_due_on=None, co_handlers=["990100CGJ"])
+    a.receive("990100CGJ", date(2026, 11, 9), "", TERMS)
+    (received,) = [e for e in a.collect_events() if isinstance(e, Assignment.Received)]
+    assert (received.lead, received.objection_due_on, received.notice_due_on) == (False, date(2026, 11, 16), None)
+    with pytest.raises(ObjectionWindowClosed):
+        a.object("990100CGJ", "与城管无关", "", date(2026, 11, 17), "")
+    a.object("990100CGJ", "与城管无关", "", date(2026, 11, 16), "")
+
+
+def test_acknowledging_without_a_recorded_receipt_is_the_receipt_and_ends_the_window_art_23() -> None:
+    a = assignment(objection_due_on=None)
+    a.acknowledge("990100ZJJ", "李", TODAY, "", TERMS)
+    received, acknowledged = [e for e in a.collect_events() if not isinstance(e, Assignment.Assigned)]
+    assert isinstance(received, Assignment.Received) and isinstance(acknowledged, Assignment.Acknowledged)
+    assert (received.by_acknowledgement, received.objection_due_on) == (True, None)
+    assert received.notice_due_on == date(2026, 12, 7)
+
+
+def test_the_receipt_notice_follows_the_leads_receipt_and_a_new_lead_tells_anew_art_23(tmp_path: Path) -> None:
+    app, case_id = assigned_case(tmp_path)
+    notice = c.ServeNotice(case_id=case_id, notice="receipt", method="written", content="已收到，按程序办理")
+    with pytest.raises(NotReceived):
+        app.serve_notice(notice)
+    app.receive(c.ReceiveAssignment(case_id=case_id, department="990100ZJJ"))
+    app.serve_notice(notice)
+    with pytest.raises(NoticeAlreadyServed):
+        app.serve_notice(notice)
+    app.object(c.FileObjection(case_id=case_id, department="990100ZJJ", reasons="属城管"))
+    app.decide_objection(c.DecideObjection(case_id=case_id, agree=True, department="990100CGJ", reason="同意"))
+    reassigned = published(app, case_id)[-1]
+    assert isinstance(reassigned, CaseReassigned) and reassigned.objection_due_on is None
+    app.receive(c.ReceiveAssignment(case_id=case_id, department="990100CGJ"))
+    app.serve_notice(notice)
+    served = [e for e in published(app, case_id) if isinstance(e, NoticeServed)]
+    assert [n.round for n in served] == [1, 2]
 
 
 def test_only_the_lead_or_a_co_handler_objects_art_23() -> None:
@@ -197,7 +259,7 @@ def test_an_objection_needs_reasons_art_23() -> None:
 
 def test_no_objection_after_acknowledgement_art_23() -> None:
     a = assignment()
-    a.acknowledge("990100ZJJ", "李", TODAY, "")
+    a.acknowledge("990100ZJJ", "李", TODAY, "", TERMS)
     with pytest.raises(AlreadyAcknowledged):
         a.object("990100ZJJ", "晚了", "", TODAY, "")
 
@@ -223,7 +285,7 @@ def test_the_bureau_agrees_and_reassigns_with_a_new_window_and_owning_leader_art
         "990100STJ",
         "990100XFJ",
     )
-    assert reassigned.objection_due_on == date(2026, 11, 11)
+    assert reassigned.objection_due_on is None and not reassigned.final  # the new lead's window opens on receipt
     assert (reassigned.owning_leader, reassigned.co_handlers, reassigned.reason) == (
         "L06",
         ["990100CGJ"],
@@ -245,9 +307,9 @@ def test_a_co_handlers_agreed_objection_releases_it_and_a_reassignment_changes_s
     a.object("990100CGJ", "与城管无关", "", TODAY, "")
     with pytest.raises(SameDepartment):
         a.agree_objection(
-            ORG.units["990100ZJJ"], [ORG.units["990100CGJ"], ORG.units["990100GAJ"]], "", "", TODAY, "", TODAY, None
+            ORG.units["990100ZJJ"], [ORG.units["990100CGJ"], ORG.units["990100GAJ"]], "", "", TODAY, "", None
         )
-    a.agree_objection(ORG.units["990100ZJJ"], None, "同意", "990100XFJ", TODAY, "", TODAY, None)
+    a.agree_objection(ORG.units["990100ZJJ"], None, "同意", "990100XFJ", TODAY, "", None)
     assert (a.department, a.co_handlers, a.co_handler_names) == ("990100ZJJ", ["990100GAJ"], ["公安分局"])
 
 
@@ -395,5 +457,6 @@ def test_an_action_is_never_dated_before_the_previous_event() -> None:
 
 def test_the_receiving_department_tells_the_petitioner_of_its_receipt_art_23() -> None:
     a = assignment()
+    a.receive("990100ZJJ", TODAY, "", TERMS)
     a.serve_notice("receipt", "written", "已接收，将于60日内办理", False, "", TODAY, "990100ZJJ")
     assert a.notices.served_on("receipt") == TODAY

@@ -69,26 +69,48 @@ def test_acceptance_stops_on_the_decision_on_time_or_late() -> None:
     assert clocks(kit.registered(C, D), kit.merged(C, day(3), str(uuid4())))[(Clock.acceptance, 1)].stopped_on == day(3)
 
 
-def test_objection_counts_5_working_days_and_restarts_on_reassignment_art_23() -> None:
-    got = clocks(kit.registered(C, D), kit.accepted(C, D), kit.assigned(C, day(4)))  # Friday
+def test_objection_counts_5_working_days_from_receipt_and_restarts_on_reassignment_art_23() -> None:
+    assigned = kit.registered(C, D), kit.accepted(C, D), kit.assigned(C, day(1))
+    assert (Clock.objection, 1) not in clocks(*assigned)  # nothing runs until the department has received it
+    got = clocks(*assigned, kit.received(C, day(4)))  # received on a Friday
     state = got[(Clock.objection, 1)]
-    assert state.count == DayCount.working and state.due_on == day(11)  # Mon..Fri of the next week
+    assert state.count == DayCount.working and (state.starts_on, state.due_on) == (day(4), day(11))
     got = clocks(
-        kit.registered(C, D), kit.assigned(C, day(4)), kit.objection(C, day(5)), kit.reassigned(C, day(7), "990101")
-    )
+        *assigned, kit.received(C, day(4)), kit.objection(C, day(5)), kit.reassigned(C, day(7), "990101"),
+        kit.received(C, day(8), "990101"),
+    )  # fmt: skip
     assert got[(Clock.objection, 1)].stopped_on == day(5)
-    assert got[(Clock.objection, 2)].starts_on == day(7) and got[(Clock.objection, 2)].running
+    assert got[(Clock.objection, 2)].starts_on == day(8) and got[(Clock.objection, 2)].running
+    assert got[(Clock.receipt_notice, 1)].stopped_on == day(7)  # the earlier lead no longer tells the petitioner
+    assert got[(Clock.receipt_notice, 2)].starts_on == day(8)
+
+
+def test_a_co_handlers_receipt_moves_no_clock_of_the_case_art_23() -> None:
+    got = clocks(kit.assigned(C, day(1)), kit.received(C, day(2), "990100CGJ", lead=False))
+    assert not got
+
+
+def test_the_receipt_notice_is_due_15_days_after_receipt_and_stops_when_served_art_23() -> None:
+    served = kit.public(
+        NoticeServed, C, case_no="XF1", notice="receipt", method="written", served_on=day(16), content="已接收"
+    )
+    got = clocks(kit.assigned(C, day(1)), kit.received(C, day(2)), served)
+    state = got[(Clock.receipt_notice, 1)]
+    assert (state.starts_on, state.due_on, state.stopped_on, state.on_time) == (day(2), day(17), day(16), True)
 
 
 def test_a_reassignment_settled_on_a_dispute_opens_no_new_objection_period_art_24() -> None:
-    got = clocks(kit.assigned(C, day(4)), kit.objection(C, day(5)), kit.reassigned(C, day(9), "990101", final=True))
-    assert (Clock.objection, 2) not in got
+    got = clocks(
+        kit.assigned(C, day(4)), kit.received(C, day(4)), kit.objection(C, day(5)),
+        kit.reassigned(C, day(9), "990101", final=True), kit.received(C, day(9), "990101", final=True),
+    )  # fmt: skip
+    assert (Clock.objection, 2) not in got and (Clock.receipt_notice, 2) in got
 
 
 def test_national_holidays_are_not_working_days() -> None:
-    assigned = date(2025, 9, 30)  # before the National Day holiday (Oct 1-8, 2025)
-    state = clocks(kit.assigned(C, assigned))[(Clock.objection, 1)]
-    assert state.due_on == CAL.add_working_days(assigned, 5) and state.due_on > date(2025, 10, 8)
+    received = date(2025, 9, 30)  # before the National Day holiday (Oct 1-8, 2025)
+    state = clocks(kit.assigned(C, received), kit.received(C, received))[(Clock.objection, 1)]
+    assert state.due_on == CAL.add_working_days(received, 5) and state.due_on > date(2025, 10, 8)
 
 
 def test_handling_runs_60_days_plus_the_extension_art_34() -> None:
@@ -195,11 +217,23 @@ class Path:
     def assignment(self) -> None:
         c = self.case_id
         self.react(kit.assigned(c, self.later(0, 3)))
+        received = self.chance(0.8)  # the 交办 received before 签收; else 签收 is the receipt
+        if received:
+            self.react(kit.received(c, self.later(0, 3)))
         while self.chance(0.3):
             self.react(kit.objection(c, self.later(0, 8)))
             self.react(kit.reassigned(c, self.later(0, 5), "990101"))
+            received = self.chance(0.8)
+            if received:
+                self.react(kit.received(c, self.later(0, 4), "990101"))
         self.sweep()
-        self.react(kit.acknowledged(c, self.later(0, 9)))
+        on = self.later(0, 9)
+        if not received:  # as assignment records it: 签收 with no receipt before is the receipt, with no window
+            self.react(kit.received(c, on, final=True))
+        self.react(kit.acknowledged(c, on))
+        if self.chance(0.7):  # 接收情况告知, late or on time
+            told = {"case_no": "XF1", "notice": "receipt", "method": "written", "content": "已接收"}
+            self.react(kit.public(NoticeServed, c, served_on=self.later(0, 20), **told))
         if self.chance(0.3):
             self.command(self.app.issue_order, IssueOrder, reason="督办", answer_due=self.on + timedelta(days=20))
             if self.chance(0.6):

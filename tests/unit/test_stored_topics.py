@@ -19,6 +19,7 @@ STORED_TOPICS = frozenset(
     [
         "xf/assignment/Assignment",
         "xf/assignment/Assignment/Acknowledged",
+        "xf/assignment/Assignment/Received",
         "xf/assignment/Assignment/Assigned",
         "xf/assignment/Assignment/DisputeReferred",
         "xf/assignment/Assignment/NoticeServed",

@@ -321,6 +321,22 @@ def test_a_skipped_milder_warning_is_not_emitted_late() -> None:
     assert warning.stage == 1 and warning.department == kit.DEPARTMENT and warning.owning_leader == kit.LEADER
 
 
+def test_the_receiving_department_is_warned_then_marked_overdue_for_its_receipt_notice_art_23() -> None:
+    """接收情况告知: 15 days from the lead's receipt (Art 23¶3), a duty warned and marked like the others."""
+    case = in_handling()
+    case.observe(Fact("assignment_received", day(2), opens_window=False), TERMS)  # 签收 as the receipt
+    assert case.clocks[(Clock.receipt_notice, 1)].due_on == day(17)
+    case.observe(Fact("case_acknowledged", day(2)), TERMS)
+    case.collect_events()
+    assert case.sweep(day(12), TERMS.limits.warning_days) == 1
+    assert case.sweep(day(18), TERMS.limits.warning_days) == 1
+    warned, missed = case.collect_events()
+    assert (warned.clock, warned.stage, warned.department) == ("receipt_notice", 5, kit.DEPARTMENT)
+    assert (missed.clock, missed.due_on) == ("receipt_notice", day(17))
+    case.observe(Fact("receipt_served", day(20)), TERMS)
+    assert case.clocks[(Clock.receipt_notice, 1)].on_time is False
+
+
 def test_a_petitioners_window_is_not_a_duty_and_never_alarms() -> None:
     case = closed(day(20))  # review_request window runs to day(50)
     case.collect_events()

@@ -1,4 +1,4 @@
-"""交办 staff actions: acknowledge, objections and disputes, owning leader, task force."""
+"""交办 staff actions: receipt, acknowledge, objections and disputes, owning leader, task force."""
 
 from __future__ import annotations
 
@@ -15,6 +15,20 @@ ROLES = {label(role): role.value for role in TaskForceRole} | {role.value: role.
 
 
 @app.command(rich_help_panel=PANEL)
+def receive(
+    case: CaseArg,
+    department: Annotated[str, typer.Option(help="收到交办的单位 code (主办或协办)")],
+    on: OnDate = None,
+    actor: Actor = "",
+    as_json: JsonOpt = False,
+    data_dir: DataDir = None,
+) -> None:
+    """收到交办: the day the 交办 reached the department; its 5 working days to object and the lead's 15 days to
+    tell the petitioner (接收情况告知) run from it (Art 23¶3)."""
+    act("assignment", "receive", case, {"department": department, "on": on, "actor": actor}, as_json, data_dir)
+
+
+@app.command(rich_help_panel=PANEL)
 def acknowledge(
     case: CaseArg,
     department: Annotated[str, typer.Option(help="签收单位 code (the lead department)")],
@@ -24,7 +38,7 @@ def acknowledge(
     as_json: JsonOpt = False,
     data_dir: DataDir = None,
 ) -> None:
-    """签收: the lead department acknowledges its case."""
+    """签收: the lead department acknowledges its case (with no receipt recorded before, also its receipt)."""
     payload = {"department": department, "handler": handler, "on": on, "actor": actor}
     act("assignment", "acknowledge", case, payload, as_json, data_dir)
 
@@ -40,7 +54,7 @@ def object_(
     as_json: JsonOpt = False,
     data_dir: DataDir = None,
 ) -> None:
-    """交办异议: a department objects within 5 working days, with reasons (Art 23)."""
+    """交办异议: a department objects within 5 working days of its receipt, with reasons (Art 23¶3)."""
     payload = {"department": department, "reasons": reasons, "proposed_department": proposed, "on": on, "actor": actor}
     act("assignment", "object", case, payload, as_json, data_dir)
 

@@ -10,6 +10,7 @@ from uuid import UUID
 from eventsourcing.domain import event
 
 from events.assignment import (
+    AssignmentReceived,
     CaseAcknowledged,
     CaseAssigned,
     CaseReassigned,
@@ -28,6 +29,7 @@ from services.assignment.domain.errors import (
     AcknowledgedBeforeAssignment,
     AlreadyAcknowledged,
     AlreadyMajor,
+    AlreadyReceived,
     NoDisputePending,
     NoOtherDepartment,
     NoOwningLeader,
@@ -35,15 +37,18 @@ from services.assignment.domain.errors import (
     NotAssignedDepartment,
     NotLeadDepartment,
     NotMajorCase,
+    NotReceived,
     NotTheDecidingBody,
     ObjectionPending,
     ObjectionWindowClosed,
+    ReceivedBeforeAssignment,
     ReportedUnitExcluded,
     SameDepartment,
     TaskForceAlreadyFormed,
 )
 from services.assignment.domain.routing import route
 from services.runtime.effective import CaseAggregate
+from services.runtime.limits import Terms
 from services.runtime.notices import Notices
 from services.runtime.organisation import Leader, Organisation, Unit
 from services.runtime.stored import stored_events
@@ -114,7 +119,11 @@ class Assignment(CaseAggregate):
         self.assigned_on = assigned_on
         self.accepted_on = accepted_on or assigned_on
         self.first_unit = first_unit or department
-        self.objection_due_on = objection_due_on
+        self.objection_due_on = objection_due_on  # the lead's window; set on its receipt (older cases: on assignment)
+        self.handed_over_on = assigned_on  # the latest 交办 or 改派, which a receipt cannot precede
+        self.final = False  # a dispute was decided (Art 24): no further objection
+        self.receipts: dict[str, date | None] = {}  # department → its objection deadline, once it has received
+        self.lead_receipts = 0  # the rounds of the lead's receipt notice (a new lead after 改派 tells anew)
         self.risks = list(risks or [])
         self.reported_unit = reported_unit
         self.request, self.facts = request, facts
@@ -133,7 +142,6 @@ class Assignment(CaseAggregate):
         case_id: UUID,
         org: Organisation,
         accepted_on: date,
-        objection_due_on: date,
         earlier: Assignment | None,
         *,
         case_no: str,
@@ -166,7 +174,6 @@ class Assignment(CaseAggregate):
             co_handler_names=[u.name for u in co_handlers],
             first_unit=first,
             first_unit_name=org.unit_name(first),
-            objection_due_on=objection_due_on,
             risks=list(risks),
             accepted_on=accepted_on,
             kind=kind,
@@ -177,14 +184,17 @@ class Assignment(CaseAggregate):
 
     # 签收
 
-    def acknowledge(self, department: str, handler: str, on: date, actor: str) -> None:
-        """签收: only the lead, once, and not while an objection or a dispute is pending."""
-        if on < self.assigned_on:
-            raise AcknowledgedBeforeAssignment(f"签收日期 {on} 早于交办日期 {self.assigned_on}", "on")
+    def acknowledge(self, department: str, handler: str, on: date, actor: str, terms: Terms) -> None:
+        """签收: only the lead, once, and not while an objection or a dispute is pending; with no receipt recorded
+        before, the 签收 day is the day the 交办 was received (Art 23¶3)."""
+        if on < self.handed_over_on:
+            raise AcknowledgedBeforeAssignment(f"签收日期 {on} 早于交办日期 {self.handed_over_on}", "on")
         self.check_on(on)
         self.check_lead(department)
         self.check_not_acknowledged()
         self.check_nothing_pending()
+        if department not in self.receipts:
+            self.record_receipt(department, on, actor, terms, by_acknowledgement=True)
         self._acknowledged(
             department=department,
             handler=handler,
@@ -198,15 +208,49 @@ class Assignment(CaseAggregate):
             facts=self.facts,
         )
 
+    # 收到交办 (Art 23¶3)
+
+    def receive(self, department: str, on: date, actor: str, terms: Terms) -> None:
+        """交办已收到: the lead or a co-handler records the day the 交办 reached it, once; its 5 working days to
+        object and the lead's 15 days to tell the petitioner count from this day (自收到之日起, Art 23¶3)."""
+        if on < self.handed_over_on:
+            raise ReceivedBeforeAssignment(f"收到日期 {on} 早于交办日期 {self.handed_over_on}", "on")
+        self.check_on(on)
+        self.check_assigned_to(department)
+        if department in self.receipts:
+            raise AlreadyReceived(f"{department} 已登记收到案件 {self.case_no} 的交办")
+        self.record_receipt(department, on, actor, terms)
+
+    def record_receipt(
+        self, department: str, on: date, actor: str, terms: Terms, by_acknowledgement: bool = False
+    ) -> None:
+        lead = department == self.department
+        objecting = not (self.final or by_acknowledgement)
+        self._received(
+            department=department,
+            department_name=self.department_name if lead else self.co_handler_name(department),
+            lead=lead,
+            received_on=on,
+            by_acknowledgement=by_acknowledgement,
+            objection_due_on=terms.objection_due(on) if objecting else None,
+            notice_due_on=terms.receipt_notice_due(on) if lead else None,
+            actor=actor,
+            case_no=self.case_no,
+        )
+
+    def co_handler_name(self, code: str) -> str:
+        return dict(zip(self.co_handlers, self.co_handler_names, strict=False)).get(code, code)
+
     # 异议 (Art 23)
 
     def object(self, department: str, reasons: str, proposed_department: str, on: date, actor: str) -> None:
-        """交办异议 (Art 23): the lead or a co-handler, with reasons, within 5 working days, before acknowledging."""
+        """交办异议 (Art 23¶3): the lead or a co-handler, with reasons, within 5 working days of its receipt, before
+        acknowledging."""
         self.check_on(on)
         self.check_assigned_to(department)
         self.check_not_acknowledged()
         self.check_nothing_pending()
-        self.check_objection_window(on)
+        self.check_objection_window(department, on)
         if proposed_department == department:
             raise NoOtherDepartment(f"异议单位 {department} 不能主张由自己办理", "proposed_department")
         self._objection_filed(
@@ -234,13 +278,12 @@ class Assignment(CaseAggregate):
         by: str,
         on: date,
         actor: str,
-        objection_due_on: date,
         leader: Leader | None,
     ) -> None:
-        """异议成立, 改派: a new lead, a new objection window from the decision, a new owning leader if due."""
+        """异议成立, 改派: a new lead, whose objection window opens on its receipt; a new owning leader if due."""
         self.check_on(on)
         self.pending_objection()
-        self.reassign(to, co_handlers, reason, by, on, actor, objection_due_on, leader)
+        self.reassign(to, co_handlers, reason, by, on, actor, leader)
 
     def reassign(
         self,
@@ -250,8 +293,8 @@ class Assignment(CaseAggregate):
         by: str,
         on: date,
         actor: str,
-        objection_due_on: date | None = None,
         leader: Leader | None = None,
+        final: bool = False,
     ) -> None:
         self.check_not_reported_unit(to, *(co_handlers or []))
         released = {to.code, self.objection.department if self.objection else ""}
@@ -271,7 +314,8 @@ class Assignment(CaseAggregate):
             reason=reason,
             decided_by=by,
             decided_on=on,
-            objection_due_on=objection_due_on,
+            objection_due_on=None,
+            final=final,
             owning_leader=leader.id if changes and leader else self.owning_leader,
             owning_leader_name=leader.name if changes and leader else self.owning_leader_name,
             actor=actor,
@@ -310,7 +354,7 @@ class Assignment(CaseAggregate):
             case_no=self.case_no,
         )
         if to.code != self.department:
-            self.reassign(to, None, reason, by, on, actor)
+            self.reassign(to, None, reason, by, on, actor, final=True)
 
     # 领导包案, 七包一
 
@@ -362,8 +406,10 @@ class Assignment(CaseAggregate):
         self, notice: str, method: str | None, content: str, unreachable: bool, competent_body: str, on: date,
         actor: str, round_: int = 1,
     ) -> None:  # fmt: skip
-        """接收情况告知 (Art 23¶3): the department that received the case tells the petitioner how it is handled."""
+        """接收情况告知 (Art 23¶3): the department that received the case tells the petitioner how it is handled;
+        a new lead after 改派 tells anew (its own round)."""
         self.check_on(on)
+        round_ = max(round_, self.lead_receipts)
         self.notices.check(self.case_no, self.NOTICES, notice, method, unreachable, round_)
         self.check_noticeable(notice, round_)
         self._notice_served(
@@ -372,7 +418,9 @@ class Assignment(CaseAggregate):
         )  # fmt: skip
 
     def check_noticeable(self, notice: str, round_: int) -> None:
-        """The case is assigned, so its department can tell the petitioner of its receipt."""
+        """接收情况告知 follows the lead's receipt of the 交办 (Art 23¶3)."""
+        if self.department not in self.receipts:
+            raise NotReceived(f"案件 {self.case_no} 的主办单位 {self.department_name} 尚未登记收到交办或签收")
 
     # 复查/复核 (Art 35, 36)
 
@@ -411,13 +459,19 @@ class Assignment(CaseAggregate):
                 f"{department} 不是案件 {self.case_no} 的主办或协办单位 (主办 {self.department})", "department"
             )
 
-    def check_objection_window(self, on: date) -> None:
-        if self.objection_due_on is None:
+    def check_objection_window(self, department: str, on: date) -> None:
+        """Before its receipt is recorded a department may object at any time; after, within its window."""
+        if self.final:
             raise ObjectionWindowClosed(f"案件 {self.case_no} 的交办已经争议裁定，不再接受异议")
-        if on > self.objection_due_on:
+        due = self.receipts.get(department) if department in self.receipts else self.legacy_window(department)
+        if due is not None and on > due:
             raise ObjectionWindowClosed(
-                f"案件 {self.case_no} 的异议期限至 {self.objection_due_on} (5个工作日)，{on} 已过期", "on"
+                f"案件 {self.case_no} 的异议期限至 {due}（自收到交办之日起5个工作日），{on} 已过期", "on"
             )
+
+    def legacy_window(self, department: str) -> date | None:
+        """A case assigned before receipts were recorded counted its window from the assignment."""
+        return self.objection_due_on if department == self.department else None
 
     def pending_objection(self) -> Objection:
         if self.objection is None:
@@ -502,13 +556,28 @@ class Assignment(CaseAggregate):
         owning_leader_name: str,
         actor: str,
         case_no: str,
+        final: bool = False,
     ) -> None:
         self.department, self.department_name = department, department_name
         self.co_handlers, self.co_handler_names = list(co_handlers), list(co_handler_names)
         self.objection_due_on = objection_due_on
+        self.final = final or self.final
+        self.handed_over_on = decided_on
+        self.receipts = {d: due for d, due in self.receipts.items() if d in co_handlers and d != department}
         self.owning_leader, self.owning_leader_name = owning_leader, owning_leader_name
         self.objection = self.dispute = None
         self.seen(decided_on)
+
+    @event("Received")
+    def _received(
+        self, department: str, department_name: str, lead: bool, received_on: date, by_acknowledgement: bool,
+        objection_due_on: date | None, notice_due_on: date | None, actor: str, case_no: str,
+    ) -> None:  # fmt: skip
+        self.receipts[department] = objection_due_on
+        if lead:
+            self.lead_receipts += 1
+            self.objection_due_on = objection_due_on
+        self.seen(received_on)
 
     @event("DisputeReferred")
     def _dispute_referred(
@@ -574,6 +643,7 @@ stored_events(
     "Assignment",
     {
         "Assigned": CaseAssigned,
+        "Received": AssignmentReceived,
         "Acknowledged": CaseAcknowledged,
         "ObjectionFiled": ObjectionFiled,
         "ObjectionRefused": ObjectionRefused,

@@ -34,9 +34,27 @@ class NotAssignedDepartment(DomainError):
 
 
 class ObjectionWindowClosed(DomainError):
-    """异议须自交办之日起5个工作日内提出 (Art 23)."""
+    """异议须自收到交办之日起5个工作日内提出 (Art 23¶3), and not after a dispute was decided (Art 24)."""
 
     code = "objection_window_closed"
+
+
+class AlreadyReceived(DomainError):
+    """交办已收到: a department records its receipt of one 交办 once (Art 23¶3)."""
+
+    code = "already_received"
+
+
+class ReceivedBeforeAssignment(DomainError):
+    """收到日期不能早于交办（改派）日期."""
+
+    code = "received_before_assignment"
+
+
+class NotReceived(DomainError):
+    """接收情况告知 follows the lead's receipt of the 交办: record the receipt (or 签收) first (Art 23¶3)."""
+
+    code = "not_received"
 
 
 class NoPendingObjection(DomainError):

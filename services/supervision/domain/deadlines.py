@@ -111,16 +111,34 @@ class Book:
         return changes
 
 
-A, OB, H = Clock.acceptance, Clock.objection, Clock.handling
+A, OB, H, RN = Clock.acceptance, Clock.objection, Clock.handling, Clock.receipt_notice
+
+
+def _next(b: Book, clock: Clock) -> Key:
+    latest = b.latest(clock)
+    return (clock, latest[1] + 1 if latest else 1)
+
+
+def _open_objection(b: Book, f: Fact) -> list[Change]:
+    """A window for the lead's objection, 5 working days from its receipt; an earlier one ends."""
+    stopped = b.stop(b.latest(OB), f.on)
+    if not f.opens_window:
+        return stopped
+    return stopped + b.start(_next(b, OB), f.on, b.limits.objection, DayCount.working)
 
 
 def _reassigned(b: Book, f: Fact) -> list[Change]:
-    """改派: the new department has its own objection period; the earlier one ends."""
-    latest = b.latest(OB)
-    stopped = b.stop(latest, f.on)
-    if not f.opens_window:
-        return stopped
-    return stopped + b.start((OB, latest[1] + 1 if latest else 1), f.on, b.limits.objection, DayCount.working)
+    """改派: the earlier lead's objection window and its duty to tell the petitioner end; the new lead's open on
+    its receipt (cases assigned before receipts were recorded open the window on the decision)."""
+    return _open_objection(b, f) + b.stop(b.latest(RN), f.on)
+
+
+def _received(b: Book, f: Fact) -> list[Change]:
+    """交办已收到 (Art 23¶3): from the lead's receipt, its 5 working days to object and its 15 days to tell the
+    petitioner 接收情况以及处理途径和程序; a co-handler's receipt moves no clock of the case."""
+    if not f.lead:
+        return []
+    return _open_objection(b, f) + b.start(_next(b, RN), f.on, b.limits.receipt_notice)
 
 
 def _review_requested(b: Book, f: Fact) -> list[Change]:
@@ -140,8 +158,10 @@ RULES: dict[str, Callable[[Book, Fact], list[Change]]] = {
     "petition_accepted": lambda b, f: b.stop((A, 1), f.on) + b.start((H, 1), f.on, b.limits.handling),
     "petition_not_accepted": lambda b, f: b.stop((A, 1), f.on),
     "petition_merged": lambda b, f: b.stop((A, 1), f.on),
-    "case_assigned": lambda b, f: [] if b.latest(OB) else b.start((OB, 1), f.on, b.limits.objection, DayCount.working),
+    "case_assigned": lambda b, f: [] if b.latest(OB) or not f.opens_window else _open_objection(b, f),
     "case_reassigned": _reassigned,
+    "assignment_received": _received,
+    "receipt_served": lambda b, f: b.stop(b.latest(RN), f.on),
     "case_acknowledged": lambda b, f: b.stop(b.latest(OB), f.on),
     "objection_filed": lambda b, f: b.stop(b.latest(OB), f.on),
     "extension_approved": lambda b, f: b.add_days((H, f.round), "extension_days", f.days, "extended", f.on),

@@ -21,6 +21,7 @@ class Fact:
     days: int = 0
     source: str = ""
     opens_window: bool = True
+    lead: bool = True
 
 
 def inclusive_days(from_on: date, to_on: date) -> int:
@@ -39,9 +40,14 @@ FACT_FIELDS: dict[str, tuple[str, Callable[[Any], dict[str, Any]]]] = {
     "petition_accepted": ("accepted_on", lambda e: {}),
     "petition_not_accepted": ("decided_on", lambda e: {}),
     "petition_merged": ("merged_on", lambda e: {}),
-    "case_assigned": ("assigned_on", lambda e: {}),
-    # A reassignment decided on a dispute is final: it opens no new objection period (Art 24).
+    # The objection window runs from the department's receipt (Art 23¶3); a case assigned before receipts were
+    # recorded carries its window on the assignment.
+    "case_assigned": ("assigned_on", lambda e: {"opens_window": e.objection_due_on is not None}),
     "case_reassigned": ("decided_on", lambda e: {"opens_window": e.objection_due_on is not None}),
+    "assignment_received": (
+        "received_on",
+        lambda e: {"opens_window": e.objection_due_on is not None, "lead": e.lead},
+    ),
     "case_acknowledged": ("acknowledged_on", lambda e: {}),
     "objection_filed": ("filed_on", lambda e: {}),
     "extension_approved": ("approved_on", lambda e: {"round": e.round, "days": e.days}),
@@ -59,7 +65,7 @@ FACT_FIELDS: dict[str, tuple[str, Callable[[Any], dict[str, Any]]]] = {
 
 
 # The notices a clock counts from: a written answer's delivery opens the petitioner's next window (Art 35, 36).
-SERVED = {"reply": "reply_served", "review_opinion": "review_opinion_served"}
+SERVED = {"reply": "reply_served", "review_opinion": "review_opinion_served", "receipt": "receipt_served"}
 
 
 def fact_of(event: CaseEvent) -> Fact | None:
