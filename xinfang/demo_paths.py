@@ -247,6 +247,20 @@ async def rehandled(case: DemoCase) -> None:
     await case.rate("basically_satisfied")
 
 
+async def review_after_unsatisfied(case: DemoCase) -> None:
+    """不满意 sends the case back (the office's practice) and the petitioner also asks for 复查 (Art 35)."""
+    await case.register()
+    await case.accept()
+    await case.acknowledge()
+    await case.reply(opinion="not_supported", disposition="persuaded")
+    await case.close()
+    await case.rate("unsatisfied")
+    case.later(1, 10)
+    await case.do("supervision", "request_review", stage="review", reasons="对处理意见不服，申请复查")
+    await case.reply(opinion="explained", disposition="persuaded", wait=("already_replied", "already_closed"))
+    await case.close()
+
+
 async def reviewed(case: DemoCase, re_review: bool = False) -> None:
     await case.register(category="civil_affairs")
     await case.accept()
@@ -348,6 +362,7 @@ PATHS: list[tuple[Path, int]] = [
     (disputed, 3),
     (extended, 6),
     (rehandled, 6),
+    (review_after_unsatisfied, 3),
     (reviewed, 4),
     (re_reviewed, 3),
     (stalled, 9),

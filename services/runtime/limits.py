@@ -29,6 +29,9 @@ class Limits:
     # A local rule, not the statute's: the 2022 text lets nothing pause the 15 days (Art 22, 23); an office may
     # stop the acceptance clock while the petitioner supplements materials (一次性告知).
     materials_pause: bool = False
+    # A practice, not the statute: 不满意 in the first round sends the case back for re-handling. It never takes
+    # away the petitioner's request for 复查 (Art 35).
+    unsatisfied_sends_back: bool = True
 
 
 STATUTE = Limits()

@@ -51,6 +51,10 @@ class Settings(BaseSettings):
         STATUTE.materials_pause,
         description="本地规则: 补正材料期间受理期限中止 (off: the 2022 text has no pause, Art 22, 23)",
     )
+    unsatisfied_sends_back: bool = Field(
+        STATUTE.unsatisfied_sends_back,
+        description="本地做法: 首轮不满意退回重办 (a practice; the petitioner may still ask for 复查, Art 35)",
+    )
     warning_days: list[int] = Field(
         list(STATUTE.warning_days), description="预警: days before each limit, e.g. XF_WARNING_DAYS=[5,3,1]"
     )
@@ -77,6 +81,7 @@ class Settings(BaseSettings):
             order_answer=self.order_answer_days,
             warning_days=tuple(self.warning_days),
             materials_pause=self.acceptance_pauses_for_materials,
+            unsatisfied_sends_back=self.unsatisfied_sends_back,
         )
 
     def terms(self) -> Terms:

@@ -31,7 +31,6 @@ from services.supervision.domain.errors import (
     OpinionAlreadyIssued,
     OrderAlreadyAnswered,
     PeriodInvalid,
-    RehandlingInProgress,
     ReviewAlreadyRequested,
     ReviewNotAssigned,
     ReviewNotOpen,
@@ -156,11 +155,22 @@ def test_before_the_reply_is_served_no_window_has_started_art_35() -> None:
     case.request_review(Stage.review, "不服", day(90), "", TERMS)
 
 
-def test_no_review_while_the_case_is_being_re_handled_art_35() -> None:
-    case = closed()
-    case.rate(Rating.unsatisfied, "", day(21), "", TERMS)
-    with pytest.raises(RehandlingInProgress):
-        case.request_review(Stage.review, "不服", day(22), "", TERMS)
+def test_an_unsatisfied_rating_sends_the_case_back_but_never_takes_away_the_review_art_35() -> None:
+    case = closed(day(20), served_on=day(23))
+    case.rate(Rating.unsatisfied, "", day(25), "", TERMS)
+    assert case.round == 2  # re-handling under way (the practice)
+    with pytest.raises(ReviewWindowClosed):  # the 30 days from the delivery of the written reply still bind
+        case.request_review(Stage.review, "不服", day(54), "", TERMS)
+    case.request_review(Stage.review, "不服", day(53), "", TERMS)
+    sent_back, requested = [e for e in case.collect_events() if type(e).__name__ in ("CaseSentBack", "ReviewRequested")]
+    assert (sent_back.round, requested.stage) == (2, "review")
+
+
+def test_an_office_without_the_send_back_practice_keeps_the_case_in_its_round_art_35() -> None:
+    case = closed(day(20))
+    case.rate(Rating.unsatisfied, "", day(25), "", Terms(Limits(unsatisfied_sends_back=False), calendar()))
+    assert case.round == 1 and (Clock.handling, 2) not in case.clocks
+    case.request_review(Stage.review, "不服", day(26), "", TERMS)
 
 
 def test_each_stage_is_requested_once_art_35() -> None:

@@ -39,12 +39,6 @@ class NoReviewOpinion(DomainError):
     code = "no_review_opinion"
 
 
-class RehandlingInProgress(DomainError):
-    """重新办理中: the re-handling round has no reply yet, so there is nothing to review (Art 35)."""
-
-    code = "rehandling_in_progress"
-
-
 class ReviewWindowClosed(DomainError):
     """复查/复核应在收到意见之日起30日内提出 (Art 35, 36)."""
 

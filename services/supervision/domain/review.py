@@ -13,7 +13,6 @@ from services.supervision.domain.errors import (
     NoReviewOpinion,
     NotReviewBody,
     OpinionAlreadyIssued,
-    RehandlingInProgress,
     ReviewAlreadyRequested,
     ReviewNotAssigned,
     ReviewNotOpen,
@@ -35,11 +34,10 @@ class ReviewChain(dict[str, Review]):
     """The stages requested so far, by stage (review, re_review)."""
 
     def check_requestable(self, case_no: str, stage: Stage, on: date, visit: ReturnVisit, due: date | None) -> None:
-        """复查 answers a reply (of the round under way), 复核 a review opinion; each once, within its window."""
+        """复查 answers a written reply, 复核 a review opinion; each once, within 30 days of its delivery. A case
+        sent back for re-handling after an unsatisfied rating keeps the petitioner's right to ask (Art 35)."""
         if stage == Stage.review and not visit.replies:
             raise NoReplyYet(f"案件 {case_no} 尚未出具处理意见书，不能申请复查")
-        if stage == Stage.review and visit.round not in visit.replies:
-            raise RehandlingInProgress(f"案件 {case_no} 第 {visit.round} 轮重新办理中，尚无处理意见")
         if stage == Stage.re_review and not (self.get(Stage.review) and self[Stage.review].opinion_on):
             raise NoReviewOpinion(f"案件 {case_no} 尚无复查意见，不能申请复核")
         if stage in self:

@@ -118,11 +118,12 @@ class Supervision(CaseAggregate):
     # 回访评价
 
     def rate(self, rating: str, comment: str, on: date, actor: str, terms: Terms) -> None:
-        """不满意 in round 1 sends the case back for re-handling (a new round); later rounds do not."""
+        """不满意 in round 1 sends the case back for re-handling (a new round), where the office keeps that practice;
+        later rounds do not. Either way the petitioner may still ask for 复查 (Art 35)."""
         self.check_on(on)
         self.check_not_finalised()
         self.visit.check_rateable(self.case_no)
-        sends_back = self.visit.sends_back(rating)
+        sends_back = terms.limits.unsatisfied_sends_back and self.visit.sends_back(rating)
         self._rated(rating=rating, comment=comment, rated_on=on, round=self.round, actor=actor)
         if sends_back:
             reason = comment or "信访人不满意，退回重办"
