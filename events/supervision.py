@@ -43,6 +43,11 @@ class DeadlineRecorded(CaseEvent):
         title="计算规则",
         description="statutory, or the local rule (materials pause) it counted",
     )
+    calendar_uncovered: bool = Field(
+        False,
+        title="工作日历未覆盖",
+        description="working days counted into a year the calendar lacks: weekends only, holidays unknown",
+    )
 
     @property
     def effective_on(self) -> date:

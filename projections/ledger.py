@@ -111,6 +111,7 @@ ledger = Table(
     shows(CaseAcknowledged, "handler", String(100)),
     *clock_columns(CLOCKS, ("due", "stopped_on", "on_time", "paused_on")),
     Column("acceptance_rule", String(32), comment="受理期限规则"),
+    Column("uncovered_clocks", String(200), comment="工作日历未覆盖的期限（仅按周末计算）"),
     Column("records", Integer, comment="办理记录"),
     Column("assistance_fen", Integer, comment="救助金额（分）"),
     Column("extension_days", Integer, comment="延期天数"),
@@ -152,11 +153,11 @@ HEADERS = headers(
     (
         "case_no", "channel", "received_on", "entered_on", "received_by", "kind", "category", "locality",
         "petitioner_count", "request", "risks", "status", "materials_requested_on", "materials_items",
-        "materials_supplemented_on", "acceptance_due", "acceptance_rule", "accepted_on", "not_accepted_reason",
-        "routed_to", "merged_into_no", "department_name", "co_handler_names", "first_unit_name", "owning_leader_name",
-        "task_force", "assigned_on", "assignment_received_on", "objection_due", "objections", "reassignments",
-        "last_handoff_reason", "acknowledged_on", "handler", "handling_due", "extension_days", "records",
-        "assistance_fen", "round", "opinion", "disposition", "legal_basis", "replied_on", "handling_on_time",
+        "materials_supplemented_on", "acceptance_due", "acceptance_rule", "uncovered_clocks", "accepted_on",
+        "not_accepted_reason", "routed_to", "merged_into_no", "department_name", "co_handler_names", "first_unit_name",
+        "owning_leader_name", "task_force", "assigned_on", "assignment_received_on", "objection_due", "objections",
+        "reassignments", "last_handoff_reason", "acknowledged_on", "handler", "handling_due", "extension_days",
+        "records", "assistance_fen", "round", "opinion", "disposition", "legal_basis", "replied_on", "handling_on_time",
         "closed_on", "rating", "review_requested_on", "review_due", "review_outcome", "re_review_requested_on",
         "re_review_due", "re_review_outcome", "finalised_on", "decision_notice_on", "receipt_notice_due",
         "receipt_notice_on", "reply_served_on", "review_served_on", "re_review_served_on", "unreachable", "warnings",
@@ -246,6 +247,8 @@ def _review_opinion(event: ReviewOpinionIssued, row: dict[str, Any]) -> dict[str
 def _deadline(event: DeadlineRecorded, row: dict[str, Any]) -> dict[str, Any]:
     """A clock's due date; for the acceptance clock, also the rule it was counted under (statute or local)."""
     values = clock(ledger.c)(event, row)
+    if event.calendar_uncovered:  # holidays of that year unknown: the due date is counted on weekends only
+        values["uncovered_clocks"] = appended(row.get("uncovered_clocks"), [event.clock])
     return values | {"acceptance_rule": event.rule} if event.clock == "acceptance" else values
 
 

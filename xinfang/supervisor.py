@@ -8,6 +8,7 @@ import subprocess
 import sys
 import threading
 import time
+from datetime import timedelta
 
 from rich.console import Console
 
@@ -65,7 +66,24 @@ class Child:
             self.process.wait()
 
 
+CALENDAR_LOOKAHEAD = timedelta(days=90)
+
+
+def calendar_warning(settings: Settings) -> str:
+    """A warning when a deadline set in the next 90 days could reach a year the working calendar lacks."""
+    today = settings.clock().today()
+    year = settings.terms().calendar.first_uncovered(today, today + CALENDAR_LOOKAHEAD)
+    if year is None:
+        return ""
+    return (
+        f"工作日历未包含 {year} 年的节假日安排：落在该年的工作日期限只按周末计算，并在台账中标注。"
+        f"国务院公布安排后，请按 README「工作日历」一节补充年份，或以 XF_CALENDAR_FILE 指定新的日历文件。"
+    )
+
+
 def up(settings: Settings) -> int:
+    if warning := calendar_warning(settings):
+        console.print(f"[yellow]注意[/] {warning}")
     data_dir = settings.data_dir.resolve()
     data_dir.mkdir(parents=True, exist_ok=True)
     nats: EmbeddedNats | None = None

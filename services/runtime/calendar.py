@@ -53,6 +53,14 @@ class WorkingCalendar:
         """Whether the calendar knows this day's year (else only weekends count as rest days)."""
         return day.year in self.years
 
+    def covers_span(self, first: date, last: date) -> bool:
+        """Whether every year from ``first`` to ``last`` is in the calendar."""
+        return all(year in self.years for year in range(first.year, last.year + 1))
+
+    def first_uncovered(self, first: date, last: date) -> int | None:
+        """The first year from ``first`` to ``last`` the calendar does not hold, if any."""
+        return next((y for y in range(first.year, last.year + 1) if y not in self.years), None)
+
     def is_working_day(self, day: date) -> bool:
         if day in self.workdays:
             return True

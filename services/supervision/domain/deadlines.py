@@ -34,6 +34,7 @@ class ClockState:
     stopped_on: date | None = None
     on_time: bool | None = None
     paused_on: date | None = None
+    uncovered: bool = False  # counted in working days into a year the calendar lacks: weekends only
 
     @property
     def running(self) -> bool:
@@ -105,10 +106,16 @@ class Book:
 
     def step(self, fact: Fact) -> list[Change]:
         """The clock changes one fact causes, applied to this book."""
-        changes = RULES[fact.kind](self, fact) if fact.kind in RULES else []
+        changes = [self.marked(c) for c in (RULES[fact.kind](self, fact) if fact.kind in RULES else [])]
         for change in changes:
             self.states[change.key] = change.state
         return changes
+
+    def marked(self, change: Change) -> Change:
+        """A working-day clock whose span reaches a year the calendar lacks says so: its holidays are not known."""
+        state = change.state
+        uncovered = state.count == DayCount.working and not self.calendar.covers_span(state.starts_on, state.due_on)
+        return change if uncovered == state.uncovered else replace(change, state=replace(state, uncovered=uncovered))
 
 
 A, OB, H, RN = Clock.acceptance, Clock.objection, Clock.handling, Clock.receipt_notice

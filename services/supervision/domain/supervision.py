@@ -391,7 +391,7 @@ def deadline_recorded(stored: Any) -> dict[str, Any]:
     rule = DeadlineRule.local_materials_pause if state["paused_days"] else DeadlineRule.statutory
     return {
         "clock": stored.clock, "round": stored.round, **state, "reason": stored.change, "changed_on": stored.on,
-        "rule": rule,
+        "rule": rule, "calendar_uncovered": stored.state.get("uncovered", False),
     }  # fmt: skip
 
 
