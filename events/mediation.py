@@ -146,3 +146,18 @@ class RehandlingStarted(CaseEvent):
     round: Round
     reason: Reason
     started_on: date = Field(title="开始日期")
+
+
+class HandlerRecused(CaseEvent):
+    """承办人已回避 (Art 28¶3): a handler with a direct interest in the matter or the petitioner withdrew."""
+
+    event_type = "handler_recused"
+    effective = "recused_on"
+
+    case_no: CaseNo
+    department: Department
+    handler: str = Field(title="回避人", description="the handler who withdrew")
+    reason: Reason = Field(description="利害关系")
+    new_handler: str = Field(title="新承办人", description="who handles the case from now on")
+    recused_on: date = Field(title="回避日期")
+    round: Round = 1

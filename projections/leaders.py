@@ -12,6 +12,7 @@ from events.mediation import (
     AssistanceGranted,
     CoHandlerOpinionSubmitted,
     ExtensionApproved,
+    HandlerRecused,
     HearingHeld,
     InvestigationRecorded,
     MediationHeld,
@@ -101,6 +102,6 @@ class LeaderView(CaseRowProjection):
         {
             InvestigationRecorded, MediationHeld, HearingHeld, AssistanceGranted, ExtensionApproved,
             CoHandlerOpinionSubmitted, WarningIssued, SupervisionOrderIssued, SupervisionOrderAnswered,
-            NamedInBulletin, HearingDaysExcluded, NoticeServed, AssignmentReceived,
+            NamedInBulletin, HearingDaysExcluded, NoticeServed, AssignmentReceived, HandlerRecused,
         }
     )  # fmt: skip

@@ -15,6 +15,7 @@ from services.mediation.commands import (
     RecordHearing,
     RecordInvestigation,
     RecordMediation,
+    RecuseHandler,
     ServeNotice,
     SubmitCoHandlerOpinion,
 )
@@ -70,6 +71,11 @@ class MediationApplication(ServiceApplication):
     def submit_co_handler_opinion(self, cmd: SubmitCoHandlerOpinion) -> dict[str, Any]:
         handling = self.load(cmd.case_id, Handling)
         handling.submit_co_handler_opinion(cmd.department, cmd.opinion, self.effective(cmd.on), cmd.actor)
+        return self.saved(handling)
+
+    def recuse(self, cmd: RecuseHandler) -> dict[str, Any]:
+        handling = self.load(cmd.case_id, Handling)
+        handling.recuse(cmd.handler, cmd.reason, cmd.new_handler, self.effective(cmd.on), cmd.actor)
         return self.saved(handling)
 
     def reply(self, cmd: IssueReply) -> dict[str, Any]:

@@ -92,3 +92,14 @@ class CloseCase(CaseCommand):
     name = "close"
 
     report: str = Field("", max_length=20000, description="办结报告")
+
+
+class RecuseHandler(CaseCommand):
+    """回避 (Art 28¶3): a handler with a direct interest in the matter or the petitioner withdraws; another takes
+    the case."""
+
+    name = "recuse"
+
+    handler: str = Field(min_length=1, max_length=100, description="回避的承办人")
+    reason: str = Field(min_length=1, max_length=2000, description="利害关系")
+    new_handler: str = Field(min_length=1, max_length=100, description="新承办人")

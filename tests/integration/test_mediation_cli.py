@@ -42,6 +42,7 @@ STEPS = [
     ["assist", "--type", "hardship", "--amount", "1200.50", "--approved-by", "王局长"],
     ["extend", "--days", "30", "--approved-by", "王局长", "--reason", "需鉴定", "--notified-on", DAY],
     ["co-opinion", "--department", "990100RSJ", "--opinion", "同意"],
+    ["recuse", "--handler", "李工", "--reason", "系信访人亲属", "--new-handler", "王工"],
     [
         "reply",
         "--opinion",
@@ -86,11 +87,13 @@ def test_every_mediation_action_reaches_its_command(tmp_path: Path, monkeypatch:
         "grant_assistance",
         "approve_extension",
         "submit_co_handler_opinion",
+        "recuse",
         "reply",
         "close",
     ]
     assert dict(sent)["grant_assistance"]["amount_fen"] == 120050
     handling = app.load(case_id, Handling)
+    assert (handling.handler, handling.withdrawn) == ("王工", ["李工"])
     assert (handling.closed_on, handling.round.records) == (
         date(2026, 3, 20),
         ["investigation", "mediation", "hearing", "assistance"],

@@ -15,6 +15,7 @@ from events.mediation import (
     CaseClosed,
     CoHandlerOpinionSubmitted,
     ExtensionApproved,
+    HandlerRecused,
     HearingHeld,
     InvestigationRecorded,
     MediationHeld,
@@ -36,10 +37,12 @@ from services.mediation.domain.errors import (
     ExtensionAlreadyApproved,
     ExtensionReasonMissing,
     ExtensionTooLong,
+    HandlerWithdrawn,
     HearingNotWarranted,
     MediationTypeMissing,
     NoReplyYet,
     NotCoHandler,
+    NotTheHandler,
     OpinionAlreadySubmitted,
     ReasonNotNotified,
     ReplyWithoutLegalBasis,
@@ -470,3 +473,25 @@ def test_the_written_reply_is_served_once_a_round_art_35() -> None:
     assert (served.notice, served.served_on, served.round) == ("reply", DAY + timedelta(days=3), 1)
     with pytest.raises(NoticeAlreadyServed):
         h.serve_notice("reply", "written", "", False, "", DAY + timedelta(days=4), "李工", 1)
+
+
+# 回避 (Art 28¶3)
+
+
+def test_a_handler_with_a_direct_interest_withdraws_and_another_takes_the_case_art_28() -> None:
+    h = handling()
+    h.collect_events()
+    with pytest.raises(NotTheHandler):
+        h.recuse("王工", "系信访人亲属", "赵工", DAY, "科长")
+    h.recuse("李工", "系信访人亲属", "王工", DAY, "科长")
+    (recused,) = new_events(h)
+    assert isinstance(recused, HandlerRecused)
+    assert (recused.handler, recused.new_handler, recused.reason, recused.round) == ("李工", "王工", "系信访人亲属", 1)
+    assert h.handler == "王工"
+    with pytest.raises(HandlerWithdrawn):  # one who withdrew never handles the case again
+        h.recuse("王工", "与被反映单位有利害关系", "李工", DAY, "科长")
+    h.recuse("王工", "与被反映单位有利害关系", "赵工", DAY, "科长")
+    reply(h)
+    h.close("办结", DAY, "赵工")
+    with pytest.raises(AlreadyClosed):
+        h.recuse("赵工", "利害关系", "钱工", DAY, "科长")

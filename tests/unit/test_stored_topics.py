@@ -53,6 +53,7 @@ STORED_TOPICS = frozenset(
         "xf/mediation/Handling/AssistanceGranted",
         "xf/mediation/Handling/Closed",
         "xf/mediation/Handling/CoHandlerOpinionSubmitted",
+        "xf/mediation/Handling/HandlerRecused",
         "xf/mediation/Handling/ExtensionApproved",
         "xf/mediation/Handling/HearingHeld",
         "xf/mediation/Handling/InvestigationRecorded",

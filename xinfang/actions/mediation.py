@@ -130,6 +130,23 @@ def extend(
     act("mediation", "approve_extension", case, {**payload, "on": on, "actor": actor}, as_json, data_dir)
 
 
+@app.command(rich_help_panel=PANEL)
+def recuse(
+    case: CaseArg,
+    handler: Annotated[str, typer.Option(help="回避的承办人 (the current handler)")],
+    reason: Annotated[str, typer.Option(help="利害关系 (required)")],
+    new_handler: Annotated[str, typer.Option("--new-handler", help="新承办人")],
+    on: OnDate = None,
+    actor: Actor = "",
+    as_json: JsonOpt = False,
+    data_dir: DataDir = None,
+) -> None:
+    """回避: a handler with a direct interest in the matter or the petitioner withdraws; another takes the case
+    (Art 28¶3)."""
+    payload = {"handler": handler, "reason": reason, "new_handler": new_handler, "on": on, "actor": actor}
+    act("mediation", "recuse", case, payload, as_json, data_dir)
+
+
 @app.command("co-opinion", rich_help_panel=PANEL)
 def co_opinion(
     case: CaseArg,

@@ -133,3 +133,15 @@ class UnknownCase(DomainError):
     """本服务没有该案件的办理记录."""
 
     code = "unknown_case"
+
+
+class NotTheHandler(DomainError):
+    """回避 (Art 28¶3): only the case's current handler withdraws."""
+
+    code = "not_the_handler"
+
+
+class HandlerWithdrawn(DomainError):
+    """回避 (Art 28¶3): the new handler is another person, never one who withdrew from the case."""
+
+    code = "handler_withdrawn"

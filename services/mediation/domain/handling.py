@@ -13,6 +13,7 @@ from events.mediation import (
     CaseClosed,
     CoHandlerOpinionSubmitted,
     ExtensionApproved,
+    HandlerRecused,
     HearingHeld,
     InvestigationRecorded,
     MediationHeld,
@@ -22,7 +23,7 @@ from events.mediation import (
 from events.notices import NoticeServed
 from events.vocabulary import NoticeKind, Settlement
 from services.mediation.domain import rules
-from services.mediation.domain.errors import HearingNotWarranted, NotCoHandler
+from services.mediation.domain.errors import HandlerWithdrawn, HearingNotWarranted, NotCoHandler, NotTheHandler
 from services.mediation.domain.round import Round
 from services.runtime.effective import CaseAggregate
 from services.runtime.limits import STATUTE
@@ -60,6 +61,7 @@ class Handling(CaseAggregate):
         # Art 34: the first round's limit runs from acceptance, not from acknowledgement.
         self.rounds = [Round(1, accepted_on or opened_on, limit_days)]
         self.notices = Notices()
+        self.withdrawn: list[str] = []  # handlers who withdrew (回避), never the handler again
         self.seen(opened_on)
 
     @property
@@ -164,6 +166,16 @@ class Handling(CaseAggregate):
         self._co_handler_reported(opinion=opinion, submitted_on=on, **context)
 
     # The reply and the closure
+
+    def recuse(self, handler: str, reason: str, new_handler: str, on: date, actor: str) -> None:
+        """回避 (Art 28¶3): the current handler withdraws for a direct interest; another handles the case from now."""
+        self.check_on(on)
+        self.round.check_not_closed(self.case_no)
+        if handler != self.handler:
+            raise NotTheHandler(f"案件 {self.case_no} 的承办人是 {self.handler or '未指定'}，不是 {handler}", "handler")
+        if new_handler == handler or new_handler in self.withdrawn:
+            raise HandlerWithdrawn(f"{new_handler} 已就案件 {self.case_no} 回避，不能承办", "new_handler")
+        self._recused(handler=handler, reason=reason, new_handler=new_handler, recused_on=on, **self._context(actor))
 
     def reply(
         self,
@@ -311,6 +323,15 @@ class Handling(CaseAggregate):
         self.round.opinions[department] = opinion
         self.seen(submitted_on)
 
+    @event("HandlerRecused")
+    def _recused(
+        self, handler: str, reason: str, new_handler: str, recused_on: date, actor: str, case_no: str,
+        department: str, round: int,
+    ) -> None:  # fmt: skip
+        self.withdrawn.append(handler)
+        self.handler = new_handler
+        self.seen(recused_on)
+
     @event("Replied")
     def _replied(
         self,
@@ -363,6 +384,7 @@ stored_events(
         "AssistanceGranted": AssistanceGranted,
         "ExtensionApproved": ExtensionApproved,
         "CoHandlerOpinionSubmitted": CoHandlerOpinionSubmitted,
+        "HandlerRecused": HandlerRecused,
         "Replied": ReplyIssued,
         "Closed": CaseClosed,
         "RehandlingStarted": RehandlingStarted,
