@@ -1,12 +1,12 @@
 """Events of intake (受理): registration, the materials notice, and the acceptance decision."""
 
-from datetime import date
+from datetime import date, datetime
 
-from pydantic import Field
+from pydantic import BaseModel, Field
 
 from events.base import CaseEvent
 from events.fields import CaseNo, Facts, Request, Risks
-from events.vocabulary import CaseStatus, Channel, Kind, LegalRoute, NotAcceptedReason
+from events.vocabulary import CaseStatus, Channel, Kind, LegalRoute, NotAcceptedReason, UrgentRecipientRole
 
 
 class PetitionRegistered(CaseEvent):
@@ -120,3 +120,26 @@ class PetitionMerged(CaseEvent):
     merged_into: str = Field(title="并入案件ID", description="case id of the open case")
     merged_into_no: str = Field(title="并入案件", description="信访件编号 of the open case")
     merged_on: date = Field(title="合并日期", description="告知日期")
+
+
+class UrgentRecipient(BaseModel):
+    """One body a 重大、紧急 matter was reported or notified to (Art 25)."""
+
+    role: UrgentRecipientRole = Field(title="报告对象类别")
+    code: str = Field(title="单位编码")
+    name: str = Field(title="单位名称")
+
+
+class UrgentMatterReported(CaseEvent):
+    """重大紧急信访已报告 (Art 25): a matter that may have social impact was reported at a time to named bodies."""
+
+    event_type = "urgent_matter_reported"
+    effective = "reported_on"
+
+    case_no: CaseNo
+    reported_at: datetime = Field(title="报告时间", description="the moment it was reported, office time (UTC+8)")
+    reported_on: date = Field(title="报告日期")
+    summary: str = Field(title="情况摘要", description="what is happening, as reported")
+    measures: str = Field("", title="已采取措施", description="在职责范围内依法及时采取的措施")
+    recipients: list[UrgentRecipient] = Field(default_factory=list, title="报告对象")
+    sequence: int = Field(1, title="报告次序", description="1 首报; 2 and later 续报")

@@ -198,6 +198,16 @@ class NoticeKind(StrEnum):
     finalised = "finalised"
 
 
+class UrgentRecipientRole(StrEnum):
+    """重大、紧急信访事项的报告对象 (Art 25)."""
+
+    party_and_government = "party_and_government"  # 本级党委和政府 (report)
+    competent_department = "competent_department"  # 相关主管部门 (通报)
+    joint_conference_office = "joint_conference_office"  # 本级信访工作联席会议办公室 (通报)
+    higher_bureau = "higher_bureau"  # 上一级信访部门 (report, Art 25¶2)
+    national_bureau = "national_bureau"  # 国家信访局 (report, Art 25¶2)
+
+
 class NoticeMethod(StrEnum):
     """告知方式."""
 
@@ -321,6 +331,11 @@ _LABELLED: tuple[tuple[StrEnum, str], ...] = (
     (NoticeKind.review_opinion, "复查意见送达"),
     (NoticeKind.re_review_opinion, "复核意见送达"),
     (NoticeKind.finalised, "终结告知"),
+    (UrgentRecipientRole.party_and_government, "本级党委和政府"),
+    (UrgentRecipientRole.competent_department, "相关主管部门"),
+    (UrgentRecipientRole.joint_conference_office, "本级信访工作联席会议办公室"),
+    (UrgentRecipientRole.higher_bureau, "上一级信访部门"),
+    (UrgentRecipientRole.national_bureau, "国家信访局"),
     (NoticeMethod.written, "书面"),
     (NoticeMethod.sms, "短信"),
     (NoticeMethod.online, "网上"),

@@ -25,6 +25,7 @@ from events.intake import (
     PetitionMerged,
     PetitionNotAccepted,
     PetitionRegistered,
+    UrgentMatterReported,
 )
 from events.mediation import (
     AssistanceGranted,
@@ -93,6 +94,9 @@ ledger = Table(
     shows(A, "major", Boolean),
     shows(A, "risks", String(200)),
     Column("not_accepted_on", Date, comment="不予受理告知日期"),
+    Column("urgent_reported_at", DateTime(timezone=True), comment="重大紧急信访首报时间"),
+    Column("urgent_reports", Integer, comment="重大紧急信访报告次数"),
+    Column("urgent_recipients", Text, comment="重大紧急信访报告对象"),
     shows(NA, "reason", String(32), name="not_accepted_reason"),
     shows(NA, "routed_to", String(32)),
     shows(PetitionMerged, "merged_into_no", String(32)),
@@ -156,14 +160,15 @@ HEADERS = headers(
         "case_no", "channel", "received_on", "entered_on", "received_by", "kind", "category", "locality",
         "petitioner_count", "request", "risks", "status", "materials_requested_on", "materials_items",
         "materials_supplemented_on", "acceptance_due", "acceptance_rule", "uncovered_clocks", "accepted_on",
-        "not_accepted_reason", "routed_to", "merged_into_no", "department_name", "co_handler_names", "first_unit_name",
-        "owning_leader_name", "task_force", "assigned_on", "assignment_received_on", "objection_due", "objections",
-        "reassignments", "last_handoff_reason", "acknowledged_on", "handler", "recusals", "handling_due",
-        "extension_days", "records", "assistance_fen", "round", "opinion", "disposition", "legal_basis", "replied_on",
-        "handling_on_time", "closed_on", "rating", "review_requested_on", "review_due", "review_outcome",
-        "re_review_requested_on", "re_review_due", "re_review_outcome", "finalised_on", "decision_notice_on",
-        "receipt_notice_due", "receipt_notice_on", "reply_served_on", "review_served_on", "re_review_served_on",
-        "unreachable", "warnings", "overdue_clocks", "orders", "orders_open", "bulletins",
+        "not_accepted_reason", "urgent_reported_at", "urgent_reports", "urgent_recipients", "routed_to",
+        "merged_into_no", "department_name", "co_handler_names", "first_unit_name", "owning_leader_name", "task_force",
+        "assigned_on", "assignment_received_on", "objection_due", "objections", "reassignments", "last_handoff_reason",
+        "acknowledged_on", "handler", "recusals", "handling_due", "extension_days", "records", "assistance_fen",
+        "round", "opinion", "disposition", "legal_basis", "replied_on", "handling_on_time", "closed_on", "rating",
+        "review_requested_on", "review_due", "review_outcome", "re_review_requested_on", "re_review_due",
+        "re_review_outcome", "finalised_on", "decision_notice_on", "receipt_notice_due", "receipt_notice_on",
+        "reply_served_on", "review_served_on", "re_review_served_on", "unreachable", "warnings", "overdue_clocks",
+        "orders", "orders_open", "bulletins",
     ),
 )  # fmt: skip
 TABLE_HEADERS = headers(
@@ -272,6 +277,12 @@ def _notice(event: NoticeServed, row: dict[str, Any]) -> dict[str, Any]:
     return values | ({"unreachable": True} if event.unreachable else {})
 
 
+def _urgent(event: UrgentMatterReported, row: dict[str, Any]) -> dict[str, Any]:
+    """重大紧急信访 (Art 25): when it was first reported, how often, and to whom (the latest report's bodies)."""
+    values = count("urgent_reports")(event, row) | {"urgent_recipients": "；".join(r.name for r in event.recipients)}
+    return values | ({"urgent_reported_at": event.reported_at} if not row.get("urgent_reported_at") else {})
+
+
 def _missed(event: DeadlineMissed, row: dict[str, Any]) -> dict[str, Any]:
     return {"overdue_clocks": appended(row.get("overdue_clocks"), [event.clock])}
 
@@ -292,6 +303,7 @@ class Ledger(CaseRowProjection):
         PetitionAccepted: _accepted,
         PetitionNotAccepted: take("routed_to", not_accepted_on="decided_on", not_accepted_reason="reason"),
         PetitionMerged: take("merged_into_no"),
+        UrgentMatterReported: _urgent,
         CaseAssigned: _assigned,
         ObjectionFiled: count("objections", take(last_handoff_reason="reasons")),
         ObjectionRefused: take(last_handoff_reason="reason"),

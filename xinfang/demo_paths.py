@@ -328,6 +328,10 @@ async def report(case: DemoCase) -> None:
 async def collective(case: DemoCase) -> None:
     people = [person(case.rng, case.index * 10 + i) for i in range(6)]
     await case.register(category="agriculture_rural", petitioners=people, representatives=3)
+    # 重大紧急信访 (Art 25): reported the same day with its time, to the bodies the org file names
+    at = None if case.on == case.today else f"{case.rng.randint(8, 17):02d}:{case.rng.randint(0, 59):02d}"
+    summary = f"{len(people)}名群众集体走访，反映{case.petition['request']}"
+    await case.do("intake", "report_urgent", summary=summary, measures="已安排接谈并稳控现场", at=at)
     await case.accept(major=True)
     await case.acknowledge()
     leader = case.org.leader_for(case.department)

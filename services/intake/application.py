@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime, time
 from typing import Any
 from uuid import UUID, uuid4
 
@@ -15,14 +16,15 @@ from services.intake.commands import (
     DeclinePetition,
     MergePetition,
     RegisterPetition,
+    ReportUrgent,
     RequestMaterials,
     ServeNotice,
     SupplementMaterials,
 )
 from services.intake.domain import Matter, MatterIndex, Offices, Petition, new_query_code
 from services.intake.domain.identity import FALLBACK_SECRET, petitioner_key
-from services.runtime.clock import Clock
-from services.runtime.errors import NotFound
+from services.runtime.clock import OFFICE_TIME, Clock
+from services.runtime.errors import InvalidInput, NotFound
 from services.runtime.organisation import Organisation
 from services.runtime.reactions import UnitOfWork
 from services.runtime.store import ServiceApplication
@@ -74,6 +76,28 @@ class IntakeApplication(ServiceApplication):
         petition, target = self.load(cmd.case_id, Petition), self.load_as(cmd.into, "into")
         petition.merge(self.effective(cmd.on), target, self.matter_of(petition), cmd.actor)
         return self.saved(petition, merged_into=str(target.id), merged_into_no=target.case_no)
+
+    def report_urgent(self, cmd: ReportUrgent) -> dict[str, Any]:
+        petition = self.load(cmd.case_id, Petition)
+        on = self.effective(cmd.on)
+        reported_at = self.reported_at(on, cmd.at)
+        notified = [self.org.unit(code, "departments") for code in cmd.departments]
+        recipients = [{"role": role, "code": code, "name": name} for role, code, name in self.org.urgent_recipients()]
+        recipients[1:1] = [{"role": "competent_department", "code": u.code, "name": u.name} for u in notified]
+        petition.report_urgent(cmd.summary, cmd.measures, recipients, reported_at, on, cmd.actor)
+        return self.saved(petition, reported_at=reported_at.isoformat(), recipients=[r["name"] for r in recipients])
+
+    def reported_at(self, on: date, at: time | None) -> datetime:
+        """When a report was made, office time: now, or the time staff give (required for an earlier day)."""
+        now = self.clock.now().astimezone(OFFICE_TIME)
+        if at is None:
+            if on != self.clock.today():
+                raise InvalidInput(f"补录 {on} 的报告须写明报告时刻 (HH:MM)", "at")
+            return now
+        reported = datetime.combine(on, at, tzinfo=OFFICE_TIME)
+        if reported > now:
+            raise InvalidInput(f"报告时刻 {reported:%Y-%m-%d %H:%M} 晚于当前时间", "at")
+        return reported
 
     def serve_notice(self, cmd: ServeNotice) -> dict[str, Any]:
         petition = self.load(cmd.case_id, Petition)

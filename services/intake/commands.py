@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, time
 from typing import Annotated
 from uuid import UUID
 
@@ -92,3 +92,15 @@ class MergePetition(CaseCommand):
     name = "merge"
 
     into: UUID = Field(description="在办案件的案件ID")
+
+
+class ReportUrgent(CaseCommand):
+    """重大、紧急信访 (Art 25): report a matter that may have social impact to the 本级党委和政府, the next-level
+    bureau and 国家信访局, and notify the competent departments and the joint conference office."""
+
+    name = "report_urgent"
+
+    summary: str = Field(min_length=1, max_length=5000, description="情况摘要")
+    measures: str = Field("", max_length=5000, description="已采取的措施")
+    departments: list[str] = Field(default_factory=list, description="通报的相关主管部门 codes")
+    at: time | None = Field(None, description="报告时刻 HH:MM (北京时间); default now, required for an earlier day")

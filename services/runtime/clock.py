@@ -6,7 +6,7 @@ composition root (``service.py``, the CLI, the demo) and pass it on.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Protocol
 
 
@@ -43,6 +43,9 @@ class PinnedClock:
 
     def __repr__(self) -> str:
         return f"PinnedClock({self.day.isoformat()})"
+
+
+OFFICE_TIME = timezone(timedelta(hours=8), "北京时间")  # the offices' clocks read China Standard Time
 
 
 def clock_for(today: date | None) -> Clock:

@@ -50,6 +50,7 @@ class Organisation:
         self.catalogue = {(r["category"], r["locality"]): r["department"] for r in data["catalogue"]}
         self.co_handlers = {(r["category"], r["locality"]): tuple(r.get("co_handlers", ())) for r in data["catalogue"]}
         self._leader_of = {unit: leader.id for leader in self.leaders.values() for unit in leader.oversees}
+        self.urgent_reporting: dict[str, dict[str, str]] = data.get("urgent_reporting", {})
 
     @classmethod
     def load(cls, path: Path | None = None) -> Organisation:
@@ -126,6 +127,18 @@ class Organisation:
         """信访部门 of the district: it decides objections to an assignment (Art 23)."""
         district = self.district["code"]
         return next(u for u in self.units.values() if u.kind == "petition_bureau" and u.parent == district)
+
+    def urgent_recipients(self) -> list[tuple[str, str, str]]:
+        """重大、紧急信访 (Art 25): (role, code, name) of the bodies every such matter is reported or notified to, as
+        the org file's ``urgent_reporting`` names them; the district's own party committee and government by default."""
+        district = self.district
+        defaults = {
+            "party_and_government": {"code": district["code"], "name": f"{district['name']}党委和政府"},
+            "joint_conference_office": {"code": "", "name": f"{district['name']}信访工作联席会议办公室"},
+        }
+        named = {**defaults, **self.urgent_reporting}
+        order = ("party_and_government", "joint_conference_office", "higher_bureau", "national_bureau")
+        return [(role, named[role].get("code", ""), named[role]["name"]) for role in order if role in named]
 
     def unit_name(self, code: str) -> str:
         unit = self.units.get(code)

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
-from uuid import uuid4
+from uuid import UUID, uuid4
 
 import pytest
 
+from events.intake import UrgentMatterReported
 from events.vocabulary import LegalRoute, Risk, label
+from services.intake.application import IntakeApplication
+from services.intake.commands import RegisterPetition, ReportUrgent
 from services.intake.domain import Matter, Petition
 from services.intake.domain.errors import (
     AcceptedBelow,
@@ -31,8 +34,12 @@ from services.intake.domain.errors import (
 from services.intake.domain.identity import petitioner_key
 from services.intake.domain.matter import OpenCase
 from services.intake.domain.offices import DISTRICT_BUREAU, Offices
+from services.runtime.clock import OFFICE_TIME
 from services.runtime.effective import BeforePreviousEvent
+from services.runtime.errors import InvalidInput
 from services.runtime.organisation import organisation
+from tests.support.clock import CLOCK
+from tests.support.harness import Reactor, memory_store
 
 TODAY = date(2026, 11, 22)
 STREET = "990101"  # 清河街道: a petition office below the district bureau
@@ -319,3 +326,68 @@ def test_the_same_petitioner_is_known_by_id_number_else_name_and_phone() -> None
     assert by_phone == petitioner_key(secret, [{"name": "张三", "phone": "13800000001"}])
     assert by_phone != petitioner_key(secret, [{"name": "李四", "phone": "13800000001"}])
     assert by_phone != petitioner_key(b"other", [{"name": "张三", "phone": "13800000001"}])
+
+
+# 重大、紧急信访 (Art 25)
+
+
+class Noon:
+    """The office's clock at 12:00 北京时间 on the pinned day."""
+
+    def today(self) -> date:
+        return CLOCK.today()
+
+    def now(self) -> datetime:
+        return datetime.combine(CLOCK.today(), time(4, 0), tzinfo=UTC)
+
+
+def urgent_case(received_on: date | None = None) -> tuple[IntakeApplication, UUID]:
+    app = IntakeApplication(memory_store(), organisation(), Noon())
+    petition: dict[str, Any] = {
+        "channel": "visit", "received_by": "王敏", "category": "urban_construction", "locality": "990101001",
+        "petitioners": [{"name": f"业主{i}"} for i in range(30)], "request": "要求开发商交房",
+        "received_on": (received_on or CLOCK.today()).isoformat(),
+    }  # fmt: skip
+    return app, UUID(app.register(RegisterPetition.model_validate(petition))["case_id"])
+
+
+def urgent_reports(app: IntakeApplication, case_id: UUID) -> list[UrgentMatterReported]:
+    return [e for e in Reactor(app).public_events(str(case_id)) if isinstance(e, UrgentMatterReported)]
+
+
+def test_an_urgent_matter_is_reported_at_once_to_the_party_government_and_the_bureau_above_art_25() -> None:
+    app, case_id = urgent_case()
+    report = {"case_id": case_id, "summary": "30余名业主聚集区政府门前", "measures": "已安排接谈"}
+    answer = app.report_urgent(ReportUrgent.model_validate({**report, "departments": ["990100ZJJ"]}))
+    (first,) = urgent_reports(app, case_id)
+    assert (first.sequence, first.reported_on, first.measures) == (1, CLOCK.today(), "已安排接谈")
+    assert first.reported_at == datetime.combine(CLOCK.today(), time(12, 0), tzinfo=OFFICE_TIME)
+    assert [(r.role, r.name) for r in first.recipients] == [
+        ("party_and_government", "中共清河区委、清河区人民政府"),
+        ("competent_department", "区住房和城乡建设局"),
+        ("joint_conference_office", "清河区信访工作联席会议办公室"),
+        ("higher_bureau", "滨江市信访局"),
+        ("national_bureau", "国家信访局"),
+    ]
+    assert answer["recipients"][1] == "区住房和城乡建设局"
+    app.report_urgent(ReportUrgent.model_validate({**report, "summary": "人员已劝离", "at": "11:30"}))
+    second = urgent_reports(app, case_id)[-1]
+    assert (second.sequence, second.reported_at.hour, second.summary) == (2, 11, "人员已劝离")  # 续报
+
+
+def test_an_urgent_report_entered_later_says_when_and_names_known_departments_art_25() -> None:
+    app, case_id = urgent_case(received_on=CLOCK.today() - timedelta(days=3))
+    earlier = {"case_id": case_id, "summary": "聚集", "on": (CLOCK.today() - timedelta(days=2)).isoformat()}
+    with pytest.raises(InvalidInput) as untimed:
+        app.report_urgent(ReportUrgent.model_validate(earlier))
+    assert untimed.value.field == "at"
+    with pytest.raises(InvalidInput) as unknown:
+        app.report_urgent(ReportUrgent.model_validate({**earlier, "at": "09:00", "departments": ["NOPE"]}))
+    assert unknown.value.field == "departments"
+    today = {"case_id": case_id, "summary": "聚集"}
+    with pytest.raises(InvalidInput) as ahead:
+        app.report_urgent(ReportUrgent.model_validate({**today, "at": "12:30"}))
+    assert ahead.value.field == "at"
+    assert not urgent_reports(app, case_id)  # nothing half-written
+    app.report_urgent(ReportUrgent.model_validate({**earlier, "at": "09:00"}))
+    assert urgent_reports(app, case_id)[0].reported_at.isoformat().endswith("09:00:00+08:00")

@@ -48,6 +48,7 @@ STORED_TOPICS = frozenset(
         "xf/intake/Petition/Merged",
         "xf/intake/Petition/NotAccepted",
         "xf/intake/Petition/NoticeServed",
+        "xf/intake/Petition/UrgentMatterReported",
         "xf/intake/Petition/Registered",
         "xf/mediation/Handling",
         "xf/mediation/Handling/AssistanceGranted",

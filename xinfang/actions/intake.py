@@ -134,3 +134,25 @@ def merge(
         error.field = "into"
         fail(error, as_json)
     act("intake", "merge", case, {"into": target, "on": on, "actor": actor}, as_json, data_dir)
+
+
+@app.command("report-urgent", rich_help_panel=PANEL)
+def report_urgent(
+    case: CaseArg,
+    summary: Annotated[str, typer.Option(help="情况摘要 (required)")],
+    measures: Annotated[str, typer.Option(help="已采取的措施")] = "",
+    department: Annotated[
+        list[str] | None, typer.Option("--department", help="通报的相关主管部门 code; repeat")
+    ] = None,
+    at: Annotated[
+        str | None, typer.Option(help="报告时刻 HH:MM 北京时间; default now, required with an earlier --on")
+    ] = None,
+    on: OnDate = None,
+    actor: Actor = "",
+    as_json: JsonOpt = False,
+    data_dir: DataDir = None,
+) -> None:
+    """重大紧急信访: report at once to the 本级党委和政府, the bureau above and 国家信访局, notifying the competent
+    departments and the joint conference office; a later report on the case is a 续报 (Art 25)."""
+    payload = {"summary": summary, "measures": measures, "departments": department or [], "at": at, "on": on}
+    act("intake", "report_urgent", case, {**payload, "actor": actor}, as_json, data_dir)

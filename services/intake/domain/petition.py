@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from datetime import date
+from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 from uuid import UUID
@@ -18,6 +18,7 @@ from events.intake import (
     PetitionMerged,
     PetitionNotAccepted,
     PetitionRegistered,
+    UrgentMatterReported,
 )
 from events.notices import NoticeServed
 from events.vocabulary import ORAL_CHANNELS, Channel, Kind, NotAcceptedReason, NoticeKind, Risk
@@ -163,6 +164,7 @@ class Petition(CaseAggregate):
         self.decline_reason: str | None = None
         self.notices = Notices()
         self.decided_on: date | None = None
+        self.urgent_reports = 0  # 重大紧急信访 reported so far (首报, 续报)
         self.seen(received_on)
 
     @classmethod
@@ -395,6 +397,29 @@ class Petition(CaseAggregate):
                 f"案件 {self.case_no} 不属于受理范围，须告知向哪个机关、单位提出", "competent_body"
             )
 
+    # 重大、紧急信访 (Art 25)
+
+    def report_urgent(
+        self, summary: str, measures: str, recipients: list[dict[str, str]], reported_at: datetime, on: date,
+        actor: str,
+    ) -> None:  # fmt: skip
+        """重大、紧急信访事项 (Art 25): reported at once to the 本级党委和政府 and, by the bureau, to the next-level
+        bureau and 国家信访局; notified to the competent departments and the joint conference office. A later
+        report on the same case is a 续报."""
+        self.check_on(on)
+        self._urgent_reported(
+            reported_at=reported_at, reported_on=on, summary=summary, measures=measures, recipients=recipients,
+            sequence=self.urgent_reports + 1, actor=actor, case_no=self.case_no,
+        )  # fmt: skip
+
+    @event("UrgentMatterReported")
+    def _urgent_reported(
+        self, reported_at: datetime, reported_on: date, summary: str, measures: str, recipients: list[dict[str, str]],
+        sequence: int, actor: str, case_no: str,
+    ) -> None:  # fmt: skip
+        self.urgent_reports = sequence
+        self.seen(reported_on)
+
     def merge(self, on: date, target: Petition, matter: Matter, actor: str) -> None:
         """重复信访: link the petition to the open case of its matter instead of opening it again."""
         self.check_date(on)
@@ -444,5 +469,6 @@ stored_events(
         "NotAccepted": PetitionNotAccepted,
         "Merged": PetitionMerged,
         "NoticeServed": NoticeServed,
+        "UrgentMatterReported": UrgentMatterReported,
     },
 )
