@@ -7,12 +7,16 @@ from pydantic import Field
 from events.base import CaseEvent
 from events.fields import Department, Leader, Reason, Round
 from events.vocabulary import (
+    Adoption,
     BulletinReason,
     CaseStatus,
     Clock,
     ClockChange,
     DayCount,
     DeadlineRule,
+    OrderForm,
+    OrderGround,
+    ProposalKind,
     Rating,
     ReviewOutcome,
     Stage,
@@ -104,7 +108,7 @@ class DeadlineMissed(CaseEvent):
 
 
 class SupervisionOrderIssued(CaseEvent):
-    """督办单已下发 to the department and the owning leader, with its answer deadline."""
+    """督办单已下发 to the department and owning leader: grounds (Art 40¶1), form, answer due (a local default)."""
 
     event_type = "supervision_order_issued"
     effective = "issued_on"
@@ -115,6 +119,8 @@ class SupervisionOrderIssued(CaseEvent):
     reason: Reason = Field(description="督办事由")
     issued_on: date = Field(title="下发日期")
     answer_due_on: date = Field(title="回复期限")
+    grounds: list[OrderGround] = Field(default_factory=list, title="督办情形", description="Art 40¶1")
+    form: OrderForm = Field(OrderForm.letter, title="督办方式", description="督办函 / 电话 / 现场 / 挂牌督办")
 
 
 class SupervisionOrderAnswered(CaseEvent):
@@ -127,6 +133,34 @@ class SupervisionOrderAnswered(CaseEvent):
     department: Department
     answer: str = Field(title="回复内容")
     answered_on: date = Field(title="回复日期")
+
+
+class ProposalIssued(CaseEvent):
+    """督办建议已提出 (Art 40): improve the work or a policy, or hold to account; its unit feeds back in writing."""
+
+    event_type = "proposal_issued"
+    effective = "proposed_on"
+
+    proposal_no: str = Field(title="建议编号")
+    kind: ProposalKind = Field(title="建议类别")
+    department: Department = Field(description="the unit that feeds back: 被督办单位, or the one with 管理权限")
+    text: str = Field(title="建议内容")
+    order_no: str = Field("", title="督办单号", description="the order the proposal goes with, if any")
+    proposed_on: date = Field(title="提出日期")
+    feedback_due_on: date = Field(title="反馈期限", description="本地规定: the 2022 text sets no limit")
+
+
+class ProposalAdoptionReported(CaseEvent):
+    """建议采纳情况已书面反馈 (Art 40¶4): the unit's written feedback on whether it adopted the proposal."""
+
+    event_type = "proposal_adoption_reported"
+    effective = "fed_back_on"
+
+    proposal_no: str = Field(title="建议编号")
+    department: Department
+    adoption: Adoption = Field(title="采纳情况")
+    feedback: str = Field(title="反馈内容", description="the written feedback")
+    fed_back_on: date = Field(title="反馈日期")
 
 
 class NamedInBulletin(CaseEvent):

@@ -24,6 +24,8 @@ from events.supervision import (
     DeadlineRecorded,
     HearingDaysExcluded,
     NamedInBulletin,
+    ProposalAdoptionReported,
+    ProposalIssued,
     SupervisionOrderAnswered,
     SupervisionOrderIssued,
     WarningIssued,
@@ -102,5 +104,6 @@ class LeaderView(CaseRowProjection):
             InvestigationRecorded, MediationHeld, HearingHeld, AssistanceGranted, ExtensionApproved,
             CoHandlerOpinionSubmitted, WarningIssued, SupervisionOrderIssued, SupervisionOrderAnswered,
             NamedInBulletin, HearingDaysExcluded, NoticeServed,
+            ProposalIssued, ProposalAdoptionReported,
         }
     )  # fmt: skip

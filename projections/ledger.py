@@ -46,6 +46,8 @@ from events.supervision import (
     DeadlineRecorded,
     HearingDaysExcluded,
     NamedInBulletin,
+    ProposalAdoptionReported,
+    ProposalIssued,
     ReviewOpinionIssued,
     ReviewRequested,
     SatisfactionRated,
@@ -140,6 +142,11 @@ ledger = Table(
     Column("overdue_clocks", String(200), comment="逾期"),
     Column("orders", Integer, comment="督办单"),
     Column("orders_open", Integer, comment="未回复督办单"),
+    shows(SupervisionOrderIssued, "form", String(16), name="order_form"),
+    Column("order_grounds", String(200), comment="督办情形"),
+    Column("proposals", Integer, comment="督办建议"),
+    Column("proposals_open", Integer, comment="未反馈建议"),
+    shows(ProposalAdoptionReported, "adoption", String(16), name="proposal_adoption"),
     Column("bulletins", Integer, comment="通报次数"),
     Column("updated_at", DateTime(timezone=True), comment="更新时间"),
 )
@@ -159,6 +166,7 @@ HEADERS = headers(
         "re_review_outcome", "finalised_on", "decision_notice_on", "receipt_notice_on", "reply_served_on",
         "review_served_on", "re_review_served_on", "unreachable", "warnings", "overdue_clocks", "orders",
         "orders_open", "bulletins",
+        "order_form", "order_grounds", "proposals", "proposals_open", "proposal_adoption",
     ),
 )  # fmt: skip
 TABLE_HEADERS = headers(
@@ -273,6 +281,17 @@ def _order_answered(event: SupervisionOrderAnswered, row: dict[str, Any]) -> dic
     return {"orders_open": max((row.get("orders_open") or 0) - 1, 0)}
 
 
+def _order_issued(event: SupervisionOrderIssued, row: dict[str, Any]) -> dict[str, Any]:
+    """督办单: counted, its form the latest order's, its grounds (Art 40¶1) gathered over the case's orders."""
+    grounds = appended(row.get("order_grounds"), [str(g) for g in event.grounds])
+    return count("orders", count("orders_open"))(event, row) | {"order_form": event.form, "order_grounds": grounds}
+
+
+def _feedback(event: ProposalAdoptionReported, row: dict[str, Any]) -> dict[str, Any]:
+    """建议采纳情况 (Art 40¶4): the latest feedback's; one fewer proposal awaiting it."""
+    return {"proposals_open": max((row.get("proposals_open") or 0) - 1, 0), "proposal_adoption": event.adoption}
+
+
 class Ledger(CaseRowProjection):
     """台账: every event of the contract sets its columns here, or at least the case's status."""
 
@@ -308,9 +327,11 @@ class Ledger(CaseRowProjection):
         ClockStopped: clock(ledger.c),
         WarningIssued: count("warnings"),
         DeadlineMissed: _missed,
-        SupervisionOrderIssued: count("orders", count("orders_open")),
+        SupervisionOrderIssued: _order_issued,
         SupervisionOrderAnswered: _order_answered,
         NamedInBulletin: count("bulletins"),
+        ProposalIssued: count("proposals", count("proposals_open")),
+        ProposalAdoptionReported: _feedback,
         SatisfactionRated: take("rating", "rated_on"),
         CaseSentBack: _sent_back,
         ReviewRequested: _review_requested,

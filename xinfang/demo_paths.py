@@ -315,6 +315,37 @@ async def suggestion(case: DemoCase) -> None:
     await case.rate("satisfied")
 
 
+async def listed_order(case: DemoCase) -> None:
+    """挂牌督办 with feedback: a case left lying is listed for 拖延、敷衍 with a proposal to improve the work; the
+    department answers the order and feeds back the proposal's adoption in writing (Art 40), then replies."""
+    await case.register()
+    await case.accept()
+    await case.acknowledge()
+    case.later(20, 40)
+    grounds = ["delay", "perfunctory"]
+    order = await case.do(
+        "supervision",
+        "issue_order",
+        wait=("case_not_open",),
+        reason="久拖未办，挂牌督办",
+        grounds=grounds,
+        form="listed",
+    )
+    proposal = {"kind": "improve_work", "text": "建立信访事项办理台账，明确专人跟踪", "order_no": order["order_no"]}
+    proposed = await case.do("supervision", "propose", **proposal)
+    case.later(2, 10)
+    answer = "已成立工作专班，限期办结"
+    await case.do("supervision", "answer_order", order_no=order["order_no"], department=case.department, answer=answer)
+    case.later(1, 10)
+    await case.do(
+        "supervision", "feedback", proposal_no=proposed["proposal_no"], department=case.department,
+        adoption="adopted", feedback="已建立办理台账并明确专人跟踪",
+    )  # fmt: skip
+    await case.reply()
+    await case.close()
+    await case.rate("basically_satisfied")
+
+
 PATHS: list[tuple[Path, int]] = [
     (satisfied, 30),
     (declined, 8),
@@ -330,6 +361,7 @@ PATHS: list[tuple[Path, int]] = [
     (report, 4),
     (collective, 5),
     (suggestion, 3),
+    (listed_order, 4),
 ]
 
 __all__ = ["NOT_YET", "PATHS", "DemoCase", "OutOfTime"]

@@ -36,8 +36,10 @@ from services.supervision.alarm_index import AlarmIndex
 from services.supervision.commands import (
     AnswerOrder,
     ExcludeHearingDays,
+    GiveFeedback,
     IssueOrder,
     IssueReviewOpinion,
+    MakeProposal,
     PublishBulletin,
     RateSatisfaction,
     RequestReview,
@@ -90,7 +92,8 @@ class SupervisionApplication(ServiceApplication):
 
     def issue_order(self, cmd: IssueOrder) -> dict[str, Any]:
         case = self.load(cmd.case_id, Supervision)
-        order_no = case.issue_order(cmd.reason, cmd.answer_due, self.effective(cmd.on), cmd.actor, self.terms)
+        on, grounds = self.effective(cmd.on), [str(g) for g in cmd.grounds]
+        order_no = case.issue_order(cmd.reason, cmd.answer_due, on, cmd.actor, self.terms, grounds, cmd.form)
         return self.saved(case, order_no=order_no, department=case.department)
 
     def answer_order(self, cmd: AnswerOrder) -> dict[str, Any]:
@@ -98,6 +101,18 @@ class SupervisionApplication(ServiceApplication):
         on = self.effective(cmd.on)
         case.answer_order(cmd.order_no, cmd.department, cmd.answer, on, cmd.actor, self.terms)
         return self.saved(case, order_no=cmd.order_no)
+
+    def propose(self, cmd: MakeProposal) -> dict[str, Any]:
+        case = self.load(cmd.case_id, Supervision)
+        on, to = self.effective(cmd.on), (cmd.department, cmd.text, cmd.order_no, cmd.feedback_due)
+        proposal_no = case.propose(cmd.kind, *to, on, cmd.actor, self.terms)
+        return self.saved(case, proposal_no=proposal_no, department=case.orders.proposals[proposal_no].department)
+
+    def feedback(self, cmd: GiveFeedback) -> dict[str, Any]:
+        case = self.load(cmd.case_id, Supervision)
+        on = self.effective(cmd.on)
+        case.feed_back(cmd.proposal_no, cmd.department, cmd.adoption, cmd.feedback, on, cmd.actor, self.terms)
+        return self.saved(case, proposal_no=cmd.proposal_no)
 
     def serve_notice(self, cmd: ServeNotice) -> dict[str, Any]:
         case = self.load(cmd.case_id, Supervision)

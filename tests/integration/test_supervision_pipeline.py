@@ -32,7 +32,7 @@ async def until_open(client: Client, case_id: str) -> Any:
     deadline = time.monotonic() + 30
     while True:
         try:
-            return await client.ready("supervision", "issue_order", case_id, reason="加快办理")
+            return await client.ready("supervision", "issue_order", case_id, reason="加快办理", grounds=["delay"])
         except DomainError as exc:
             if exc.code != "case_not_open" or time.monotonic() > deadline:
                 raise

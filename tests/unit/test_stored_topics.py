@@ -76,6 +76,8 @@ STORED_TOPICS = frozenset(
         "xf/supervision/Supervision/NamedInBulletin",
         "xf/supervision/Supervision/NoticeServed",
         "xf/supervision/Supervision/Opened",
+        "xf/supervision/Supervision/ProposalAdoptionReported",
+        "xf/supervision/Supervision/ProposalIssued",
         "xf/supervision/Supervision/Rated",
         "xf/supervision/Supervision/ReplyNoted",
         "xf/supervision/Supervision/ResponsibleNoted",

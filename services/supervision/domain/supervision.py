@@ -23,6 +23,8 @@ from events.supervision import (
     DeadlineRecorded,
     HearingDaysExcluded,
     NamedInBulletin,
+    ProposalAdoptionReported,
+    ProposalIssued,
     ReviewOpinionIssued,
     ReviewRequested,
     SatisfactionRated,
@@ -30,16 +32,21 @@ from events.supervision import (
     SupervisionOrderIssued,
     WarningIssued,
 )
-from events.vocabulary import Clock, DeadlineRule, NoticeKind, ReviewOutcome, Stage, label
+from events.vocabulary import Clock, DeadlineRule, NoticeKind, OrderForm, ReviewOutcome, Stage, label
 from services.runtime.effective import CaseAggregate
 from services.runtime.limits import Terms, due_date
 from services.runtime.notices import Notices, nothing_to_notify
 from services.runtime.stored import Twin, stored_events
 from services.supervision.domain.alarms import MISSED, pending_alarm
 from services.supervision.domain.deadlines import Book, ClockState, Key
-from services.supervision.domain.errors import AnswerDueBeforeIssue, CaseAlreadyFinalised, CaseNotOpen
+from services.supervision.domain.errors import (
+    AnswerDueBeforeIssue,
+    CaseAlreadyFinalised,
+    CaseNotOpen,
+    ProposalAddresseeMissing,
+)
 from services.supervision.domain.facts import Fact, inclusive_days
-from services.supervision.domain.orders import Order, Orders
+from services.supervision.domain.orders import Order, Orders, Proposal
 from services.supervision.domain.review import Review, ReviewChain
 from services.supervision.domain.visit import FIRST_ROUND, ReturnVisit
 
@@ -191,16 +198,21 @@ class Supervision(CaseAggregate):
 
     # 督办单, 通报
 
-    def issue_order(self, reason: str, answer_due: date | None, on: date, actor: str, terms: Terms) -> str:
+    def issue_order(
+        self, reason: str, answer_due: date | None, on: date, actor: str, terms: Terms,
+        grounds: list[str] | None = None, form: str = OrderForm.letter,
+    ) -> str:  # fmt: skip
+        """督办 on the grounds found (Art 40¶1), in its form; the answer is due by the office's local default."""
         self.check_on(on)
         self.check_open()
+        self.orders.check_grounds(self.case_no, grounds or [])
         due = answer_due or due_date(on, terms.limits.order_answer)
         if due < on:
             raise AnswerDueBeforeIssue(f"回复期限 {due} 早于下发日期 {on}", "answer_due")
         order_no = self.orders.next_no(self.case_no)
         self._order_issued(
             order_no=order_no, department=self.department, owning_leader=self.owning_leader, reason=reason,
-            issued_on=on, answer_due_on=due, actor=actor,
+            issued_on=on, answer_due_on=due, actor=actor, grounds=list(grounds or []), form=str(form),
         )  # fmt: skip
         self.observe(Fact("supervision_order_issued", on, round=len(self.orders.issued), days=(due - on).days), terms)
         return order_no
@@ -210,6 +222,40 @@ class Supervision(CaseAggregate):
         order = self.orders.answerable(self.case_no, order_no, department)
         self._order_answered(order_no=order_no, department=department, answer=answer, answered_on=on, actor=actor)
         self.observe(Fact("supervision_order_answered", on, round=order.round), terms)
+
+    def propose(
+        self, kind: str, department: str, text: str, order_no: str, feedback_due: date | None, on: date, actor: str,
+        terms: Terms,
+    ) -> str:  # fmt: skip
+        """改进工作、完善政策、追究责任的建议 (Art 40): to the department unless another unit is named; its written
+        feedback on adoption is due by the office's local default (Art 40¶4 sets no limit)."""
+        self.check_on(on)
+        addressee = department or self.department
+        if not addressee:
+            raise ProposalAddresseeMissing(f"案件 {self.case_no} 尚未交办，建议须写明反馈采纳情况的单位", "department")
+        self.orders.check_proposal(self.case_no, kind, order_no, addressee)
+        due = feedback_due or due_date(on, terms.limits.proposal_feedback)
+        if due < on:
+            raise AnswerDueBeforeIssue(f"反馈期限 {due} 早于提出日期 {on}", "feedback_due")
+        proposal_no = self.orders.next_proposal_no(self.case_no)
+        self._proposed(
+            proposal_no=proposal_no, kind=str(kind), department=addressee, text=text, order_no=order_no,
+            proposed_on=on, feedback_due_on=due, actor=actor,
+        )  # fmt: skip
+        self.observe(Fact("proposal_issued", on, round=len(self.orders.proposals), days=(due - on).days), terms)
+        return proposal_no
+
+    def feed_back(
+        self, proposal_no: str, department: str, adoption: str, feedback: str, on: date, actor: str, terms: Terms
+    ) -> None:
+        """书面反馈采纳情况 (Art 40¶4): by the unit the proposal went to, once."""
+        self.check_on(on)
+        proposal = self.orders.answerable_proposal(self.case_no, proposal_no, department)
+        self._fed_back(
+            proposal_no=proposal_no, department=department, adoption=str(adoption), feedback=feedback,
+            fed_back_on=on, actor=actor,
+        )  # fmt: skip
+        self.observe(Fact("proposal_adoption_reported", on, round=proposal.round), terms)
 
     def name_in_bulletin(
         self, bulletin_no: str, period: tuple[date, date], department: str, reason: str, on: date, actor: str
@@ -230,7 +276,7 @@ class Supervision(CaseAggregate):
             stage = pending_alarm((clock, round_), state, as_of, offsets, self.alarms.get((clock, round_), []))
             if stage is None:
                 continue
-            who = {"department": self.responsible(clock), "owning_leader": self.owning_leader}
+            who = {"department": self.responsible(clock, round_), "owning_leader": self.owning_leader}
             if stage == MISSED:
                 self._missed(clock=clock, round=round_, due_on=state.due_on, marked_on=as_of, **who)
             else:
@@ -242,8 +288,11 @@ class Supervision(CaseAggregate):
             emitted += 1
         return emitted
 
-    def responsible(self, clock: Clock) -> str:
-        """Who a warning goes to: the reviewing body for a review clock, else the lead department."""
+    def responsible(self, clock: Clock, round_: int = 1) -> str:
+        """Who a warning goes to: the reviewing body for a review clock, the unit a proposal went to for its
+        feedback, else the lead department."""
+        if clock == Clock.proposal_feedback:
+            return next(p.department for p in self.orders.proposals.values() if p.round == round_)
         if clock in (Clock.review, Clock.re_review):
             review = self.reviews.get(clock)
             return review.body if review is not None else ""
@@ -356,15 +405,30 @@ class Supervision(CaseAggregate):
     @event("SupervisionOrderIssued")
     def _order_issued(
         self, order_no: str, department: str, owning_leader: str, reason: str, issued_on: date,
-        answer_due_on: date, actor: str,
+        answer_due_on: date, actor: str, grounds: list[str] | None = None, form: str = OrderForm.letter,
     ) -> None:  # fmt: skip
-        self.orders.issued[order_no] = Order(department, len(self.orders.issued) + 1)
+        self.orders.issued[order_no] = Order(department, len(self.orders.issued) + 1, grounds=tuple(grounds or ()))
         self.seen(issued_on)
 
     @event("SupervisionOrderAnswered")
     def _order_answered(self, order_no: str, department: str, answer: str, answered_on: date, actor: str) -> None:
         self.orders.issued[order_no].answered_on = answered_on
         self.seen(answered_on)
+
+    @event("ProposalIssued")
+    def _proposed(
+        self, proposal_no: str, kind: str, department: str, text: str, order_no: str, proposed_on: date,
+        feedback_due_on: date, actor: str,
+    ) -> None:  # fmt: skip
+        self.orders.proposals[proposal_no] = Proposal(kind, department, len(self.orders.proposals) + 1)
+        self.seen(proposed_on)
+
+    @event("ProposalAdoptionReported")
+    def _fed_back(
+        self, proposal_no: str, department: str, adoption: str, feedback: str, fed_back_on: date, actor: str
+    ) -> None:
+        self.orders.proposals[proposal_no].fed_back_on = fed_back_on
+        self.seen(fed_back_on)
 
     @event("NamedInBulletin")
     def _named(
@@ -382,12 +446,16 @@ class Supervision(CaseAggregate):
         self.seen(served_on)
 
 
+# Clocks whose limit is the office's own (本地规定): the 2022 text sets none for an order's answer or a
+# proposal's feedback (Art 40).
+LOCAL_CLOCKS = frozenset({Clock.order_answer, Clock.proposal_feedback})
 CLOCK_STATE = ("starts_on", "due_on", "limit_days", "count", "paused_days", "extension_days", "excluded_days")
 
 
 def deadline_recorded(stored: Any) -> dict[str, Any]:
     state = {name: stored.state[name] for name in CLOCK_STATE}
     rule = DeadlineRule.local_materials_pause if state["paused_days"] else DeadlineRule.statutory
+    rule = DeadlineRule.local_default if stored.clock in LOCAL_CLOCKS else rule
     return {
         "clock": stored.clock, "round": stored.round, **state, "reason": stored.change, "changed_on": stored.on,
         "rule": rule,
@@ -429,6 +497,8 @@ stored_events(
         "SupervisionOrderIssued": SupervisionOrderIssued,
         "SupervisionOrderAnswered": SupervisionOrderAnswered,
         "NamedInBulletin": NamedInBulletin,
+        "ProposalIssued": ProposalIssued,
+        "ProposalAdoptionReported": ProposalAdoptionReported,
         "NoticeServed": NoticeServed,
     },
 )
