@@ -163,6 +163,17 @@ class ProposalAdoptionReported(CaseEvent):
     fed_back_on: date = Field(title="反馈日期")
 
 
+class ExecutionFollowUpOpened(CaseEvent):
+    """督促执行已开始 (Art 32¶2): a supported opinion is followed until the department records it carried out."""
+
+    event_type = "execution_follow_up_opened"
+    effective = "opened_on"
+
+    department: Department = Field(description="the unit that carries the opinion out")
+    opened_on: date = Field(title="开始日期", description="the supported opinion's date")
+    round: Round = 1
+
+
 class NamedInBulletin(CaseEvent):
     """已通报: the case is named in a bulletin for late or poor handling in a period."""
 

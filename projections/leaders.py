@@ -11,6 +11,7 @@ from events.intake import PetitionAccepted, PetitionRegistered
 from events.mediation import (
     AssistanceGranted,
     CoHandlerOpinionSubmitted,
+    ExecutionCarriedOut,
     ExtensionApproved,
     HearingHeld,
     InvestigationRecorded,
@@ -22,6 +23,7 @@ from events.supervision import (
     ClockStopped,
     DeadlineMissed,
     DeadlineRecorded,
+    ExecutionFollowUpOpened,
     HearingDaysExcluded,
     NamedInBulletin,
     ProposalAdoptionReported,
@@ -104,6 +106,6 @@ class LeaderView(CaseRowProjection):
             InvestigationRecorded, MediationHeld, HearingHeld, AssistanceGranted, ExtensionApproved,
             CoHandlerOpinionSubmitted, WarningIssued, SupervisionOrderIssued, SupervisionOrderAnswered,
             NamedInBulletin, HearingDaysExcluded, NoticeServed,
-            ProposalIssued, ProposalAdoptionReported,
+            ProposalIssued, ProposalAdoptionReported, ExecutionFollowUpOpened, ExecutionCarriedOut,
         }
     )  # fmt: skip

@@ -29,6 +29,7 @@ from events.mediation import (
     AssistanceGranted,
     CaseClosed,
     CoHandlerOpinionSubmitted,
+    ExecutionCarriedOut,
     ExtensionApproved,
     HearingHeld,
     InvestigationRecorded,
@@ -44,6 +45,7 @@ from events.supervision import (
     ClockStopped,
     DeadlineMissed,
     DeadlineRecorded,
+    ExecutionFollowUpOpened,
     HearingDaysExcluded,
     NamedInBulletin,
     ProposalAdoptionReported,
@@ -147,6 +149,8 @@ ledger = Table(
     Column("proposals", Integer, comment="督办建议"),
     Column("proposals_open", Integer, comment="未反馈建议"),
     shows(ProposalAdoptionReported, "adoption", String(16), name="proposal_adoption"),
+    Column("execution_opened_on", Date, comment="督促执行开始日期"),
+    shows(ExecutionCarriedOut, "carried_out_on", Date, name="executed_on"),
     Column("bulletins", Integer, comment="通报次数"),
     Column("updated_at", DateTime(timezone=True), comment="更新时间"),
 )
@@ -167,6 +171,7 @@ HEADERS = headers(
         "review_served_on", "re_review_served_on", "unreachable", "warnings", "overdue_clocks", "orders",
         "orders_open", "bulletins",
         "order_form", "order_grounds", "proposals", "proposals_open", "proposal_adoption",
+        "execution_opened_on", "executed_on",
     ),
 )  # fmt: skip
 TABLE_HEADERS = headers(
@@ -234,6 +239,7 @@ def _sent_back(event: CaseSentBack, row: dict[str, Any]) -> dict[str, Any]:
 def _rehandling(event: RehandlingStarted, row: dict[str, Any]) -> dict[str, Any]:
     # The earlier round stays in the event history; the row shows the round under way.
     values = {"round": event.round, "opinion": None, "disposition": None, "legal_basis": None}
+    values |= {"execution_opened_on": None, "executed_on": None}  # the new round's opinion is followed anew
     return values | {"replied_on": None, "closed_on": None, "rating": None, "rated_on": None, "extension_days": 0}
 
 
@@ -331,6 +337,8 @@ class Ledger(CaseRowProjection):
         SupervisionOrderAnswered: _order_answered,
         NamedInBulletin: count("bulletins"),
         ProposalIssued: count("proposals", count("proposals_open")),
+        ExecutionFollowUpOpened: take(execution_opened_on="opened_on"),
+        ExecutionCarriedOut: take(executed_on="carried_out_on"),
         ProposalAdoptionReported: _feedback,
         SatisfactionRated: take("rating", "rated_on"),
         CaseSentBack: _sent_back,

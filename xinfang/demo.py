@@ -38,6 +38,7 @@ PATH_LABELS = {
     "collective": "集体访专班",
     "suggestion": "建议意见",
     "listed_order": "挂牌督办及建议反馈",
+    "executed": "支持意见督促执行",
 }
 
 

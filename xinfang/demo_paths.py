@@ -346,6 +346,18 @@ async def listed_order(case: DemoCase) -> None:
     await case.rate("basically_satisfied")
 
 
+async def executed(case: DemoCase) -> None:
+    """督促执行: a supported opinion followed until the department records it carried out (Art 32¶2)."""
+    await case.register()
+    await case.accept()
+    await case.acknowledge()
+    await case.reply(opinion="supported", disposition="resolved")
+    case.later(3, 30)
+    await case.do("mediation", "record_execution", result="已按处理意见落实到位")
+    await case.close()
+    await case.rate("satisfied")
+
+
 PATHS: list[tuple[Path, int]] = [
     (satisfied, 30),
     (declined, 8),
@@ -362,6 +374,7 @@ PATHS: list[tuple[Path, int]] = [
     (collective, 5),
     (suggestion, 3),
     (listed_order, 4),
+    (executed, 4),
 ]
 
 __all__ = ["NOT_YET", "PATHS", "DemoCase", "OutOfTime"]

@@ -23,9 +23,9 @@ from events.intake import (
     PetitionNotAccepted,
     PetitionRegistered,
 )
-from events.mediation import CaseClosed, ExtensionApproved, ReplyIssued
+from events.mediation import CaseClosed, ExecutionCarriedOut, ExtensionApproved, ReplyIssued
 from events.notices import NoticeServed
-from events.vocabulary import BulletinReason, NoticeKind, Rating
+from events.vocabulary import BulletinReason, NoticeKind, Opinion, Rating
 from services.runtime.clock import Clock
 from services.runtime.errors import Conflict
 from services.runtime.limits import Terms
@@ -190,6 +190,12 @@ class SupervisionApplication(ServiceApplication):
         case = self.case_of(replied, uow)
         case.note_reply(replied.round, replied.replied_on)
         case.observe(fact_of(replied), self.terms)
+        if replied.opinion == Opinion.supported:  # 督促执行 (Art 32¶2)
+            case.follow_execution(replied.round, replied.department, replied.replied_on)
+
+    def on_execution_carried_out(self, executed: ExecutionCarriedOut, uow: UnitOfWork) -> None:
+        """The department carried out the supported opinion: 督促执行 ends for that round (Art 32¶2)."""
+        self.case_of(executed, uow).note_executed(executed.round, executed.carried_out_on)
 
     def on_case_closed(self, closed: CaseClosed, uow: UnitOfWork) -> None:
         case = self.case_of(closed, uow)

@@ -57,6 +57,7 @@ STEPS = [
         "--facts",
         "路面破损属实",
     ],
+    ["record-execution", "--result", "已修复到位"],
     ["close", "--report", "办结"],
 ]
 
@@ -87,6 +88,7 @@ def test_every_mediation_action_reaches_its_command(tmp_path: Path, monkeypatch:
         "approve_extension",
         "submit_co_handler_opinion",
         "reply",
+        "record_execution",
         "close",
     ]
     assert dict(sent)["grant_assistance"]["amount_fen"] == 120050

@@ -14,6 +14,7 @@ from events.mediation import (
     AssistanceGranted,
     CaseClosed,
     CoHandlerOpinionSubmitted,
+    ExecutionCarriedOut,
     ExtensionApproved,
     HearingHeld,
     InvestigationRecorded,
@@ -32,6 +33,7 @@ from services.mediation.domain.errors import (
     CoHandlerOpinionsMissing,
     ConsentMissing,
     DispositionMissing,
+    ExecutionAlreadyRecorded,
     ExtensionAfterDeadline,
     ExtensionAlreadyApproved,
     ExtensionReasonMissing,
@@ -40,6 +42,7 @@ from services.mediation.domain.errors import (
     MediationTypeMissing,
     NoReplyYet,
     NotCoHandler,
+    NothingToExecute,
     OpinionAlreadySubmitted,
     ReasonNotNotified,
     ReplyWithoutLegalBasis,
@@ -470,3 +473,24 @@ def test_the_written_reply_is_served_once_a_round_art_35() -> None:
     assert (served.notice, served.served_on, served.round) == ("reply", DAY + timedelta(days=3), 1)
     with pytest.raises(NoticeAlreadyServed):
         h.serve_notice("reply", "written", "", False, "", DAY + timedelta(days=4), "李工", 1)
+
+
+# 督促执行 (Art 32¶2)
+
+
+def test_a_supported_opinion_is_recorded_carried_out_once_art_32() -> None:
+    h = handling()
+    with pytest.raises(NothingToExecute):
+        h.record_execution("已修复", DAY, "李工")  # no reply yet
+    h.reply(
+        "not_supported", "不予支持", DAY, "李工", legal_basis=BASIS, disposition="persuaded", request="修路", **FACTS
+    )
+    with pytest.raises(NothingToExecute):
+        h.record_execution("已修复", DAY, "李工")
+    h = replied()
+    h.collect_events()
+    h.record_execution("开发商已完成防水修复", DAY + timedelta(days=9), "李工")
+    (executed,) = new_events(h)
+    assert isinstance(executed, ExecutionCarriedOut) and executed.carried_out_on == DAY + timedelta(days=9)
+    with pytest.raises(ExecutionAlreadyRecorded):
+        h.record_execution("再次执行", DAY + timedelta(days=10), "李工")

@@ -38,6 +38,7 @@ from services.supervision.domain.errors import (
     FeedbackAlreadyGiven,
     HearingOnlyForReReview,
     HearingPeriodInvalid,
+    NoExecutionPending,
     NoReplyYet,
     NoReviewOpinion,
     NotClosedYet,
@@ -470,3 +471,20 @@ def test_an_accountability_proposal_follows_shirking_or_delay_to_the_body_with_a
         accountable("DBXF1-2", kit.DEPARTMENT)
     assert accountable("DBXF1-2", "990100JWJ") == "JYXF1-1"
     assert case.orders.proposals["JYXF1-1"].department == "990100JWJ"
+
+
+# 督促执行 (Art 32¶2)
+
+
+def test_a_supported_opinion_waiting_to_be_carried_out_takes_an_order_after_closure_art_32() -> None:
+    refusing = [OrderGround.refusing_execution]
+    with pytest.raises(NoExecutionPending):
+        in_handling().issue_order("拒不执行", None, day(5), "", TERMS, refusing)
+    case = closed(day(20))
+    case.follow_execution(1, kit.DEPARTMENT, day(20))
+    case.follow_execution(1, kit.DEPARTMENT, day(20))  # a redelivered reply opens nothing more
+    assert case.issue_order("支持意见未执行", None, day(30), "", TERMS, refusing) == "DBXF1-1"
+    case.note_executed(1, day(40))
+    with pytest.raises(CaseNotOpen):
+        case.issue_order("拒不执行", None, day(41), "", TERMS, refusing)
+    assert types(case).count("ExecutionFollowed") == 1

@@ -147,6 +147,12 @@ class AccountabilityToSameUnit(DomainError):
     code = "accountability_to_same_unit"
 
 
+class NoExecutionPending(DomainError):
+    """拒不执行信访处理意见 needs a supported opinion not yet carried out (Art 32¶2, 40¶1)."""
+
+    code = "no_execution_pending"
+
+
 class UnknownProposal(DomainError):
     """没有这项建议."""
 

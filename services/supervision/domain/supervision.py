@@ -21,6 +21,7 @@ from events.supervision import (
     ClockStopped,
     DeadlineMissed,
     DeadlineRecorded,
+    ExecutionFollowUpOpened,
     HearingDaysExcluded,
     NamedInBulletin,
     ProposalAdoptionReported,
@@ -32,7 +33,7 @@ from events.supervision import (
     SupervisionOrderIssued,
     WarningIssued,
 )
-from events.vocabulary import Clock, DeadlineRule, NoticeKind, OrderForm, ReviewOutcome, Stage, label
+from events.vocabulary import Clock, DeadlineRule, NoticeKind, OrderForm, OrderGround, ReviewOutcome, Stage, label
 from services.runtime.effective import CaseAggregate
 from services.runtime.limits import Terms, due_date
 from services.runtime.notices import Notices, nothing_to_notify
@@ -46,6 +47,7 @@ from services.supervision.domain.errors import (
     ProposalAddresseeMissing,
 )
 from services.supervision.domain.facts import Fact, inclusive_days
+from services.supervision.domain.followup import FollowUp
 from services.supervision.domain.orders import Order, Orders, Proposal
 from services.supervision.domain.review import Review, ReviewChain
 from services.supervision.domain.visit import FIRST_ROUND, ReturnVisit
@@ -75,6 +77,7 @@ class Supervision(CaseAggregate):
         self.orders = Orders()
         self.finalised_on: date | None = None
         self.notices = Notices()
+        self.follow_up = FollowUp()
         self.seen(received_on)
 
     @property
@@ -107,6 +110,15 @@ class Supervision(CaseAggregate):
     def note_closed(self, round_: int, closed_on: date) -> None:
         if round_ not in self.visit.closures:
             self._closure_noted(round=round_, closed_on=closed_on)
+
+    def follow_execution(self, round_: int, department: str, on: date) -> None:
+        """督促执行 (Art 32¶2): a supported opinion is followed until carried out; once a round."""
+        if round_ not in self.follow_up.executions:
+            self._execution_followed(round=round_, department=department, opened_on=on)
+
+    def note_executed(self, round_: int, on: date) -> None:
+        if self.follow_up.executions.get(round_) is None:
+            self._execution_noted(round=round_, carried_out_on=on)
 
     def note_merged_into(self, master_id: str) -> None:
         """重复信访: this petition is linked to an open case and is rated when that case closes."""
@@ -206,6 +218,8 @@ class Supervision(CaseAggregate):
         self.check_on(on)
         self.check_open()
         self.orders.check_grounds(self.case_no, grounds or [])
+        if OrderGround.refusing_execution in (grounds or []):
+            self.follow_up.check_execution_pending(self.case_no, self.round)
         due = answer_due or due_date(on, terms.limits.order_answer)
         if due < on:
             raise AnswerDueBeforeIssue(f"回复期限 {due} 早于下发日期 {on}", "answer_due")
@@ -305,7 +319,10 @@ class Supervision(CaseAggregate):
             raise CaseAlreadyFinalised(f"案件 {self.case_no} 已于 {self.finalised_on} 终结")
 
     def check_open(self) -> None:
-        """督办单只对在办案件下发: accepted and assigned, not closed in its latest round, not finalised."""
+        """督办单只对在办案件下发: accepted and assigned, not closed in its latest round, not finalised; or while a
+        supported opinion waits to be carried out (督促执行, Art 32¶2)."""
+        if self.follow_up.execution_pending(self.round):
+            return
         if self.finalised_on is not None or not self.department or self.visit.closed:
             state = "已终结" if self.finalised_on else "尚未交办" if not self.department else "已办结"
             raise CaseNotOpen(f"案件 {self.case_no} {state}，不能下发督办单")
@@ -360,6 +377,16 @@ class Supervision(CaseAggregate):
     def _closure_noted(self, round: int, closed_on: date) -> None:
         self.visit.closures[round] = closed_on
         self.seen(closed_on)
+
+    @event("ExecutionFollowed")
+    def _execution_followed(self, round: int, department: str, opened_on: date) -> None:
+        self.follow_up.executions[round] = None
+        self.seen(opened_on)
+
+    @event("ExecutionNoted")
+    def _execution_noted(self, round: int, carried_out_on: date) -> None:
+        self.follow_up.executions[round] = carried_out_on
+        self.seen(carried_out_on)
 
     @event("MergedInto")
     def _merged_into(self, master_id: str) -> None:
@@ -485,6 +512,8 @@ stored_events(
         "DeadlineMissed": DeadlineMissed,
         "ReplyNoted": None,
         "ClosureNoted": None,
+        "ExecutionFollowed": ExecutionFollowUpOpened,
+        "ExecutionNoted": None,  # its public twin is mediation's execution_carried_out
         "MergedInto": None,
         "MergedCaseLinked": None,
         "Rated": SatisfactionRated,
