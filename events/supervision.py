@@ -261,6 +261,19 @@ class ReviewOpinionIssued(CaseEvent):
         return CaseStatus.reviewed if self.stage == Stage.review else CaseStatus.re_reviewed
 
 
+class ReReviewOpinionPublicised(CaseEvent):
+    """复核意见已公示 (Art 36¶2): a re-review opinion given after a hearing, made public by the re-review body."""
+
+    event_type = "re_review_opinion_publicised"
+    effective = "publicised_on"
+
+    body: str = Field(title="复核机关", description="复核机关 code")
+    venue: str = Field(title="公示载体", description="where it was made public: 政府网站, 公告栏 …")
+    content: str = Field("", title="公示内容", description="what was made public (without personal details)")
+    publicised_on: date = Field(title="公示日期")
+    until_on: date | None = Field(None, title="公示截止日期")
+
+
 class CaseFinalised(CaseEvent):
     """信访事项已终结 (Art 36): the same facts and reasons are not accepted again."""
 

@@ -28,6 +28,7 @@ from events.supervision import (
     NamedInBulletin,
     ProposalAdoptionReported,
     ProposalIssued,
+    ReReviewOpinionPublicised,
     SupervisionOrderAnswered,
     SupervisionOrderIssued,
     WarningIssued,
@@ -107,5 +108,6 @@ class LeaderView(CaseRowProjection):
             CoHandlerOpinionSubmitted, WarningIssued, SupervisionOrderIssued, SupervisionOrderAnswered,
             NamedInBulletin, HearingDaysExcluded, NoticeServed,
             ProposalIssued, ProposalAdoptionReported, ExecutionFollowUpOpened, ExecutionCarriedOut,
+            ReReviewOpinionPublicised,
         }
     )  # fmt: skip

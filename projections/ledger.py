@@ -50,6 +50,7 @@ from events.supervision import (
     NamedInBulletin,
     ProposalAdoptionReported,
     ProposalIssued,
+    ReReviewOpinionPublicised,
     ReviewOpinionIssued,
     ReviewRequested,
     SatisfactionRated,
@@ -131,6 +132,7 @@ ledger = Table(
     Column("re_review_body", String(32), comment="复核机关"),
     Column("re_review_outcome", String(16), comment="复核意见"),
     shows(CaseFinalised, "finalised_on", Date),
+    shows(ReReviewOpinionPublicised, "publicised_on", Date),
     Column("decision_notice_on", Date, comment="受理/不予受理告知日期"),
     Column("transfer_notice_on", Date, comment="去向告知日期"),
     Column("receipt_notice_on", Date, comment="接收情况告知日期"),
@@ -171,7 +173,7 @@ HEADERS = headers(
         "review_served_on", "re_review_served_on", "unreachable", "warnings", "overdue_clocks", "orders",
         "orders_open", "bulletins",
         "order_form", "order_grounds", "proposals", "proposals_open", "proposal_adoption",
-        "execution_opened_on", "executed_on",
+        "execution_opened_on", "executed_on", "publicised_on",
     ),
 )  # fmt: skip
 TABLE_HEADERS = headers(
@@ -346,6 +348,7 @@ class Ledger(CaseRowProjection):
         HearingDaysExcluded: nothing,  # its effect on the review clock arrives as a deadline_recorded
         ReviewOpinionIssued: _review_opinion,
         CaseFinalised: take("finalised_on"),
+        ReReviewOpinionPublicised: take("publicised_on"),
         NoticeServed: _notice,
     }
 

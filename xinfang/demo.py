@@ -39,6 +39,7 @@ PATH_LABELS = {
     "suggestion": "建议意见",
     "listed_order": "挂牌督办及建议反馈",
     "executed": "支持意见督促执行",
+    "publicised": "复核听证并公示",
 }
 
 

@@ -358,6 +358,37 @@ async def executed(case: DemoCase) -> None:
     await case.rate("satisfied")
 
 
+async def publicised(case: DemoCase) -> None:
+    """复核 after a hearing, its opinion made public (公示, Art 36¶2)."""
+    await case.register(category="civil_affairs")
+    await case.accept()
+    await case.acknowledge()
+    await case.reply(opinion="not_supported", disposition="persuaded")
+    await case.close()
+    body = case.org.units[case.department].parent or ""
+    stages = (
+        ("review", body, "复查意见：维持原处理意见"),
+        ("re_review", case.org.units[body].parent or "", "复核意见：维持"),
+    )
+    for stage, unit, text in stages:
+        case.later(3, 20)
+        await case.do("supervision", "request_review", stage=stage, reasons="对意见不服", wait=("no_reply_yet",))
+        if stage == "re_review":  # 听证 for a 复核: its days are not counted (Art 36¶2)
+            start = case.later(2, 8).isoformat()
+            hearing: dict[str, Any] = {"stage": stage, "from_on": start, "to_on": case.later(0, 3).isoformat()}
+            await case.do("supervision", "exclude_hearing", **hearing)
+        case.later(5, 20)
+        await case.do(
+            "supervision", "review_opinion", wait=("review_not_assigned",), stage=stage, outcome="upheld", text=text,
+            body=unit,
+        )  # fmt: skip
+    case.later(1, 5)
+    until = (case.on + timedelta(days=7)).isoformat()
+    await case.do(
+        "supervision", "publicise", venue="区人民政府门户网站", content="复核意见（已隐去个人信息）", until_on=until
+    )
+
+
 PATHS: list[tuple[Path, int]] = [
     (satisfied, 30),
     (declined, 8),
@@ -375,6 +406,7 @@ PATHS: list[tuple[Path, int]] = [
     (suggestion, 3),
     (listed_order, 4),
     (executed, 4),
+    (publicised, 3),
 ]
 
 __all__ = ["NOT_YET", "PATHS", "DemoCase", "OutOfTime"]

@@ -40,6 +40,7 @@ from services.supervision.commands import (
     IssueOrder,
     IssueReviewOpinion,
     MakeProposal,
+    PubliciseOpinion,
     PublishBulletin,
     RateSatisfaction,
     RequestReview,
@@ -89,6 +90,11 @@ class SupervisionApplication(ServiceApplication):
         case = self.load(cmd.case_id, Supervision)
         case.exclude_hearing(cmd.stage, cmd.from_on, cmd.to_on, self.effective(cmd.on), cmd.actor, self.terms)
         return self.saved(case, due_on=case.clocks[(cmd.stage, 1)].due_on.isoformat())  # type: ignore[index]
+
+    def publicise(self, cmd: PubliciseOpinion) -> dict[str, Any]:
+        case = self.load(cmd.case_id, Supervision)
+        case.publicise(cmd.venue, cmd.content, cmd.until_on, self.effective(cmd.on), cmd.actor)
+        return self.saved(case, publicised_on=str(case.follow_up.publicised_on))
 
     def issue_order(self, cmd: IssueOrder) -> dict[str, Any]:
         case = self.load(cmd.case_id, Supervision)

@@ -50,6 +50,16 @@ class ExcludeHearingDays(CaseCommand):
     to_on: date = Field(description="听证结束日")
 
 
+class PubliciseOpinion(CaseCommand):
+    """公示复核意见 (Art 36¶2): a re-review opinion given after a hearing, made public by the re-review body."""
+
+    name = "publicise"
+
+    venue: str = Field(min_length=1, max_length=200, description="公示载体: 政府网站, 公告栏 …")
+    content: str = Field("", max_length=20000, description="公示内容 (without personal details)")
+    until_on: date | None = Field(None, description="公示截止日期")
+
+
 class IssueOrder(CaseCommand):
     """下发督办单 to the lead department and the owning leader, on the grounds found (Art 40¶1), in its form."""
 

@@ -79,6 +79,7 @@ STORED_TOPICS = frozenset(
         "xf/supervision/Supervision/NamedInBulletin",
         "xf/supervision/Supervision/NoticeServed",
         "xf/supervision/Supervision/Opened",
+        "xf/supervision/Supervision/OpinionPublicised",
         "xf/supervision/Supervision/ProposalAdoptionReported",
         "xf/supervision/Supervision/ProposalIssued",
         "xf/supervision/Supervision/Rated",

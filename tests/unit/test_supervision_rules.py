@@ -7,7 +7,7 @@ from uuid import UUID, uuid4
 
 import pytest
 
-from events.supervision import DeadlineRecorded, SupervisionOrderIssued
+from events.supervision import DeadlineRecorded, ReReviewOpinionPublicised, SupervisionOrderIssued
 from events.vocabulary import (
     Adoption,
     Clock,
@@ -30,6 +30,7 @@ from services.supervision.domain import Supervision
 from services.supervision.domain.errors import (
     AccountabilityToSameUnit,
     AccountabilityWithoutGrounds,
+    AlreadyPublicised,
     AlreadyRated,
     AnswerDueBeforeIssue,
     BulletinAlreadyPublished,
@@ -42,13 +43,16 @@ from services.supervision.domain.errors import (
     NoReplyYet,
     NoReviewOpinion,
     NotClosedYet,
+    NothingToPublicise,
     NotOrderAddressee,
     NotProposalAddressee,
     NotReviewBody,
     OpinionAlreadyIssued,
+    OpinionNotHeard,
     OrderAlreadyAnswered,
     OrderGroundsMissing,
     PeriodInvalid,
+    PublicityPeriodInvalid,
     RehandlingInProgress,
     ReviewAlreadyRequested,
     ReviewNotAssigned,
@@ -488,3 +492,34 @@ def test_a_supported_opinion_waiting_to_be_carried_out_takes_an_order_after_clos
     with pytest.raises(CaseNotOpen):
         case.issue_order("拒不执行", None, day(41), "", TERMS, refusing)
     assert types(case).count("ExecutionFollowed") == 1
+
+
+# 公示 (Art 36¶2)
+
+
+def re_reviewed(heard: bool) -> Supervision:
+    """Reviewed, then re-reviewed by the body above, with or without a hearing; the opinion finalises the case."""
+    case = reviewed(day(40))
+    case.request_review(Stage.re_review, "不服复查意见", day(45), "", TERMS)
+    case.note_review_assigned(Stage.re_review, "990000XFJ")
+    if heard:
+        case.exclude_hearing(Stage.re_review, day(50), day(52), day(52), "", TERMS)
+    case.review_opinion(Stage.re_review, ReviewOutcome.upheld, "维持", "990000XFJ", day(60), "", TERMS)
+    return case
+
+
+def test_only_a_re_review_opinion_given_after_a_hearing_is_publicised_once_art_36() -> None:
+    with pytest.raises(NothingToPublicise):
+        reviewed().publicise("区人民政府门户网站", "", None, day(41), "")
+    with pytest.raises(OpinionNotHeard):
+        re_reviewed(heard=False).publicise("区人民政府门户网站", "", None, day(61), "")
+    case = re_reviewed(heard=True)
+    with pytest.raises(PublicityPeriodInvalid):
+        case.publicise("区人民政府门户网站", "", day(60), day(61), "")
+    case.collect_events()
+    case.publicise("区人民政府门户网站", "复核意见（隐去个人信息）", day(68), day(61), "")  # after finalisation
+    (publicised,) = (to_public(e) for e in case.collect_events())
+    assert isinstance(publicised, ReReviewOpinionPublicised)
+    assert (publicised.body, publicised.publicised_on, publicised.until_on) == ("990000XFJ", day(61), day(68))
+    with pytest.raises(AlreadyPublicised):
+        case.publicise("公告栏", "", None, day(62), "")

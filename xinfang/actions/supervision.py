@@ -88,6 +88,24 @@ def exclude_hearing(
 
 
 @app.command(rich_help_panel=PANEL)
+def publicise(
+    case: CaseArg,
+    venue: Annotated[str, typer.Option(help="公示载体, e.g. 区人民政府门户网站")],
+    content: Annotated[str, typer.Option(help="公示内容 (without personal details)")] = "",
+    until_on: Annotated[
+        date | None, typer.Option("--until", help="公示截止日期 YYYY-MM-DD", formats=["%Y-%m-%d"])
+    ] = None,
+    on: OnDate = None,
+    actor: Actor = "",
+    as_json: JsonOpt = False,
+    data_dir: DataDir = None,
+) -> None:
+    """公示复核意见 (Art 36¶2): a re-review opinion given after a hearing, made public by the re-review body."""
+    payload = {"venue": venue, "content": content, "until_on": until_on, "on": on, "actor": actor}
+    act("supervision", "publicise", case, payload, as_json, data_dir)
+
+
+@app.command(rich_help_panel=PANEL)
 def sweep(
     as_of: Annotated[
         date | None, typer.Option("--as-of", help="巡查日期 YYYY-MM-DD; default today", formats=["%Y-%m-%d"])

@@ -153,6 +153,30 @@ class NoExecutionPending(DomainError):
     code = "no_execution_pending"
 
 
+class NothingToPublicise(DomainError):
+    """公示的是复核意见 (Art 36¶2): there is no re-review opinion yet."""
+
+    code = "nothing_to_publicise"
+
+
+class OpinionNotHeard(DomainError):
+    """经过听证的复核意见可以依法向社会公示 (Art 36¶2): this re-review held no hearing."""
+
+    code = "opinion_not_heard"
+
+
+class AlreadyPublicised(DomainError):
+    """复核意见已公示: once (Art 36¶2)."""
+
+    code = "already_publicised"
+
+
+class PublicityPeriodInvalid(DomainError):
+    """公示截止日不能早于公示日."""
+
+    code = "publicity_period_invalid"
+
+
 class UnknownProposal(DomainError):
     """没有这项建议."""
 

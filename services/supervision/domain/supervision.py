@@ -26,6 +26,7 @@ from events.supervision import (
     NamedInBulletin,
     ProposalAdoptionReported,
     ProposalIssued,
+    ReReviewOpinionPublicised,
     ReviewOpinionIssued,
     ReviewRequested,
     SatisfactionRated,
@@ -176,6 +177,14 @@ class Supervision(CaseAggregate):
         self.observe(Fact("review_opinion_issued", on, stage=stage), terms)
         if stage == Stage.re_review:
             self._finalised(finalised_on=on, basis=f"复核意见: {label(outcome, ReviewOutcome)}", actor=actor)
+
+    def publicise(self, venue: str, content: str, until_on: date | None, on: date, actor: str) -> None:
+        """公示 (Art 36¶2): the re-review body makes public an opinion given after a hearing; after finalisation too."""
+        self.check_on(on)
+        review = self.reviews.get(Stage.re_review) or Review(date.min)
+        self.follow_up.check_publicisable(self.case_no, review.opinion_on, on, until_on)
+        self._publicised(body=review.body, venue=venue, content=content, publicised_on=on, until_on=until_on,
+                         actor=actor)  # fmt: skip
 
     def window_due(self, stage: Stage) -> date | None:
         """The last day to ask for a stage: 30 days from the latest reply, or from the review opinion."""
@@ -417,12 +426,20 @@ class Supervision(CaseAggregate):
 
     @event("HearingDaysExcluded")
     def _hearing_excluded(self, stage: str, from_on: date, to_on: date, entered_on: date, actor: str) -> None:
+        self.follow_up.re_review_heard = self.follow_up.re_review_heard or stage == Stage.re_review
         self.seen(entered_on)
 
     @event("ReviewOpinionIssued")
     def _opinion_issued(self, stage: str, outcome: str, text: str, body: str, issued_on: date, actor: str) -> None:
         self.reviews[stage].opinion_on = issued_on
         self.seen(issued_on)
+
+    @event("OpinionPublicised")
+    def _publicised(
+        self, body: str, venue: str, content: str, publicised_on: date, until_on: date | None, actor: str
+    ) -> None:
+        self.follow_up.publicised_on = publicised_on
+        self.seen(publicised_on)
 
     @event("CaseFinalised")
     def _finalised(self, finalised_on: date, basis: str, actor: str) -> None:
@@ -523,6 +540,7 @@ stored_events(
         "HearingDaysExcluded": HearingDaysExcluded,
         "ReviewOpinionIssued": ReviewOpinionIssued,
         "CaseFinalised": CaseFinalised,
+        "OpinionPublicised": ReReviewOpinionPublicised,
         "SupervisionOrderIssued": SupervisionOrderIssued,
         "SupervisionOrderAnswered": SupervisionOrderAnswered,
         "NamedInBulletin": NamedInBulletin,
