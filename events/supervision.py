@@ -8,6 +8,7 @@ from events.base import CaseEvent
 from events.fields import Department, Leader, Reason, Round
 from events.vocabulary import (
     Adoption,
+    AftercareKind,
     BulletinReason,
     CaseStatus,
     Clock,
@@ -272,6 +273,18 @@ class ReReviewOpinionPublicised(CaseEvent):
     content: str = Field("", title="公示内容", description="what was made public (without personal details)")
     publicised_on: date = Field(title="公示日期")
     until_on: date | None = Field(None, title="公示截止日期")
+
+
+class AftercareRecorded(CaseEvent):
+    """终结后续工作已记录 (Art 37¶3): 疏导教育、矛盾化解、帮扶救助 with the petitioner of a finalised case."""
+
+    event_type = "aftercare_recorded"
+    effective = "done_on"
+
+    work: AftercareKind = Field(title="工作类别")
+    department: Department = Field(description="the responsible unit (责任单位, 基层单位)")
+    content: str = Field(title="工作情况")
+    done_on: date = Field(title="工作日期")
 
 
 class CaseFinalised(CaseEvent):

@@ -206,6 +206,14 @@ class ProposalKind(StrEnum):
     accountability = "accountability"
 
 
+class AftercareKind(StrEnum):
+    """终结后的后续工作 (Art 37¶3): with the petitioner of a finalised matter."""
+
+    education = "education"
+    reconciliation = "reconciliation"
+    assistance = "assistance"
+
+
 class Adoption(StrEnum):
     """建议采纳情况, as the unit feeds it back in writing (Art 40¶4)."""
 
@@ -363,6 +371,9 @@ _LABELLED: tuple[tuple[StrEnum, str], ...] = (
     (ProposalKind.improve_work, "改进工作的建议"),
     (ProposalKind.improve_policy, "完善政策的建议"),
     (ProposalKind.accountability, "追究责任的建议"),
+    (AftercareKind.education, "疏导教育"),
+    (AftercareKind.reconciliation, "矛盾化解"),
+    (AftercareKind.assistance, "帮扶救助"),
     (Adoption.adopted, "采纳"),
     (Adoption.partly_adopted, "部分采纳"),
     (Adoption.not_adopted, "未采纳"),

@@ -19,6 +19,7 @@ from events.mediation import (
 )
 from events.notices import NoticeServed
 from events.supervision import (
+    AftercareRecorded,
     ClockPaused,
     ClockStopped,
     DeadlineMissed,
@@ -108,6 +109,6 @@ class LeaderView(CaseRowProjection):
             CoHandlerOpinionSubmitted, WarningIssued, SupervisionOrderIssued, SupervisionOrderAnswered,
             NamedInBulletin, HearingDaysExcluded, NoticeServed,
             ProposalIssued, ProposalAdoptionReported, ExecutionFollowUpOpened, ExecutionCarriedOut,
-            ReReviewOpinionPublicised,
+            ReReviewOpinionPublicised, AftercareRecorded,
         }
     )  # fmt: skip

@@ -39,6 +39,7 @@ from events.mediation import (
 )
 from events.notices import NoticeServed
 from events.supervision import (
+    AftercareRecorded,
     CaseFinalised,
     CaseSentBack,
     ClockPaused,
@@ -133,6 +134,8 @@ ledger = Table(
     Column("re_review_outcome", String(16), comment="复核意见"),
     shows(CaseFinalised, "finalised_on", Date),
     shows(ReReviewOpinionPublicised, "publicised_on", Date),
+    Column("aftercare", Integer, comment="终结后续工作"),
+    Column("last_aftercare_on", Date, comment="最近后续工作日期"),
     Column("decision_notice_on", Date, comment="受理/不予受理告知日期"),
     Column("transfer_notice_on", Date, comment="去向告知日期"),
     Column("receipt_notice_on", Date, comment="接收情况告知日期"),
@@ -173,7 +176,7 @@ HEADERS = headers(
         "review_served_on", "re_review_served_on", "unreachable", "warnings", "overdue_clocks", "orders",
         "orders_open", "bulletins",
         "order_form", "order_grounds", "proposals", "proposals_open", "proposal_adoption",
-        "execution_opened_on", "executed_on", "publicised_on",
+        "execution_opened_on", "executed_on", "publicised_on", "aftercare", "last_aftercare_on",
     ),
 )  # fmt: skip
 TABLE_HEADERS = headers(
@@ -349,6 +352,7 @@ class Ledger(CaseRowProjection):
         ReviewOpinionIssued: _review_opinion,
         CaseFinalised: take("finalised_on"),
         ReReviewOpinionPublicised: take("publicised_on"),
+        AftercareRecorded: count("aftercare", take(last_aftercare_on="done_on")),
         NoticeServed: _notice,
     }
 

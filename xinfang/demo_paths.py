@@ -359,7 +359,7 @@ async def executed(case: DemoCase) -> None:
 
 
 async def publicised(case: DemoCase) -> None:
-    """复核 after a hearing, its opinion made public (公示, Art 36¶2)."""
+    """复核 after a hearing, its opinion made public (公示, Art 36¶2); then the follow-up work (Art 37¶3)."""
     await case.register(category="civil_affairs")
     await case.accept()
     await case.acknowledge()
@@ -387,6 +387,11 @@ async def publicised(case: DemoCase) -> None:
     await case.do(
         "supervision", "publicise", venue="区人民政府门户网站", content="复核意见（已隐去个人信息）", until_on=until
     )
+    case.later(5, 30)  # after finalisation the unit keeps up 疏导教育、帮扶救助 with the petitioner (Art 37¶3)
+    await case.do("supervision", "record_aftercare", work="education", content="上门释法明理，信访人表示理解")
+    if case.rng.random() < 0.5:
+        case.later(5, 30)
+        await case.do("supervision", "record_aftercare", work="assistance", content="协助申请临时救助")
 
 
 PATHS: list[tuple[Path, int]] = [

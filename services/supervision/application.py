@@ -43,6 +43,7 @@ from services.supervision.commands import (
     PubliciseOpinion,
     PublishBulletin,
     RateSatisfaction,
+    RecordAftercare,
     RequestReview,
     ServeNotice,
     Sweep,
@@ -95,6 +96,11 @@ class SupervisionApplication(ServiceApplication):
         case = self.load(cmd.case_id, Supervision)
         case.publicise(cmd.venue, cmd.content, cmd.until_on, self.effective(cmd.on), cmd.actor)
         return self.saved(case, publicised_on=str(case.follow_up.publicised_on))
+
+    def record_aftercare(self, cmd: RecordAftercare) -> dict[str, Any]:
+        case = self.load(cmd.case_id, Supervision)
+        case.record_aftercare(cmd.work, cmd.department, cmd.content, self.effective(cmd.on), cmd.actor)
+        return self.saved(case, work=cmd.work)
 
     def issue_order(self, cmd: IssueOrder) -> dict[str, Any]:
         case = self.load(cmd.case_id, Supervision)

@@ -6,7 +6,16 @@ from datetime import date
 
 from pydantic import Field
 
-from events.vocabulary import Adoption, OrderForm, OrderGround, ProposalKind, Rating, ReviewOutcome, Stage
+from events.vocabulary import (
+    Adoption,
+    AftercareKind,
+    OrderForm,
+    OrderGround,
+    ProposalKind,
+    Rating,
+    ReviewOutcome,
+    Stage,
+)
 from services.runtime.commands import CaseCommand, Command
 from services.runtime.notices import ServeNotice  # noqa: F401  (every service serves notices of its decisions)
 
@@ -58,6 +67,16 @@ class PubliciseOpinion(CaseCommand):
     venue: str = Field(min_length=1, max_length=200, description="公示载体: 政府网站, 公告栏 …")
     content: str = Field("", max_length=20000, description="公示内容 (without personal details)")
     until_on: date | None = Field(None, description="公示截止日期")
+
+
+class RecordAftercare(CaseCommand):
+    """记录终结后的疏导教育、矛盾化解、帮扶救助 (Art 37¶3), by the responsible unit."""
+
+    name = "record_aftercare"
+
+    work: AftercareKind = Field(description="education 疏导教育 | reconciliation 矛盾化解 | assistance 帮扶救助")
+    content: str = Field(min_length=1, max_length=20000, description="工作情况")
+    department: str = Field("", max_length=50, description="责任单位 code; default the lead department")
 
 
 class IssueOrder(CaseCommand):

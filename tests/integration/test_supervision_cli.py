@@ -65,3 +65,31 @@ def test_a_listed_order_and_a_proposal_with_its_written_feedback_from_the_cli_ar
     case = app.load(UUID(case_id), Supervision)
     assert case.orders.issued["DBXF1-1"].grounds == ("delay", "shirking")
     assert case.orders.proposals["JYXF1-1"].fed_back_on == date(2026, 3, 20)
+
+
+def test_a_heard_re_review_publicised_and_the_follow_up_after_finalisation_from_the_cli_art_36_37(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app = SupervisionApplication(sqlite_store(tmp_path, "supervision"), CLOCK, TERMS)
+    case_id, start = str(uuid4()), date(2026, 1, 5)
+    driver = Reactor(app)
+    driver.react(kit.registered(case_id, start), kit.accepted(case_id, start), kit.assigned(case_id, start))
+    driver.react(kit.reply(case_id, date(2026, 1, 20)), kit.closed(case_id, date(2026, 1, 21)))
+    sent = routed(app, monkeypatch)
+    for stage, body, asked, opinion in (
+        ("review", kit.BODY, "2026-01-25", "2026-02-10"),
+        ("re_review", "990000XFJ", "2026-02-15", "2026-03-10"),
+    ):
+        requested = ["request-review", case_id, "--stage", stage, "--reasons", "不服", "--on", asked]
+        assert CliRunner().invoke(cli, requested).exit_code == 0
+        driver.react(kit.review_assigned(case_id, date.fromisoformat(asked), stage, body))
+        if stage == "re_review":
+            hearing = ["exclude-hearing", case_id, "--from", "2026-02-20", "--to", "2026-02-21", "--on", "2026-02-21"]
+            assert CliRunner().invoke(cli, hearing).exit_code == 0
+        opinion_args = ["--outcome", "upheld", "--text", "维持", "--body", body, "--on", opinion]
+        assert CliRunner().invoke(cli, ["review-opinion", case_id, "--stage", stage, *opinion_args]).exit_code == 0
+    invoke("publicise", case_id, "--venue", "区人民政府门户网站", "--content", "复核意见", "--until", "2026-03-27")
+    invoke("aftercare", case_id, "--work", "assistance", "--content", "协助申请临时救助", "--department", "990101")
+    assert [c for c, _ in sent][-2:] == ["publicise", "record_aftercare"]
+    case = app.load(UUID(case_id), Supervision)
+    assert case.finalised_on == date(2026, 3, 10) and case.follow_up.publicised_on == date(2026, 3, 20)

@@ -64,6 +64,7 @@ STORED_TOPICS = frozenset(
         "xf/supervision/Bulletin",
         "xf/supervision/Bulletin/Published",
         "xf/supervision/Supervision",
+        "xf/supervision/Supervision/AftercareRecorded",
         "xf/supervision/Supervision/CaseFinalised",
         "xf/supervision/Supervision/CaseSentBack",
         "xf/supervision/Supervision/ClockPaused",

@@ -7,9 +7,10 @@ from uuid import UUID, uuid4
 
 import pytest
 
-from events.supervision import DeadlineRecorded, ReReviewOpinionPublicised, SupervisionOrderIssued
+from events.supervision import AftercareRecorded, DeadlineRecorded, ReReviewOpinionPublicised, SupervisionOrderIssued
 from events.vocabulary import (
     Adoption,
+    AftercareKind,
     Clock,
     DeadlineRule,
     OrderForm,
@@ -35,6 +36,7 @@ from services.supervision.domain.errors import (
     AnswerDueBeforeIssue,
     BulletinAlreadyPublished,
     CaseAlreadyFinalised,
+    CaseNotFinalised,
     CaseNotOpen,
     FeedbackAlreadyGiven,
     HearingOnlyForReReview,
@@ -523,3 +525,21 @@ def test_only_a_re_review_opinion_given_after_a_hearing_is_publicised_once_art_3
     assert (publicised.body, publicised.publicised_on, publicised.until_on) == ("990000XFJ", day(61), day(68))
     with pytest.raises(AlreadyPublicised):
         case.publicise("公告栏", "", None, day(62), "")
+
+
+# 终结后的疏导教育、帮扶救助 (Art 37¶3)
+
+
+def test_follow_up_work_is_recorded_on_a_finalised_case_only_art_37() -> None:
+    with pytest.raises(CaseNotFinalised):
+        reviewed().record_aftercare(AftercareKind.education, "", "释法明理", day(45), "")
+    case = re_reviewed(heard=False)
+    case.collect_events()
+    case.record_aftercare(AftercareKind.education, "", "上门释法明理", day(70), "")
+    case.record_aftercare(AftercareKind.assistance, "990101", "协助申请临时救助", day(80), "")
+    education, assistance = (to_public(e) for e in case.collect_events())
+    assert isinstance(education, AftercareRecorded) and education.department == kit.DEPARTMENT
+    assert isinstance(assistance, AftercareRecorded) and (assistance.department, assistance.done_on) == (
+        "990101",
+        day(80),
+    )

@@ -106,6 +106,22 @@ def publicise(
 
 
 @app.command(rich_help_panel=PANEL)
+def aftercare(
+    case: CaseArg,
+    work: Annotated[str, typer.Option(help="education 疏导教育 | reconciliation 矛盾化解 | assistance 帮扶救助")],
+    content: Annotated[str, typer.Option(help="工作情况")],
+    department: Annotated[str, typer.Option(help="责任单位 code; default the lead department")] = "",
+    on: OnDate = None,
+    actor: Actor = "",
+    as_json: JsonOpt = False,
+    data_dir: DataDir = None,
+) -> None:
+    """终结后续工作 (Art 37¶3): 疏导教育、矛盾化解、帮扶救助 with the petitioner of a finalised case."""
+    payload = {"work": work, "content": content, "department": department, "on": on, "actor": actor}
+    act("supervision", "record_aftercare", case, payload, as_json, data_dir)
+
+
+@app.command(rich_help_panel=PANEL)
 def sweep(
     as_of: Annotated[
         date | None, typer.Option("--as-of", help="巡查日期 YYYY-MM-DD; default today", formats=["%Y-%m-%d"])

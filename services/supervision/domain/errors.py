@@ -177,6 +177,12 @@ class PublicityPeriodInvalid(DomainError):
     code = "publicity_period_invalid"
 
 
+class CaseNotFinalised(DomainError):
+    """疏导教育、矛盾化解、帮扶救助 after finalisation are recorded on a finalised case (Art 37¶3)."""
+
+    code = "case_not_finalised"
+
+
 class UnknownProposal(DomainError):
     """没有这项建议."""
 

@@ -15,6 +15,7 @@ from eventsourcing.domain import event
 
 from events.notices import NoticeServed
 from events.supervision import (
+    AftercareRecorded,
     CaseFinalised,
     CaseSentBack,
     ClockPaused,
@@ -44,6 +45,7 @@ from services.supervision.domain.deadlines import Book, ClockState, Key
 from services.supervision.domain.errors import (
     AnswerDueBeforeIssue,
     CaseAlreadyFinalised,
+    CaseNotFinalised,
     CaseNotOpen,
     ProposalAddresseeMissing,
 )
@@ -185,6 +187,17 @@ class Supervision(CaseAggregate):
         self.follow_up.check_publicisable(self.case_no, review.opinion_on, on, until_on)
         self._publicised(body=review.body, venue=venue, content=content, publicised_on=on, until_on=until_on,
                          actor=actor)  # fmt: skip
+
+    def record_aftercare(self, work: str, department: str, content: str, on: date, actor: str) -> None:
+        """疏导教育、矛盾化解、帮扶救助 with the petitioner once the matter is finalised (Art 37¶3), by the responsible
+        unit (the lead department unless another is named); as often as the work goes on."""
+        self.check_on(on)
+        if self.finalised_on is None:
+            raise CaseNotFinalised(
+                f"案件 {self.case_no} 尚未终结: 疏导教育、帮扶救助等后续工作记录于已终结的案件 (Art 37¶3)"
+            )
+        unit = department or self.department
+        self._aftercare(work=str(work), department=unit, content=content, done_on=on, actor=actor)
 
     def window_due(self, stage: Stage) -> date | None:
         """The last day to ask for a stage: 30 days from the latest reply, or from the review opinion."""
@@ -441,6 +454,10 @@ class Supervision(CaseAggregate):
         self.follow_up.publicised_on = publicised_on
         self.seen(publicised_on)
 
+    @event("AftercareRecorded")
+    def _aftercare(self, work: str, department: str, content: str, done_on: date, actor: str) -> None:
+        self.seen(done_on)
+
     @event("CaseFinalised")
     def _finalised(self, finalised_on: date, basis: str, actor: str) -> None:
         self.finalised_on = finalised_on
@@ -541,6 +558,7 @@ stored_events(
         "ReviewOpinionIssued": ReviewOpinionIssued,
         "CaseFinalised": CaseFinalised,
         "OpinionPublicised": ReReviewOpinionPublicised,
+        "AftercareRecorded": AftercareRecorded,
         "SupervisionOrderIssued": SupervisionOrderIssued,
         "SupervisionOrderAnswered": SupervisionOrderAnswered,
         "NamedInBulletin": NamedInBulletin,
