@@ -105,10 +105,10 @@ class LeaderView(CaseRowProjection):
     # The department's work records, supervision's paperwork and the review's hearing days change nothing here.
     ignored = frozenset(
         {
+            ProposalIssued, ProposalAdoptionReported, ExecutionFollowUpOpened, ExecutionCarriedOut,
+            ReReviewOpinionPublicised, AftercareRecorded,
             InvestigationRecorded, MediationHeld, HearingHeld, AssistanceGranted, ExtensionApproved,
             CoHandlerOpinionSubmitted, WarningIssued, SupervisionOrderIssued, SupervisionOrderAnswered,
             NamedInBulletin, HearingDaysExcluded, NoticeServed,
-            ProposalIssued, ProposalAdoptionReported, ExecutionFollowUpOpened, ExecutionCarriedOut,
-            ReReviewOpinionPublicised, AftercareRecorded,
         }
     )  # fmt: skip

@@ -175,8 +175,15 @@ HEADERS = headers(
         "re_review_outcome", "finalised_on", "decision_notice_on", "receipt_notice_on", "reply_served_on",
         "review_served_on", "re_review_served_on", "unreachable", "warnings", "overdue_clocks", "orders",
         "orders_open", "bulletins",
-        "order_form", "order_grounds", "proposals", "proposals_open", "proposal_adoption",
-        "execution_opened_on", "executed_on", "publicised_on", "aftercare", "last_aftercare_on",
+    ),
+)  # fmt: skip
+# What follows an order or a decision, exported last: 督办方式、情形、建议 (Art 40), 督促执行 (Art 32¶2),
+# 公示 (Art 36¶2), 终结后续工作 (Art 37¶3).
+HEADERS |= headers(
+    ledger,
+    (
+        "order_form", "order_grounds", "proposals", "proposals_open", "proposal_adoption", "execution_opened_on",
+        "executed_on", "publicised_on", "aftercare", "last_aftercare_on",
     ),
 )  # fmt: skip
 TABLE_HEADERS = headers(
