@@ -371,26 +371,26 @@ async def publicised(case: DemoCase) -> None:
         ("re_review", case.org.units[body].parent or "", "复核意见：维持"),
     )
     for stage, unit, text in stages:
-        case.later(3, 20)
+        case.later(3, 10)
         await case.do("supervision", "request_review", stage=stage, reasons="对意见不服", wait=("no_reply_yet",))
         if stage == "re_review":  # 听证 for a 复核: its days are not counted (Art 36¶2)
-            start = case.later(2, 8).isoformat()
-            hearing: dict[str, Any] = {"stage": stage, "from_on": start, "to_on": case.later(0, 3).isoformat()}
+            start = case.later(1, 5).isoformat()
+            hearing: dict[str, Any] = {"stage": stage, "from_on": start, "to_on": case.later(0, 2).isoformat()}
             await case.do("supervision", "exclude_hearing", **hearing)
-        case.later(5, 20)
+        case.later(5, 12)
         await case.do(
             "supervision", "review_opinion", wait=("review_not_assigned",), stage=stage, outcome="upheld", text=text,
             body=unit,
         )  # fmt: skip
-    case.later(1, 5)
+    case.later(1, 3)
     until = (case.on + timedelta(days=7)).isoformat()
     await case.do(
         "supervision", "publicise", venue="区人民政府门户网站", content="复核意见（已隐去个人信息）", until_on=until
     )
-    case.later(5, 30)  # after finalisation the unit keeps up 疏导教育、帮扶救助 with the petitioner (Art 37¶3)
+    case.later(3, 15)  # after finalisation the unit keeps up 疏导教育、帮扶救助 with the petitioner (Art 37¶3)
     await case.do("supervision", "record_aftercare", work="education", content="上门释法明理，信访人表示理解")
     if case.rng.random() < 0.5:
-        case.later(5, 30)
+        case.later(5, 20)
         await case.do("supervision", "record_aftercare", work="assistance", content="协助申请临时救助")
 
 
