@@ -120,6 +120,19 @@ class ReplyIssued(CaseEvent):
     round: Round = 1
 
 
+class ExecutionCarriedOut(CaseEvent):
+    """支持意见已执行 (Art 32¶2): the department records the supported opinion carried out; 督促执行 ends."""
+
+    event_type = "execution_carried_out"
+    effective = "carried_out_on"
+
+    case_no: CaseNo
+    department: Department
+    result: str = Field(title="执行情况", description="what was done to carry out the supported opinion")
+    carried_out_on: date = Field(title="执行日期")
+    round: Round = 1
+
+
 class CaseClosed(CaseEvent):
     """案件已办结: the department reported the case closed."""
 

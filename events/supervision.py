@@ -7,12 +7,17 @@ from pydantic import Field
 from events.base import CaseEvent
 from events.fields import Department, Leader, Reason, Round
 from events.vocabulary import (
+    Adoption,
+    AftercareKind,
     BulletinReason,
     CaseStatus,
     Clock,
     ClockChange,
     DayCount,
     DeadlineRule,
+    OrderForm,
+    OrderGround,
+    ProposalKind,
     Rating,
     ReviewOutcome,
     Stage,
@@ -109,7 +114,7 @@ class DeadlineMissed(CaseEvent):
 
 
 class SupervisionOrderIssued(CaseEvent):
-    """督办单已下发 to the department and the owning leader, with its answer deadline."""
+    """督办单已下发 to the department and owning leader: grounds (Art 40¶1), form, answer due (a local default)."""
 
     event_type = "supervision_order_issued"
     effective = "issued_on"
@@ -120,6 +125,8 @@ class SupervisionOrderIssued(CaseEvent):
     reason: Reason = Field(description="督办事由")
     issued_on: date = Field(title="下发日期")
     answer_due_on: date = Field(title="回复期限")
+    grounds: list[OrderGround] = Field(default_factory=list, title="督办情形", description="Art 40¶1")
+    form: OrderForm = Field(OrderForm.letter, title="督办方式", description="督办函 / 电话 / 现场 / 挂牌督办")
 
 
 class SupervisionOrderAnswered(CaseEvent):
@@ -132,6 +139,45 @@ class SupervisionOrderAnswered(CaseEvent):
     department: Department
     answer: str = Field(title="回复内容")
     answered_on: date = Field(title="回复日期")
+
+
+class ProposalIssued(CaseEvent):
+    """督办建议已提出 (Art 40): improve the work or a policy, or hold to account; its unit feeds back in writing."""
+
+    event_type = "proposal_issued"
+    effective = "proposed_on"
+
+    proposal_no: str = Field(title="建议编号")
+    kind: ProposalKind = Field(title="建议类别")
+    department: Department = Field(description="the unit that feeds back: 被督办单位, or the one with 管理权限")
+    text: str = Field(title="建议内容")
+    order_no: str = Field("", title="督办单号", description="the order the proposal goes with, if any")
+    proposed_on: date = Field(title="提出日期")
+    feedback_due_on: date = Field(title="反馈期限", description="本地规定: the 2022 text sets no limit")
+
+
+class ProposalAdoptionReported(CaseEvent):
+    """建议采纳情况已书面反馈 (Art 40¶4): the unit's written feedback on whether it adopted the proposal."""
+
+    event_type = "proposal_adoption_reported"
+    effective = "fed_back_on"
+
+    proposal_no: str = Field(title="建议编号")
+    department: Department
+    adoption: Adoption = Field(title="采纳情况")
+    feedback: str = Field(title="反馈内容", description="the written feedback")
+    fed_back_on: date = Field(title="反馈日期")
+
+
+class ExecutionFollowUpOpened(CaseEvent):
+    """督促执行已开始 (Art 32¶2): a supported opinion is followed until the department records it carried out."""
+
+    event_type = "execution_follow_up_opened"
+    effective = "opened_on"
+
+    department: Department = Field(description="the unit that carries the opinion out")
+    opened_on: date = Field(title="开始日期", description="the supported opinion's date")
+    round: Round = 1
 
 
 class NamedInBulletin(CaseEvent):
@@ -219,6 +265,31 @@ class ReviewOpinionIssued(CaseEvent):
 
     def case_status(self) -> CaseStatus:
         return CaseStatus.reviewed if self.stage == Stage.review else CaseStatus.re_reviewed
+
+
+class ReReviewOpinionPublicised(CaseEvent):
+    """复核意见已公示 (Art 36¶2): a re-review opinion given after a hearing, made public by the re-review body."""
+
+    event_type = "re_review_opinion_publicised"
+    effective = "publicised_on"
+
+    body: str = Field(title="复核机关", description="复核机关 code")
+    venue: str = Field(title="公示载体", description="where it was made public: 政府网站, 公告栏 …")
+    content: str = Field("", title="公示内容", description="what was made public (without personal details)")
+    publicised_on: date = Field(title="公示日期")
+    until_on: date | None = Field(None, title="公示截止日期")
+
+
+class AftercareRecorded(CaseEvent):
+    """终结后续工作已记录 (Art 37¶3): 疏导教育、矛盾化解、帮扶救助 with the petitioner of a finalised case."""
+
+    event_type = "aftercare_recorded"
+    effective = "done_on"
+
+    work: AftercareKind = Field(title="工作类别")
+    department: Department = Field(description="the responsible unit (责任单位, 基层单位)")
+    content: str = Field(title="工作情况")
+    done_on: date = Field(title="工作日期")
 
 
 class CaseFinalised(CaseEvent):

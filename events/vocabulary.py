@@ -122,6 +122,7 @@ class Clock(StrEnum):
     re_review_request = "re_review_request"
     re_review = "re_review"
     order_answer = "order_answer"
+    proposal_feedback = "proposal_feedback"
 
 
 class DayCount(StrEnum):
@@ -178,11 +179,56 @@ class BulletinReason(StrEnum):
     late_acceptance = "late_acceptance"
 
 
+class OrderGround(StrEnum):
+    """督办情形 (Art 40¶1): what the bureau found that calls for an order."""
+
+    irregular_handling = "irregular_handling"
+    shirking = "shirking"
+    perfunctory = "perfunctory"
+    delay = "delay"
+    falsification = "falsification"
+    refusing_execution = "refusing_execution"
+
+
+class OrderForm(StrEnum):
+    """督办方式: by letter, telephone, on site, or 挂牌督办 (listed by name until put right)."""
+
+    letter = "letter"
+    phone = "phone"
+    on_site = "on_site"
+    listed = "listed"
+
+
+class ProposalKind(StrEnum):
+    """信访部门的建议 (Art 40¶1-3): improve the work, improve a policy, hold someone accountable."""
+
+    improve_work = "improve_work"
+    improve_policy = "improve_policy"
+    accountability = "accountability"
+
+
+class AftercareKind(StrEnum):
+    """终结后的后续工作 (Art 37¶3): with the petitioner of a finalised matter."""
+
+    education = "education"
+    reconciliation = "reconciliation"
+    assistance = "assistance"
+
+
+class Adoption(StrEnum):
+    """建议采纳情况, as the unit feeds it back in writing (Art 40¶4)."""
+
+    adopted = "adopted"
+    partly_adopted = "partly_adopted"
+    not_adopted = "not_adopted"
+
+
 class DeadlineRule(StrEnum):
     """Which rule a deadline was counted under: the statute's, or an office's local rule."""
 
     statutory = "statutory"
     local_materials_pause = "local_materials_pause"
+    local_default = "local_default"
 
 
 class NoticeKind(StrEnum):
@@ -299,6 +345,7 @@ _LABELLED: tuple[tuple[StrEnum, str], ...] = (
     (Clock.re_review_request, "复核申请期限"),
     (Clock.re_review, "复核期限"),
     (Clock.order_answer, "督办回复期限"),
+    (Clock.proposal_feedback, "建议反馈期限"),
     (DayCount.calendar, "日"),
     (DayCount.working, "工作日"),
     (TaskForceRole.district_leader, "包案区级领导"),
@@ -323,6 +370,25 @@ _LABELLED: tuple[tuple[StrEnum, str], ...] = (
     (BulletinReason.overdue, "逾期"),
     (BulletinReason.unsatisfied, "不满意"),
     (BulletinReason.late_acceptance, "受理超期"),
+    (OrderGround.irregular_handling, "违反信访工作规定受理、办理"),
+    (OrderGround.shirking, "推诿"),
+    (OrderGround.perfunctory, "敷衍"),
+    (OrderGround.delay, "拖延"),
+    (OrderGround.falsification, "弄虚作假"),
+    (OrderGround.refusing_execution, "拒不执行信访处理意见"),
+    (OrderForm.letter, "督办函"),
+    (OrderForm.phone, "电话督办"),
+    (OrderForm.on_site, "现场督办"),
+    (OrderForm.listed, "挂牌督办"),
+    (ProposalKind.improve_work, "改进工作的建议"),
+    (ProposalKind.improve_policy, "完善政策的建议"),
+    (ProposalKind.accountability, "追究责任的建议"),
+    (AftercareKind.education, "疏导教育"),
+    (AftercareKind.reconciliation, "矛盾化解"),
+    (AftercareKind.assistance, "帮扶救助"),
+    (Adoption.adopted, "采纳"),
+    (Adoption.partly_adopted, "部分采纳"),
+    (Adoption.not_adopted, "未采纳"),
     (NoticeKind.accepted, "受理告知"),
     (NoticeKind.not_accepted, "不予受理告知"),
     (NoticeKind.transferred, "转送、交办去向告知"),
@@ -342,6 +408,7 @@ _LABELLED: tuple[tuple[StrEnum, str], ...] = (
     (NoticeMethod.in_person, "当面"),
     (DeadlineRule.statutory, "法定期限"),
     (DeadlineRule.local_materials_pause, "本地规则：补正材料期间中止"),
+    (DeadlineRule.local_default, "本地规定期限（条例未规定）"),
     (CaseStatus.registered, "已登记"),
     (CaseStatus.materials_requested, "待补正材料"),
     (CaseStatus.materials_supplemented, "已补正材料"),

@@ -11,6 +11,7 @@ from events.intake import PetitionAccepted, PetitionRegistered, UrgentMatterRepo
 from events.mediation import (
     AssistanceGranted,
     CoHandlerOpinionSubmitted,
+    ExecutionCarriedOut,
     ExtensionApproved,
     HandlerRecused,
     HearingHeld,
@@ -19,12 +20,17 @@ from events.mediation import (
 )
 from events.notices import NoticeServed
 from events.supervision import (
+    AftercareRecorded,
     ClockPaused,
     ClockStopped,
     DeadlineMissed,
     DeadlineRecorded,
+    ExecutionFollowUpOpened,
     HearingDaysExcluded,
     NamedInBulletin,
+    ProposalAdoptionReported,
+    ProposalIssued,
+    ReReviewOpinionPublicised,
     SupervisionOrderAnswered,
     SupervisionOrderIssued,
     WarningIssued,
@@ -100,6 +106,8 @@ class LeaderView(CaseRowProjection):
     # The department's work records, supervision's paperwork and the review's hearing days change nothing here.
     ignored = frozenset(
         {
+            ProposalIssued, ProposalAdoptionReported, ExecutionFollowUpOpened, ExecutionCarriedOut,
+            ReReviewOpinionPublicised, AftercareRecorded,
             InvestigationRecorded, MediationHeld, HearingHeld, AssistanceGranted, ExtensionApproved,
             CoHandlerOpinionSubmitted, WarningIssued, SupervisionOrderIssued, SupervisionOrderAnswered,
             NamedInBulletin, HearingDaysExcluded, NoticeServed, AssignmentReceived, HandlerRecused,

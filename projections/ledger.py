@@ -31,6 +31,7 @@ from events.mediation import (
     AssistanceGranted,
     CaseClosed,
     CoHandlerOpinionSubmitted,
+    ExecutionCarriedOut,
     ExtensionApproved,
     HandlerRecused,
     HearingHeld,
@@ -41,14 +42,19 @@ from events.mediation import (
 )
 from events.notices import NoticeServed
 from events.supervision import (
+    AftercareRecorded,
     CaseFinalised,
     CaseSentBack,
     ClockPaused,
     ClockStopped,
     DeadlineMissed,
     DeadlineRecorded,
+    ExecutionFollowUpOpened,
     HearingDaysExcluded,
     NamedInBulletin,
+    ProposalAdoptionReported,
+    ProposalIssued,
+    ReReviewOpinionPublicised,
     ReviewOpinionIssued,
     ReviewRequested,
     SatisfactionRated,
@@ -136,6 +142,9 @@ ledger = Table(
     Column("re_review_body", String(32), comment="复核机关"),
     Column("re_review_outcome", String(16), comment="复核意见"),
     shows(CaseFinalised, "finalised_on", Date),
+    shows(ReReviewOpinionPublicised, "publicised_on", Date),
+    Column("aftercare", Integer, comment="终结后续工作"),
+    Column("last_aftercare_on", Date, comment="最近后续工作日期"),
     Column("decision_notice_on", Date, comment="受理/不予受理告知日期"),
     Column("transfer_notice_on", Date, comment="去向告知日期"),
     Column("receipt_notice_on", Date, comment="接收情况告知日期"),
@@ -149,6 +158,13 @@ ledger = Table(
     Column("overdue_clocks", String(200), comment="逾期"),
     Column("orders", Integer, comment="督办单"),
     Column("orders_open", Integer, comment="未回复督办单"),
+    shows(SupervisionOrderIssued, "form", String(16), name="order_form"),
+    Column("order_grounds", String(200), comment="督办情形"),
+    Column("proposals", Integer, comment="督办建议"),
+    Column("proposals_open", Integer, comment="未反馈建议"),
+    shows(ProposalAdoptionReported, "adoption", String(16), name="proposal_adoption"),
+    Column("execution_opened_on", Date, comment="督促执行开始日期"),
+    shows(ExecutionCarriedOut, "carried_out_on", Date, name="executed_on"),
     Column("bulletins", Integer, comment="通报次数"),
     Column("updated_at", DateTime(timezone=True), comment="更新时间"),
 )
@@ -169,6 +185,15 @@ HEADERS = headers(
         "re_review_outcome", "finalised_on", "decision_notice_on", "receipt_notice_due", "receipt_notice_on",
         "reply_served_on", "review_served_on", "re_review_served_on", "unreachable", "warnings", "overdue_clocks",
         "orders", "orders_open", "bulletins",
+    ),
+)  # fmt: skip
+# What follows an order or a decision, exported last: 督办方式、情形、建议 (Art 40), 督促执行 (Art 32¶2),
+# 公示 (Art 36¶2), 终结后续工作 (Art 37¶3).
+HEADERS |= headers(
+    ledger,
+    (
+        "order_form", "order_grounds", "proposals", "proposals_open", "proposal_adoption", "execution_opened_on",
+        "executed_on", "publicised_on", "aftercare", "last_aftercare_on",
     ),
 )  # fmt: skip
 TABLE_HEADERS = headers(
@@ -236,6 +261,7 @@ def _sent_back(event: CaseSentBack, row: dict[str, Any]) -> dict[str, Any]:
 def _rehandling(event: RehandlingStarted, row: dict[str, Any]) -> dict[str, Any]:
     # The earlier round stays in the event history; the row shows the round under way.
     values = {"round": event.round, "opinion": None, "disposition": None, "legal_basis": None}
+    values |= {"execution_opened_on": None, "executed_on": None}  # the new round's opinion is followed anew
     return values | {"replied_on": None, "closed_on": None, "rating": None, "rated_on": None, "extension_days": 0}
 
 
@@ -291,6 +317,17 @@ def _order_answered(event: SupervisionOrderAnswered, row: dict[str, Any]) -> dic
     return {"orders_open": max((row.get("orders_open") or 0) - 1, 0)}
 
 
+def _order_issued(event: SupervisionOrderIssued, row: dict[str, Any]) -> dict[str, Any]:
+    """督办单: counted, its form the latest order's, its grounds (Art 40¶1) gathered over the case's orders."""
+    grounds = appended(row.get("order_grounds"), [str(g) for g in event.grounds])
+    return count("orders", count("orders_open"))(event, row) | {"order_form": event.form, "order_grounds": grounds}
+
+
+def _feedback(event: ProposalAdoptionReported, row: dict[str, Any]) -> dict[str, Any]:
+    """建议采纳情况 (Art 40¶4): the latest feedback's; one fewer proposal awaiting it."""
+    return {"proposals_open": max((row.get("proposals_open") or 0) - 1, 0), "proposal_adoption": event.adoption}
+
+
 class Ledger(CaseRowProjection):
     """台账: every event of the contract sets its columns here, or at least the case's status."""
 
@@ -329,15 +366,21 @@ class Ledger(CaseRowProjection):
         ClockStopped: clock(ledger.c),
         WarningIssued: count("warnings"),
         DeadlineMissed: _missed,
-        SupervisionOrderIssued: count("orders", count("orders_open")),
+        SupervisionOrderIssued: _order_issued,
         SupervisionOrderAnswered: _order_answered,
         NamedInBulletin: count("bulletins"),
+        ProposalIssued: count("proposals", count("proposals_open")),
+        ExecutionFollowUpOpened: take(execution_opened_on="opened_on"),
+        ExecutionCarriedOut: take(executed_on="carried_out_on"),
+        ProposalAdoptionReported: _feedback,
         SatisfactionRated: take("rating", "rated_on"),
         CaseSentBack: _sent_back,
         ReviewRequested: _review_requested,
         HearingDaysExcluded: nothing,  # its effect on the review clock arrives as a deadline_recorded
         ReviewOpinionIssued: _review_opinion,
         CaseFinalised: take("finalised_on"),
+        ReReviewOpinionPublicised: take("publicised_on"),
+        AftercareRecorded: count("aftercare", take(last_aftercare_on="done_on")),
         NoticeServed: _notice,
     }
 

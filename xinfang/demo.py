@@ -37,6 +37,9 @@ PATH_LABELS = {
     "report": "检举控告",
     "collective": "集体访专班",
     "suggestion": "建议意见",
+    "listed_order": "挂牌督办及建议反馈",
+    "executed": "支持意见督促执行",
+    "publicised": "复核听证并公示",
 }
 
 
@@ -98,7 +101,7 @@ async def run_demo(
     await call(nc, "supervision", "sweep", {}, timeout=120)
     for case in stalled[: max(1, len(stalled) // 2)]:
         case.on = today
-        await case.do("supervision", "issue_order", reason="办理逾期，请于期限内报送办理情况")
+        await case.do("supervision", "issue_order", reason="办理逾期，请于期限内报送办理情况", grounds=["delay"])
         report.overdue_orders += 1
     first_of_month = today.replace(day=1)
     last_month_end = first_of_month - timedelta(days=1)

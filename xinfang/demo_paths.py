@@ -358,6 +358,85 @@ async def suggestion(case: DemoCase) -> None:
     await case.rate("satisfied")
 
 
+async def listed_order(case: DemoCase) -> None:
+    """挂牌督办 with feedback: a case left lying is listed for 拖延、敷衍 with a proposal to improve the work; the
+    department answers the order and feeds back the proposal's adoption in writing (Art 40), then replies."""
+    await case.register()
+    await case.accept()
+    await case.acknowledge()
+    case.later(20, 40)
+    grounds = ["delay", "perfunctory"]
+    order = await case.do(
+        "supervision",
+        "issue_order",
+        wait=("case_not_open",),
+        reason="久拖未办，挂牌督办",
+        grounds=grounds,
+        form="listed",
+    )
+    proposal = {"kind": "improve_work", "text": "建立信访事项办理台账，明确专人跟踪", "order_no": order["order_no"]}
+    proposed = await case.do("supervision", "propose", **proposal)
+    case.later(2, 10)
+    answer = "已成立工作专班，限期办结"
+    await case.do("supervision", "answer_order", order_no=order["order_no"], department=case.department, answer=answer)
+    case.later(1, 10)
+    await case.do(
+        "supervision", "feedback", proposal_no=proposed["proposal_no"], department=case.department,
+        adoption="adopted", feedback="已建立办理台账并明确专人跟踪",
+    )  # fmt: skip
+    await case.reply()
+    await case.close()
+    await case.rate("basically_satisfied")
+
+
+async def executed(case: DemoCase) -> None:
+    """督促执行: a supported opinion followed until the department records it carried out (Art 32¶2)."""
+    await case.register()
+    await case.accept()
+    await case.acknowledge()
+    await case.reply(opinion="supported", disposition="resolved")
+    case.later(3, 30)
+    await case.do("mediation", "record_execution", result="已按处理意见落实到位")
+    await case.close()
+    await case.rate("satisfied")
+
+
+async def publicised(case: DemoCase) -> None:
+    """复核 after a hearing, its opinion made public (公示, Art 36¶2); then the follow-up work (Art 37¶3)."""
+    await case.register(category="civil_affairs")
+    await case.accept()
+    await case.acknowledge()
+    await case.reply(opinion="not_supported", disposition="persuaded")
+    await case.close()
+    body = case.org.units[case.department].parent or ""
+    stages = (
+        ("review", body, "复查意见：维持原处理意见"),
+        ("re_review", case.org.units[body].parent or "", "复核意见：维持"),
+    )
+    for stage, unit, text in stages:
+        case.later(3, 10)
+        await case.do("supervision", "request_review", stage=stage, reasons="对意见不服", wait=("no_reply_yet",))
+        if stage == "re_review":  # 听证 for a 复核: its days are not counted (Art 36¶2)
+            start = case.later(1, 5).isoformat()
+            hearing: dict[str, Any] = {"stage": stage, "from_on": start, "to_on": case.later(0, 2).isoformat()}
+            await case.do("supervision", "exclude_hearing", **hearing)
+        case.later(5, 12)
+        await case.do(
+            "supervision", "review_opinion", wait=("review_not_assigned",), stage=stage, outcome="upheld", text=text,
+            body=unit,
+        )  # fmt: skip
+    case.later(1, 3)
+    until = (case.on + timedelta(days=7)).isoformat()
+    await case.do(
+        "supervision", "publicise", venue="区人民政府门户网站", content="复核意见（已隐去个人信息）", until_on=until
+    )
+    case.later(3, 15)  # after finalisation the unit keeps up 疏导教育、帮扶救助 with the petitioner (Art 37¶3)
+    await case.do("supervision", "record_aftercare", work="education", content="上门释法明理，信访人表示理解")
+    if case.rng.random() < 0.5:
+        case.later(5, 20)
+        await case.do("supervision", "record_aftercare", work="assistance", content="协助申请临时救助")
+
+
 PATHS: list[tuple[Path, int]] = [
     (satisfied, 30),
     (declined, 8),
@@ -374,6 +453,9 @@ PATHS: list[tuple[Path, int]] = [
     (report, 4),
     (collective, 5),
     (suggestion, 3),
+    (listed_order, 4),
+    (executed, 4),
+    (publicised, 3),
 ]
 
 __all__ = ["NOT_YET", "PATHS", "DemoCase", "OutOfTime"]

@@ -12,6 +12,7 @@ from uuid import UUID
 from sqlalchemy import Engine, select
 
 from events.vocabulary import (
+    Adoption,
     CaseStatus,
     Channel,
     Clock,
@@ -21,6 +22,8 @@ from events.vocabulary import (
     LegalRoute,
     NotAcceptedReason,
     Opinion,
+    OrderForm,
+    OrderGround,
     Rating,
     ReviewOutcome,
     Risk,
@@ -38,8 +41,9 @@ LABELLED = {
     "channel": Channel, "kind": Kind, "opinion": Opinion, "rating": Rating, "not_accepted_reason": NotAcceptedReason,
     "routed_to": LegalRoute, "disposition": Disposition, "review_outcome": ReviewOutcome,
     "re_review_outcome": ReviewOutcome, "status": CaseStatus, "acceptance_rule": DeadlineRule,
+    "order_form": OrderForm, "proposal_adoption": Adoption,
 }  # fmt: skip
-LABEL_LISTS = {"risks": Risk, "overdue_clocks": Clock}
+LABEL_LISTS = {"risks": Risk, "overdue_clocks": Clock, "order_grounds": OrderGround}
 NAMED = {"category", "locality", "office", "review_body", "re_review_body"}  # codes shown by their names
 
 

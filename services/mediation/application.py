@@ -12,6 +12,7 @@ from services.mediation.commands import (
     CloseCase,
     GrantAssistance,
     IssueReply,
+    RecordExecution,
     RecordHearing,
     RecordInvestigation,
     RecordMediation,
@@ -82,6 +83,11 @@ class MediationApplication(ServiceApplication):
         handling = self.load(cmd.case_id, Handling)
         letter = cmd.model_dump(include={"request", "facts_and_reasons", "legal_basis", "disposition"})
         handling.reply(cmd.opinion, cmd.text, self.effective(cmd.on), cmd.actor, **letter)
+        return self.saved(handling)
+
+    def record_execution(self, cmd: RecordExecution) -> dict[str, Any]:
+        handling = self.load(cmd.case_id, Handling)
+        handling.record_execution(cmd.result, self.effective(cmd.on), cmd.actor)
         return self.saved(handling)
 
     def close_case(self, cmd: CloseCase) -> dict[str, Any]:

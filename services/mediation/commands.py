@@ -86,6 +86,14 @@ class IssueReply(CaseCommand):
     disposition: Disposition | None = Field(None, description="三到位一处置 (required by the rule)")
 
 
+class RecordExecution(CaseCommand):
+    """记录支持意见已执行 (Art 32¶2): the department carried out the round's supported opinion."""
+
+    name = "record_execution"
+
+    result: str = Field(min_length=1, max_length=20000, description="执行情况")
+
+
 class CloseCase(CaseCommand):
     """办结, with an optional closing report."""
 

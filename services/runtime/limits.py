@@ -24,7 +24,8 @@ class Limits:
     extension_max: int = 30  # 延期, at most (Art 34)
     review_request: int = 30  # 申请复查/复核, from the written answer's delivery (送达, Art 35, 36)
     review: int = 30  # 复查/复核意见, from the request (Art 35, 36)
-    order_answer: int = 30  # 督办单回复, from issue (local practice)
+    order_answer: int = 30  # 督办单回复, from issue: 本地规定 (local practice; the 2022 text sets no limit)
+    proposal_feedback: int = 30  # 建议采纳情况书面反馈, from the proposal (Art 40¶4 sets no limit: 本地规定)
     warning_days: tuple[int, ...] = (5, 3, 1)  # 预警, days before a limit
     # A local rule, not the statute's: the 2022 text lets nothing pause the 15 days (Art 22, 23); an office may
     # stop the acceptance clock while the petitioner supplements materials (一次性告知).

@@ -46,7 +46,12 @@ class Settings(BaseSettings):
         STATUTE.review_request, description="申请复查/复核: days from its delivery (Art 35, 36)"
     )
     review_limit_days: int = Field(STATUTE.review, description="复查/复核意见: days from the request (Art 35, 36)")
-    order_answer_days: int = Field(STATUTE.order_answer, description="督办单回复: days from issue (local practice)")
+    order_answer_days: int = Field(
+        STATUTE.order_answer, description="督办单回复: days from issue (本地规定; the 2022 text sets no limit)"
+    )
+    proposal_feedback_days: int = Field(
+        STATUTE.proposal_feedback, description="建议采纳情况书面反馈: days from the proposal (本地规定, Art 40¶4)"
+    )
     acceptance_pauses_for_materials: bool = Field(
         STATUTE.materials_pause,
         description="本地规则: 补正材料期间受理期限中止 (off: the 2022 text has no pause, Art 22, 23)",
@@ -79,6 +84,7 @@ class Settings(BaseSettings):
             review_request=self.review_request_days,
             review=self.review_limit_days,
             order_answer=self.order_answer_days,
+            proposal_feedback=self.proposal_feedback_days,
             warning_days=tuple(self.warning_days),
             materials_pause=self.acceptance_pauses_for_materials,
             unsatisfied_sends_back=self.unsatisfied_sends_back,

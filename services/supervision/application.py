@@ -24,9 +24,9 @@ from events.intake import (
     PetitionNotAccepted,
     PetitionRegistered,
 )
-from events.mediation import CaseClosed, ExtensionApproved, ReplyIssued
+from events.mediation import CaseClosed, ExecutionCarriedOut, ExtensionApproved, ReplyIssued
 from events.notices import NoticeServed
-from events.vocabulary import BulletinReason, NoticeKind, Rating
+from events.vocabulary import BulletinReason, NoticeKind, Opinion, Rating
 from services.runtime.clock import Clock
 from services.runtime.errors import Conflict
 from services.runtime.limits import Terms
@@ -37,10 +37,14 @@ from services.supervision.alarm_index import AlarmIndex
 from services.supervision.commands import (
     AnswerOrder,
     ExcludeHearingDays,
+    GiveFeedback,
     IssueOrder,
     IssueReviewOpinion,
+    MakeProposal,
+    PubliciseOpinion,
     PublishBulletin,
     RateSatisfaction,
+    RecordAftercare,
     RequestReview,
     ServeNotice,
     Sweep,
@@ -89,9 +93,20 @@ class SupervisionApplication(ServiceApplication):
         case.exclude_hearing(cmd.stage, cmd.from_on, cmd.to_on, self.effective(cmd.on), cmd.actor, self.terms)
         return self.saved(case, due_on=case.clocks[(cmd.stage, 1)].due_on.isoformat())  # type: ignore[index]
 
+    def publicise(self, cmd: PubliciseOpinion) -> dict[str, Any]:
+        case = self.load(cmd.case_id, Supervision)
+        case.publicise(cmd.venue, cmd.content, cmd.until_on, self.effective(cmd.on), cmd.actor)
+        return self.saved(case, publicised_on=str(case.follow_up.publicised_on))
+
+    def record_aftercare(self, cmd: RecordAftercare) -> dict[str, Any]:
+        case = self.load(cmd.case_id, Supervision)
+        case.record_aftercare(cmd.work, cmd.department, cmd.content, self.effective(cmd.on), cmd.actor)
+        return self.saved(case, work=cmd.work)
+
     def issue_order(self, cmd: IssueOrder) -> dict[str, Any]:
         case = self.load(cmd.case_id, Supervision)
-        order_no = case.issue_order(cmd.reason, cmd.answer_due, self.effective(cmd.on), cmd.actor, self.terms)
+        on, grounds = self.effective(cmd.on), [str(g) for g in cmd.grounds]
+        order_no = case.issue_order(cmd.reason, cmd.answer_due, on, cmd.actor, self.terms, grounds, cmd.form)
         return self.saved(case, order_no=order_no, department=case.department)
 
     def answer_order(self, cmd: AnswerOrder) -> dict[str, Any]:
@@ -99,6 +114,18 @@ class SupervisionApplication(ServiceApplication):
         on = self.effective(cmd.on)
         case.answer_order(cmd.order_no, cmd.department, cmd.answer, on, cmd.actor, self.terms)
         return self.saved(case, order_no=cmd.order_no)
+
+    def propose(self, cmd: MakeProposal) -> dict[str, Any]:
+        case = self.load(cmd.case_id, Supervision)
+        on, to = self.effective(cmd.on), (cmd.department, cmd.text, cmd.order_no, cmd.feedback_due)
+        proposal_no = case.propose(cmd.kind, *to, on, cmd.actor, self.terms)
+        return self.saved(case, proposal_no=proposal_no, department=case.orders.proposals[proposal_no].department)
+
+    def feedback(self, cmd: GiveFeedback) -> dict[str, Any]:
+        case = self.load(cmd.case_id, Supervision)
+        on = self.effective(cmd.on)
+        case.feed_back(cmd.proposal_no, cmd.department, cmd.adoption, cmd.feedback, on, cmd.actor, self.terms)
+        return self.saved(case, proposal_no=cmd.proposal_no)
 
     def serve_notice(self, cmd: ServeNotice) -> dict[str, Any]:
         case = self.load(cmd.case_id, Supervision)
@@ -176,6 +203,12 @@ class SupervisionApplication(ServiceApplication):
         case = self.case_of(replied, uow)
         case.note_reply(replied.round, replied.replied_on)
         case.observe(fact_of(replied), self.terms)
+        if replied.opinion == Opinion.supported:  # 督促执行 (Art 32¶2)
+            case.follow_execution(replied.round, replied.department, replied.replied_on)
+
+    def on_execution_carried_out(self, executed: ExecutionCarriedOut, uow: UnitOfWork) -> None:
+        """The department carried out the supported opinion: 督促执行 ends for that round (Art 32¶2)."""
+        self.case_of(executed, uow).note_executed(executed.round, executed.carried_out_on)
 
     def on_case_closed(self, closed: CaseClosed, uow: UnitOfWork) -> None:
         case = self.case_of(closed, uow)

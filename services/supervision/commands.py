@@ -6,7 +6,16 @@ from datetime import date
 
 from pydantic import Field
 
-from events.vocabulary import Rating, ReviewOutcome, Stage
+from events.vocabulary import (
+    Adoption,
+    AftercareKind,
+    OrderForm,
+    OrderGround,
+    ProposalKind,
+    Rating,
+    ReviewOutcome,
+    Stage,
+)
 from services.runtime.commands import CaseCommand, Command
 from services.runtime.notices import ServeNotice  # noqa: F401  (every service serves notices of its decisions)
 
@@ -50,13 +59,35 @@ class ExcludeHearingDays(CaseCommand):
     to_on: date = Field(description="听证结束日")
 
 
+class PubliciseOpinion(CaseCommand):
+    """公示复核意见 (Art 36¶2): a re-review opinion given after a hearing, made public by the re-review body."""
+
+    name = "publicise"
+
+    venue: str = Field(min_length=1, max_length=200, description="公示载体: 政府网站, 公告栏 …")
+    content: str = Field("", max_length=20000, description="公示内容 (without personal details)")
+    until_on: date | None = Field(None, description="公示截止日期")
+
+
+class RecordAftercare(CaseCommand):
+    """记录终结后的疏导教育、矛盾化解、帮扶救助 (Art 37¶3), by the responsible unit."""
+
+    name = "record_aftercare"
+
+    work: AftercareKind = Field(description="education 疏导教育 | reconciliation 矛盾化解 | assistance 帮扶救助")
+    content: str = Field(min_length=1, max_length=20000, description="工作情况")
+    department: str = Field("", max_length=50, description="责任单位 code; default the lead department")
+
+
 class IssueOrder(CaseCommand):
-    """下发督办单 to the lead department and the owning leader."""
+    """下发督办单 to the lead department and the owning leader, on the grounds found (Art 40¶1), in its form."""
 
     name = "issue_order"
 
     reason: str = Field(min_length=1, max_length=5000, description="督办事由")
-    answer_due: date | None = Field(None, description="回复期限; default issue date + order_answer_days")
+    answer_due: date | None = Field(None, description="回复期限; default issue date + order_answer_days (本地规定)")
+    grounds: list[OrderGround] = Field(default_factory=list, max_length=6, description="督办情形 (Art 40¶1)")
+    form: OrderForm = Field(OrderForm.letter, description="督办函 letter | 电话 phone | 现场 on_site | 挂牌 listed")
 
 
 class AnswerOrder(CaseCommand):
@@ -67,6 +98,29 @@ class AnswerOrder(CaseCommand):
     order_no: str = Field(min_length=1, max_length=80)
     department: str = Field(min_length=1, max_length=50, description="回复单位 code")
     answer: str = Field(min_length=1, max_length=20000)
+
+
+class MakeProposal(CaseCommand):
+    """提出改进工作、完善政策或追究责任的建议 (Art 40); the unit it goes to feeds back its adoption in writing."""
+
+    name = "propose"
+
+    kind: ProposalKind = Field(description="improve_work | improve_policy | accountability")
+    text: str = Field(min_length=1, max_length=20000, description="建议内容")
+    department: str = Field("", max_length=50, description="反馈单位 code; default the lead department")
+    order_no: str = Field("", max_length=80, description="所涉督办单号 (required for accountability)")
+    feedback_due: date | None = Field(None, description="反馈期限; default + proposal_feedback_days (本地规定)")
+
+
+class GiveFeedback(CaseCommand):
+    """书面反馈建议采纳情况 (Art 40¶4), by the unit the proposal went to."""
+
+    name = "feedback"
+
+    proposal_no: str = Field(min_length=1, max_length=80)
+    department: str = Field(min_length=1, max_length=50, description="反馈单位 code")
+    adoption: Adoption = Field(description="adopted | partly_adopted | not_adopted")
+    feedback: str = Field(min_length=1, max_length=20000, description="书面反馈内容")
 
 
 class Sweep(Command):

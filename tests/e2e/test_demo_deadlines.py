@@ -72,6 +72,10 @@ async def test_every_deadline_of_the_demo_district_recomputes_from_its_events(sy
     assert any(r["overdue_clocks"] for r in rows) and any(r["objections"] for r in rows)
     assert any(r["round"] == 2 for r in rows) and any(r["extension_days"] for r in rows)
     assert report.overdue_orders > 0
+    # 挂牌督办 with a proposal fed back (Art 40), supported opinions carried out (Art 32¶2), a heard re-review
+    # publicised (Art 36¶2) and the work after finalisation (Art 37¶3)
+    assert any(r["order_form"] == "listed" and r["proposal_adoption"] for r in rows)
+    assert any(r["executed_on"] for r in rows) and any(r["publicised_on"] and r["aftercare"] for r in rows)
     for component in ("intake", "assignment", "mediation", "supervision", "projections"):
         assert Sidecar(make_engine(settings.db_url(component))).dead_letters() == [], component
 

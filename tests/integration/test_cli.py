@@ -65,7 +65,8 @@ async def test_staff_take_a_case_through_the_cli(system: InProcessSystem, tmp_pa
     history = await asyncio.to_thread(xinfang, system, "history", case_no, "--json")
     events = json.loads(history.stdout)
     types = [e["type"] for e in events]
-    assert types[0] == "petition_registered" and "satisfaction_rated" in types and len(types) == 15
+    assert types[0] == "petition_registered" and "satisfaction_rated" in types and len(types) == 16
+    assert "execution_follow_up_opened" in types  # the supported reply is followed until carried out (Art 32¶2)
     # Art 35: the review window opens on the day the written reply was served, not on the reply's date.
     served = next(e["event"] for e in events if e["type"] == "notice_served")
     window = next(e["event"] for e in events if e["event"].get("clock") == "review_request")

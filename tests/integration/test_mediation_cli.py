@@ -58,6 +58,7 @@ STEPS = [
         "--facts",
         "路面破损属实",
     ],
+    ["record-execution", "--result", "已修复到位"],
     ["close", "--report", "办结"],
 ]
 
@@ -89,6 +90,7 @@ def test_every_mediation_action_reaches_its_command(tmp_path: Path, monkeypatch:
         "submit_co_handler_opinion",
         "recuse",
         "reply",
+        "record_execution",
         "close",
     ]
     assert dict(sent)["grant_assistance"]["amount_fen"] == 120050

@@ -12,7 +12,7 @@ import pytest
 from events import STREAM, decode
 from services.runtime.errors import DomainError
 from tests.support.clock import TODAY
-from tests.support.system import PETITION, Client, InProcessSystem, eventually
+from tests.support.system import PETITION, Client, InProcessSystem, eventually, ledger_rows
 from xinfang.scenario import REPLY
 
 
@@ -27,14 +27,16 @@ async def case_events(client: Client, case_id: str) -> list[str]:
     return types
 
 
-async def until_open(client: Client, case_id: str) -> Any:
-    """Issue an order once supervision has heard of the assignment (the events travel the stream)."""
+async def until_open(client: Client, case_id: str, **order: Any) -> Any:
+    """Issue an order once supervision has heard of the assignment, or of the supported reply for 拒不执行 (the
+    events travel the stream)."""
     deadline = time.monotonic() + 30
+    order = {"reason": "加快办理", "grounds": ["delay"], **order}
     while True:
         try:
-            return await client.ready("supervision", "issue_order", case_id, reason="加快办理")
+            return await client.ready("supervision", "issue_order", case_id, **order)
         except DomainError as exc:
-            if exc.code != "case_not_open" or time.monotonic() > deadline:
+            if exc.code not in ("case_not_open", "no_execution_pending") or time.monotonic() > deadline:
                 raise
             await asyncio.sleep(0.05)
 
@@ -71,3 +73,36 @@ async def test_orders_rating_sweep_and_bulletin_over_nats(system: InProcessSyste
         await eventually(published, what="supervision's events on the stream")
         types = await case_events(client, case_id)
         assert {"supervision_order_issued", "supervision_order_answered", "satisfaction_rated"} <= set(types)
+
+
+async def test_a_supported_opinion_is_followed_until_the_department_carries_it_out_art_32(
+    system: InProcessSystem,
+) -> None:
+    async with Client(system.settings) as client:
+        case_id = (await client.cmd("intake", "register", **PETITION))["case_id"]
+        await client.cmd("intake", "accept", case_id=case_id)
+        await client.ready("assignment", "acknowledge", case_id, department="990100ZJJ")
+        await client.ready("mediation", "reply", case_id, **REPLY)  # 予以支持
+        await client.ready("mediation", "close", case_id, report="办结")
+        # Closed, yet supervised while the supported opinion waits to be carried out (Art 32¶2, 40¶1).
+        refusing = {"reason": "处理意见未执行", "grounds": ["refusing_execution"], "form": "listed"}
+        order = await until_open(client, case_id, **refusing)
+        assert order["department"] == "990100ZJJ"
+        await client.ready("mediation", "record_execution", case_id, result="已完成车库防水修复")
+
+        async def no_longer_followed() -> bool:
+            try:
+                await client.cmd("supervision", "issue_order", case_id=case_id, **refusing)
+            except DomainError as exc:
+                return exc.code == "case_not_open"
+            return False
+
+        await eventually(no_longer_followed, what="supervision hearing the opinion was carried out")
+
+        async def in_ledger() -> bool:
+            row = next(r for r in ledger_rows(system.settings) if r["case_id"] == case_id)
+            return row["executed_on"] is not None and row["execution_opened_on"] is not None
+
+        await eventually(in_ledger, what="the ledger showing the execution")
+        types = await case_events(client, case_id)
+        assert {"execution_follow_up_opened", "execution_carried_out"} <= set(types)

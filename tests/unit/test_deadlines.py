@@ -20,8 +20,10 @@ from services.runtime.limits import Limits
 from services.supervision.commands import (
     AnswerOrder,
     ExcludeHearingDays,
+    GiveFeedback,
     IssueOrder,
     IssueReviewOpinion,
+    MakeProposal,
     RateSatisfaction,
     RequestReview,
     ServeNotice,
@@ -235,11 +237,19 @@ class Path:
             told = {"case_no": "XF1", "notice": "receipt", "method": "written", "content": "已接收"}
             self.react(kit.public(NoticeServed, c, served_on=self.later(0, 20), **told))
         if self.chance(0.3):
-            self.command(self.app.issue_order, IssueOrder, reason="督办", answer_due=self.on + timedelta(days=20))
+            order = {"reason": "督办", "grounds": ["delay"], "answer_due": self.on + timedelta(days=20)}
+            self.command(self.app.issue_order, IssueOrder, **order)
             if self.chance(0.6):
                 self.later(0, 40)
                 answer = {"order_no": "DBXF1-1", "department": kit.DEPARTMENT, "answer": "已办"}
                 self.command(self.app.answer_order, AnswerOrder, **answer)
+        if self.chance(0.3):  # 建议 and its written feedback, by the local default or a date set (Art 40¶4)
+            due = self.on + timedelta(days=25) if self.chance(0.5) else None
+            self.command(self.app.propose, MakeProposal, kind="improve_work", text="完善台账", feedback_due=due)
+            if self.chance(0.6):
+                self.later(0, 40)
+                fed_back = {"proposal_no": "JYXF1-1", "department": kit.DEPARTMENT, "adoption": "adopted"}
+                self.command(self.app.feedback, GiveFeedback, **fed_back, feedback="已采纳")
 
     def rounds(self) -> None:
         c = self.case_id

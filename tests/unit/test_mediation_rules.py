@@ -14,6 +14,7 @@ from events.mediation import (
     AssistanceGranted,
     CaseClosed,
     CoHandlerOpinionSubmitted,
+    ExecutionCarriedOut,
     ExtensionApproved,
     HandlerRecused,
     HearingHeld,
@@ -33,6 +34,7 @@ from services.mediation.domain.errors import (
     CoHandlerOpinionsMissing,
     ConsentMissing,
     DispositionMissing,
+    ExecutionAlreadyRecorded,
     ExtensionAfterDeadline,
     ExtensionAlreadyApproved,
     ExtensionReasonMissing,
@@ -42,6 +44,7 @@ from services.mediation.domain.errors import (
     MediationTypeMissing,
     NoReplyYet,
     NotCoHandler,
+    NothingToExecute,
     NotTheHandler,
     OpinionAlreadySubmitted,
     ReasonNotNotified,
@@ -495,3 +498,24 @@ def test_a_handler_with_a_direct_interest_withdraws_and_another_takes_the_case_a
     h.close("办结", DAY, "赵工")
     with pytest.raises(AlreadyClosed):
         h.recuse("赵工", "利害关系", "钱工", DAY, "科长")
+
+
+# 督促执行 (Art 32¶2)
+
+
+def test_a_supported_opinion_is_recorded_carried_out_once_art_32() -> None:
+    h = handling()
+    with pytest.raises(NothingToExecute):
+        h.record_execution("已修复", DAY, "李工")  # no reply yet
+    h.reply(
+        "not_supported", "不予支持", DAY, "李工", legal_basis=BASIS, disposition="persuaded", request="修路", **FACTS
+    )
+    with pytest.raises(NothingToExecute):
+        h.record_execution("已修复", DAY, "李工")
+    h = replied()
+    h.collect_events()
+    h.record_execution("开发商已完成防水修复", DAY + timedelta(days=9), "李工")
+    (executed,) = new_events(h)
+    assert isinstance(executed, ExecutionCarriedOut) and executed.carried_out_on == DAY + timedelta(days=9)
+    with pytest.raises(ExecutionAlreadyRecorded):
+        h.record_execution("再次执行", DAY + timedelta(days=10), "李工")

@@ -7,35 +7,60 @@ from uuid import UUID, uuid4
 
 import pytest
 
-from events.vocabulary import Clock, Rating, ReviewOutcome, Stage
+from events.supervision import AftercareRecorded, DeadlineRecorded, ReReviewOpinionPublicised, SupervisionOrderIssued
+from events.vocabulary import (
+    Adoption,
+    AftercareKind,
+    Clock,
+    DeadlineRule,
+    OrderForm,
+    OrderGround,
+    ProposalKind,
+    Rating,
+    ReviewOutcome,
+    Stage,
+)
 from services.runtime.calendar import calendar
 from services.runtime.effective import BeforePreviousEvent
 from services.runtime.errors import InvalidInput
 from services.runtime.limits import Limits, Terms
 from services.runtime.notices import NothingToNotify
+from services.runtime.stored import to_public
 from services.supervision.commands import PublishBulletin, RateSatisfaction, Sweep
 from services.supervision.domain import Supervision
 from services.supervision.domain.errors import (
+    AccountabilityToSameUnit,
+    AccountabilityWithoutGrounds,
+    AlreadyPublicised,
     AlreadyRated,
     AnswerDueBeforeIssue,
     BulletinAlreadyPublished,
     CaseAlreadyFinalised,
+    CaseNotFinalised,
     CaseNotOpen,
+    FeedbackAlreadyGiven,
     HearingOnlyForReReview,
     HearingPeriodInvalid,
+    NoExecutionPending,
     NoReplyYet,
     NoReviewOpinion,
     NotClosedYet,
+    NothingToPublicise,
     NotOrderAddressee,
+    NotProposalAddressee,
     NotReviewBody,
     OpinionAlreadyIssued,
+    OpinionNotHeard,
     OrderAlreadyAnswered,
+    OrderGroundsMissing,
     PeriodInvalid,
+    PublicityPeriodInvalid,
     ReviewAlreadyRequested,
     ReviewNotAssigned,
     ReviewNotOpen,
     ReviewWindowClosed,
     UnknownOrder,
+    UnknownProposal,
 )
 from services.supervision.domain.facts import Fact
 from tests.support.clock import TODAY
@@ -43,6 +68,7 @@ from tests.support.harness import Reactor
 from tests.unit import supervision_kit as kit
 
 D = date(2025, 3, 3)
+DELAY = [OrderGround.delay]
 TERMS = Terms(Limits(), calendar())
 
 
@@ -268,23 +294,23 @@ def test_a_hearing_period_is_ordered_and_within_the_re_review_art_36() -> None:
 
 def test_an_order_goes_to_the_lead_department_and_owning_leader_with_its_answer_due() -> None:
     case = in_handling()
-    assert case.issue_order("加快办理", None, day(10), "督查科", TERMS) == "DBXF1-1"
+    assert case.issue_order("加快办理", None, day(10), "督查科", TERMS, DELAY) == "DBXF1-1"
     assert case.orders.issued["DBXF1-1"].department == kit.DEPARTMENT
     assert case.clocks[(Clock.order_answer, 1)].due_on == day(40)
-    assert case.issue_order("再督", day(15), day(11), "", TERMS) == "DBXF1-2"
+    assert case.issue_order("再督", day(15), day(11), "", TERMS, DELAY) == "DBXF1-2"
     assert case.clocks[(Clock.order_answer, 2)].due_on == day(15)
 
 
 def test_an_order_goes_only_to_an_open_case() -> None:
     with pytest.raises(CaseNotOpen):
-        new_case().issue_order("督办", None, day(1), "", TERMS)  # not assigned yet
+        new_case().issue_order("督办", None, day(1), "", TERMS, DELAY)  # not assigned yet
     with pytest.raises(CaseNotOpen):
-        closed().issue_order("督办", None, day(21), "", TERMS)
+        closed().issue_order("督办", None, day(21), "", TERMS, DELAY)
 
 
 def test_an_order_answer_is_not_due_before_its_issue() -> None:
     with pytest.raises(AnswerDueBeforeIssue):
-        in_handling().issue_order("督办", day(9), day(10), "", TERMS)
+        in_handling().issue_order("督办", day(9), day(10), "", TERMS, DELAY)
 
 
 def test_an_unknown_order_cannot_be_answered() -> None:
@@ -294,14 +320,14 @@ def test_an_unknown_order_cannot_be_answered() -> None:
 
 def test_only_the_addressed_department_answers_an_order() -> None:
     case = in_handling()
-    case.issue_order("督办", None, day(5), "", TERMS)
+    case.issue_order("督办", None, day(5), "", TERMS, DELAY)
     with pytest.raises(NotOrderAddressee):
         case.answer_order("DBXF1-1", "990101", "已办", day(6), "", TERMS)
 
 
 def test_an_order_is_answered_once() -> None:
     case = in_handling()
-    case.issue_order("督办", None, day(5), "", TERMS)
+    case.issue_order("督办", None, day(5), "", TERMS, DELAY)
     case.answer_order("DBXF1-1", kit.DEPARTMENT, "已办", day(6), "", TERMS)
     assert case.clocks[(Clock.order_answer, 1)].on_time is True
     with pytest.raises(OrderAlreadyAnswered):
@@ -422,3 +448,124 @@ def test_a_review_opinion_is_served_in_writing_once_it_is_given_art_35() -> None
     case.serve_notice("review_opinion", "written", "复查意见书", False, "", day(43), "", TERMS)
     assert types(case) == ["NoticeServed", "ClockRecorded"] and case.notices.served_on("review_opinion") == day(43)
     assert case.clocks[(Clock.re_review_request, 1)].due_on == day(73)  # 30 days from delivery (Art 36)
+
+
+# 督办情形、督办方式、建议及其书面反馈 (Art 40)
+
+
+def test_an_order_names_its_grounds_and_form_and_its_answer_limit_is_a_local_default_art_40() -> None:
+    with pytest.raises(OrderGroundsMissing):
+        in_handling().issue_order("督办", None, day(5), "", TERMS)
+    local = Terms(Limits(order_answer=20), calendar())  # the 2022 text sets no limit: the office's own
+    case = in_handling()
+    case.collect_events()
+    case.issue_order("久拖不办", None, day(5), "", local, [OrderGround.delay, OrderGround.shirking], OrderForm.listed)
+    issued, clock = (to_public(e) for e in case.collect_events())
+    assert isinstance(issued, SupervisionOrderIssued) and issued.form == OrderForm.listed
+    assert issued.grounds == [OrderGround.delay, OrderGround.shirking] and issued.answer_due_on == day(25)
+    assert isinstance(clock, DeadlineRecorded) and clock.rule == DeadlineRule.local_default
+
+
+def test_a_proposal_is_fed_back_in_writing_once_by_the_unit_it_went_to_art_40() -> None:
+    case = in_handling()
+    case.issue_order("推诿", None, day(5), "", TERMS, [OrderGround.shirking])
+    assert case.propose(ProposalKind.improve_work, "", "建立首办责任台账", "DBXF1-1", None, day(5), "", TERMS) == (
+        "JYXF1-1"
+    )
+    assert case.clocks[(Clock.proposal_feedback, 1)].due_on == day(35)  # 本地规定 30 days
+    case.collect_events()
+    assert case.sweep(day(33), TERMS.limits.warning_days) == 2  # the order's answer and the proposal's feedback
+    assert {e.department for e in case.collect_events()} == {kit.DEPARTMENT}
+    with pytest.raises(UnknownProposal):
+        case.feed_back("JYXF1-9", kit.DEPARTMENT, Adoption.adopted, "已采纳", day(6), "", TERMS)
+    with pytest.raises(NotProposalAddressee):
+        case.feed_back("JYXF1-1", "990101", Adoption.adopted, "已采纳", day(6), "", TERMS)
+    case.feed_back("JYXF1-1", kit.DEPARTMENT, Adoption.partly_adopted, "已建立台账", day(34), "", TERMS)
+    assert case.clocks[(Clock.proposal_feedback, 1)].on_time is True
+    with pytest.raises(FeedbackAlreadyGiven):
+        case.feed_back("JYXF1-1", kit.DEPARTMENT, Adoption.adopted, "再次反馈", day(35), "", TERMS)
+
+
+def test_an_accountability_proposal_follows_shirking_or_delay_to_the_body_with_authority_art_40() -> None:
+    case = in_handling()
+    accountable = lambda order_no, to: case.propose(  # noqa: E731
+        ProposalKind.accountability, to, "建议追究相关人员责任", order_no, None, day(8), "", TERMS
+    )
+    with pytest.raises(AccountabilityWithoutGrounds):
+        accountable("", "990100JWJ")
+    case.issue_order("违规受理", None, day(5), "", TERMS, [OrderGround.irregular_handling])
+    with pytest.raises(AccountabilityWithoutGrounds):
+        accountable("DBXF1-1", "990100JWJ")
+    with pytest.raises(UnknownOrder):
+        accountable("DBXF1-7", "990100JWJ")
+    case.issue_order("弄虚作假造成严重后果", None, day(6), "", TERMS, [OrderGround.falsification])
+    with pytest.raises(AccountabilityToSameUnit):
+        accountable("DBXF1-2", kit.DEPARTMENT)
+    assert accountable("DBXF1-2", "990100JWJ") == "JYXF1-1"
+    assert case.orders.proposals["JYXF1-1"].department == "990100JWJ"
+
+
+# 督促执行 (Art 32¶2)
+
+
+def test_a_supported_opinion_waiting_to_be_carried_out_takes_an_order_after_closure_art_32() -> None:
+    refusing = [OrderGround.refusing_execution]
+    with pytest.raises(NoExecutionPending):
+        in_handling().issue_order("拒不执行", None, day(5), "", TERMS, refusing)
+    case = closed(day(20))
+    case.follow_execution(1, kit.DEPARTMENT, day(20))
+    case.follow_execution(1, kit.DEPARTMENT, day(20))  # a redelivered reply opens nothing more
+    assert case.issue_order("支持意见未执行", None, day(30), "", TERMS, refusing) == "DBXF1-1"
+    case.note_executed(1, day(40))
+    with pytest.raises(CaseNotOpen):
+        case.issue_order("拒不执行", None, day(41), "", TERMS, refusing)
+    assert types(case).count("ExecutionFollowed") == 1
+
+
+# 公示 (Art 36¶2)
+
+
+def re_reviewed(heard: bool) -> Supervision:
+    """Reviewed, then re-reviewed by the body above, with or without a hearing; the opinion finalises the case."""
+    case = reviewed(day(40))
+    case.request_review(Stage.re_review, "不服复查意见", day(45), "", TERMS)
+    case.note_review_assigned(Stage.re_review, "990000XFJ")
+    if heard:
+        case.exclude_hearing(Stage.re_review, day(50), day(52), day(52), "", TERMS)
+    case.review_opinion(Stage.re_review, ReviewOutcome.upheld, "维持", "990000XFJ", day(60), "", TERMS)
+    return case
+
+
+def test_only_a_re_review_opinion_given_after_a_hearing_is_publicised_once_art_36() -> None:
+    with pytest.raises(NothingToPublicise):
+        reviewed().publicise("区人民政府门户网站", "", None, day(41), "")
+    with pytest.raises(OpinionNotHeard):
+        re_reviewed(heard=False).publicise("区人民政府门户网站", "", None, day(61), "")
+    case = re_reviewed(heard=True)
+    with pytest.raises(PublicityPeriodInvalid):
+        case.publicise("区人民政府门户网站", "", day(60), day(61), "")
+    case.collect_events()
+    case.publicise("区人民政府门户网站", "复核意见（隐去个人信息）", day(68), day(61), "")  # after finalisation
+    (publicised,) = (to_public(e) for e in case.collect_events())
+    assert isinstance(publicised, ReReviewOpinionPublicised)
+    assert (publicised.body, publicised.publicised_on, publicised.until_on) == ("990000XFJ", day(61), day(68))
+    with pytest.raises(AlreadyPublicised):
+        case.publicise("公告栏", "", None, day(62), "")
+
+
+# 终结后的疏导教育、帮扶救助 (Art 37¶3)
+
+
+def test_follow_up_work_is_recorded_on_a_finalised_case_only_art_37() -> None:
+    with pytest.raises(CaseNotFinalised):
+        reviewed().record_aftercare(AftercareKind.education, "", "释法明理", day(45), "")
+    case = re_reviewed(heard=False)
+    case.collect_events()
+    case.record_aftercare(AftercareKind.education, "", "上门释法明理", day(70), "")
+    case.record_aftercare(AftercareKind.assistance, "990101", "协助申请临时救助", day(80), "")
+    education, assistance = (to_public(e) for e in case.collect_events())
+    assert isinstance(education, AftercareRecorded) and education.department == kit.DEPARTMENT
+    assert isinstance(assistance, AftercareRecorded) and (assistance.department, assistance.done_on) == (
+        "990101",
+        day(80),
+    )

@@ -190,6 +190,19 @@ def reply(
     act("mediation", "reply", case, {**payload, "on": on, "actor": actor}, as_json, data_dir)
 
 
+@app.command("record-execution", rich_help_panel=PANEL)
+def record_execution(
+    case: CaseArg,
+    result: Annotated[str, typer.Option(help="执行情况 (what was done)")],
+    on: OnDate = None,
+    actor: Actor = "",
+    as_json: JsonOpt = False,
+    data_dir: DataDir = None,
+) -> None:
+    """记录支持意见已执行 (Art 32¶2): the supported opinion carried out; supervision follows it until then."""
+    act("mediation", "record_execution", case, {"result": result, "on": on, "actor": actor}, as_json, data_dir)
+
+
 @app.command("close", rich_help_panel=PANEL)
 def close_case(
     case: CaseArg,

@@ -1,4 +1,4 @@
-"""督办 staff actions: rating, review chain, hearing days, sweep, supervision orders, bulletins."""
+"""督办 staff actions: rating, review chain, hearing days, sweep, supervision orders and proposals, bulletins."""
 
 from __future__ import annotations
 
@@ -88,6 +88,40 @@ def exclude_hearing(
 
 
 @app.command(rich_help_panel=PANEL)
+def publicise(
+    case: CaseArg,
+    venue: Annotated[str, typer.Option(help="公示载体, e.g. 区人民政府门户网站")],
+    content: Annotated[str, typer.Option(help="公示内容 (without personal details)")] = "",
+    until_on: Annotated[
+        date | None, typer.Option("--until", help="公示截止日期 YYYY-MM-DD", formats=["%Y-%m-%d"])
+    ] = None,
+    on: OnDate = None,
+    actor: Actor = "",
+    as_json: JsonOpt = False,
+    data_dir: DataDir = None,
+) -> None:
+    """公示复核意见 (Art 36¶2): a re-review opinion given after a hearing, made public by the re-review body."""
+    payload = {"venue": venue, "content": content, "until_on": until_on, "on": on, "actor": actor}
+    act("supervision", "publicise", case, payload, as_json, data_dir)
+
+
+@app.command(rich_help_panel=PANEL)
+def aftercare(
+    case: CaseArg,
+    work: Annotated[str, typer.Option(help="education 疏导教育 | reconciliation 矛盾化解 | assistance 帮扶救助")],
+    content: Annotated[str, typer.Option(help="工作情况")],
+    department: Annotated[str, typer.Option(help="责任单位 code; default the lead department")] = "",
+    on: OnDate = None,
+    actor: Actor = "",
+    as_json: JsonOpt = False,
+    data_dir: DataDir = None,
+) -> None:
+    """终结后续工作 (Art 37¶3): 疏导教育、矛盾化解、帮扶救助 with the petitioner of a finalised case."""
+    payload = {"work": work, "content": content, "department": department, "on": on, "actor": actor}
+    act("supervision", "record_aftercare", case, payload, as_json, data_dir)
+
+
+@app.command(rich_help_panel=PANEL)
 def sweep(
     as_of: Annotated[
         date | None, typer.Option("--as-of", help="巡查日期 YYYY-MM-DD; default today", formats=["%Y-%m-%d"])
@@ -105,17 +139,30 @@ def sweep(
 def order(
     case: CaseArg,
     reason: Annotated[str, typer.Option(help="督办事由")],
+    ground: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--ground",
+            help="督办情形 (Art 40¶1, repeatable): irregular_handling 违规受理办理 | shirking 推诿 | "
+            "perfunctory 敷衍 | delay 拖延 | falsification 弄虚作假 | refusing_execution 拒不执行信访处理意见",
+        ),
+    ] = None,
+    form: Annotated[
+        str, typer.Option(help="督办方式: letter 督办函 | phone 电话 | on_site 现场 | listed 挂牌")
+    ] = "letter",
     answer_due: Annotated[
-        date | None, typer.Option("--answer-due", help="回复期限 YYYY-MM-DD; default +30 days", formats=["%Y-%m-%d"])
+        date | None,
+        typer.Option("--answer-due", help="回复期限 YYYY-MM-DD; default +30 days (本地规定)", formats=["%Y-%m-%d"]),
     ] = None,
     on: OnDate = None,
     actor: Actor = "",
     as_json: JsonOpt = False,
     data_dir: DataDir = None,
 ) -> None:
-    """下发督办单: to the lead department and the owning leader, with an answer deadline."""
-    payload = {"reason": reason, "answer_due": answer_due, "on": on, "actor": actor}
-    act("supervision", "issue_order", case, payload, as_json, data_dir)
+    """下发督办单: to the lead department and the owning leader, on the grounds found (Art 40¶1), with an answer
+    deadline (the office's local default; the 2022 text sets none)."""
+    payload = {"reason": reason, "grounds": ground or [], "form": form, "answer_due": answer_due, "on": on}
+    act("supervision", "issue_order", case, payload | {"actor": actor}, as_json, data_dir)
 
 
 @app.command("answer-order", rich_help_panel=PANEL)
@@ -132,6 +179,47 @@ def answer_order(
     """回复督办单: the addressed department answers, once."""
     payload = {"order_no": order_no, "department": department, "answer": answer, "on": on, "actor": actor}
     act("supervision", "answer_order", case, payload, as_json, data_dir)
+
+
+@app.command(rich_help_panel=PANEL)
+def propose(
+    case: CaseArg,
+    kind: Annotated[
+        str, typer.Option(help="improve_work 改进工作 | improve_policy 完善政策 | accountability 追究责任 (Art 40)")
+    ],
+    text: Annotated[str, typer.Option(help="建议内容")],
+    department: Annotated[str, typer.Option(help="反馈单位 code; default the lead department")] = "",
+    order_no: Annotated[str, typer.Option("--order-no", help="所涉督办单号 (required for accountability)")] = "",
+    feedback_due: Annotated[
+        date | None,
+        typer.Option("--feedback-due", help="反馈期限 YYYY-MM-DD; default +30 days (本地规定)", formats=["%Y-%m-%d"]),
+    ] = None,
+    on: OnDate = None,
+    actor: Actor = "",
+    as_json: JsonOpt = False,
+    data_dir: DataDir = None,
+) -> None:
+    """提出建议 (Art 40): 改进工作、完善政策或追究责任; the unit it goes to feeds back its adoption in writing."""
+    payload: dict[str, Any] = {"kind": kind, "text": text, "department": department, "order_no": order_no}
+    payload |= {"feedback_due": feedback_due, "on": on, "actor": actor}
+    act("supervision", "propose", case, payload, as_json, data_dir)
+
+
+@app.command(rich_help_panel=PANEL)
+def feedback(
+    case: CaseArg,
+    proposal_no: Annotated[str, typer.Option("--proposal-no", help="建议编号, e.g. JYXF...-1")],
+    department: Annotated[str, typer.Option(help="反馈单位 code (the unit the proposal went to)")],
+    adoption: Annotated[str, typer.Option(help="adopted 采纳 | partly_adopted 部分采纳 | not_adopted 未采纳")],
+    text: Annotated[str, typer.Option(help="书面反馈内容")],
+    on: OnDate = None,
+    actor: Actor = "",
+    as_json: JsonOpt = False,
+    data_dir: DataDir = None,
+) -> None:
+    """书面反馈采纳情况 (Art 40¶4): the unit the proposal went to, once."""
+    payload = {"proposal_no": proposal_no, "department": department, "adoption": adoption, "feedback": text}
+    act("supervision", "feedback", case, payload | {"on": on, "actor": actor}, as_json, data_dir)
 
 
 @app.command(rich_help_panel=PANEL)

@@ -129,6 +129,18 @@ class DispositionMissing(DomainError):
     code = "disposition_missing"
 
 
+class NothingToExecute(DomainError):
+    """督促执行的是支持信访请求的意见 (Art 32¶2): the round's reply supported no request."""
+
+    code = "nothing_to_execute"
+
+
+class ExecutionAlreadyRecorded(DomainError):
+    """支持意见的执行情况已记录: once a round (Art 32¶2)."""
+
+    code = "execution_already_recorded"
+
+
 class UnknownCase(DomainError):
     """本服务没有该案件的办理记录."""
 

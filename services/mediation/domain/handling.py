@@ -12,6 +12,7 @@ from events.mediation import (
     AssistanceGranted,
     CaseClosed,
     CoHandlerOpinionSubmitted,
+    ExecutionCarriedOut,
     ExtensionApproved,
     HandlerRecused,
     HearingHeld,
@@ -21,9 +22,16 @@ from events.mediation import (
     ReplyIssued,
 )
 from events.notices import NoticeServed
-from events.vocabulary import NoticeKind, Settlement
+from events.vocabulary import NoticeKind, Opinion, Settlement
 from services.mediation.domain import rules
-from services.mediation.domain.errors import HandlerWithdrawn, HearingNotWarranted, NotCoHandler, NotTheHandler
+from services.mediation.domain.errors import (
+    ExecutionAlreadyRecorded,
+    HandlerWithdrawn,
+    HearingNotWarranted,
+    NotCoHandler,
+    NothingToExecute,
+    NotTheHandler,
+)
 from services.mediation.domain.round import Round
 from services.runtime.effective import CaseAggregate
 from services.runtime.limits import STATUTE
@@ -62,6 +70,7 @@ class Handling(CaseAggregate):
         self.rounds = [Round(1, accepted_on or opened_on, limit_days)]
         self.notices = Notices()
         self.withdrawn: list[str] = []  # handlers who withdrew (回避), never the handler again
+        self.executed: dict[int, date] = {}  # 支持意见已执行, by round (Art 32¶2)
         self.seen(opened_on)
 
     @property
@@ -214,6 +223,22 @@ class Handling(CaseAggregate):
         self.round.check_replied(self.case_no)
         self._closed(report=report, closed_on=on, **self._context(actor))
 
+    def record_execution(self, result: str, on: date, actor: str) -> None:
+        """督促执行 (Art 32¶2): the round's supported opinion carried out, once; supervision follows it until then."""
+        self.check_on(on)
+        self.check_executable()
+        self._executed(result=result, carried_out_on=on, **self._context(actor))
+
+    def check_executable(self) -> None:
+        if self.round.replied_on is None or self.round.opinion != Opinion.supported:
+            raise NothingToExecute(
+                f"案件 {self.case_no} 第{self.round.number}轮没有支持信访请求的处理意见，无须记录执行 (Art 32¶2)"
+            )
+        if self.round.number in self.executed:
+            raise ExecutionAlreadyRecorded(
+                f"案件 {self.case_no} 第{self.round.number}轮的支持意见已于 {self.executed[self.round.number]} 执行"
+            )
+
     def serve_notice(
         self, notice: str, method: str | None, content: str, unreachable: bool, competent_body: str, on: date,
         actor: str, round_: int = 1,
@@ -351,6 +376,13 @@ class Handling(CaseAggregate):
         self.round.replied_on = replied_on
         self.seen(replied_on)
 
+    @event("ExecutionCarriedOut")
+    def _executed(
+        self, result: str, carried_out_on: date, actor: str, case_no: str, department: str, round: int
+    ) -> None:
+        self.executed[round] = carried_out_on
+        self.seen(carried_out_on)
+
     @event("Closed")
     def _closed(self, report: str, closed_on: date, actor: str, case_no: str, department: str, round: int = 1) -> None:
         self.round.closed_on = closed_on
@@ -387,6 +419,7 @@ stored_events(
         "HandlerRecused": HandlerRecused,
         "Replied": ReplyIssued,
         "Closed": CaseClosed,
+        "ExecutionCarriedOut": ExecutionCarriedOut,
         "RehandlingStarted": RehandlingStarted,
         "NoticeServed": NoticeServed,
     },

@@ -184,6 +184,8 @@ RULES: dict[str, Callable[[Book, Fact], list[Change]]] = {
     "review_opinion_issued": _opinion,
     "supervision_order_issued": lambda b, f: b.start((Clock.order_answer, f.round), f.on, f.days),
     "supervision_order_answered": lambda b, f: b.stop((Clock.order_answer, f.round), f.on),
+    "proposal_issued": lambda b, f: b.start((Clock.proposal_feedback, f.round), f.on, f.days),
+    "proposal_adoption_reported": lambda b, f: b.stop((Clock.proposal_feedback, f.round), f.on),
 }
 
 

@@ -117,6 +117,84 @@ class OrderAlreadyAnswered(DomainError):
     code = "order_already_answered"
 
 
+class OrderGroundsMissing(DomainError):
+    """督办须写明所发现的情形: 违规受理办理、推诿、敷衍、拖延、弄虚作假、拒不执行信访处理意见 (Art 40¶1)."""
+
+    code = "order_grounds_missing"
+
+
+class ProposalAddresseeMissing(DomainError):
+    """建议须有反馈采纳情况的单位: the case has no department yet and none was named (Art 40¶4)."""
+
+    code = "proposal_addressee_missing"
+
+
+class AccountabilityWithoutGrounds(DomainError):
+    """追究责任的建议针对推诿、敷衍、拖延、弄虚作假造成严重后果: it goes with an order on such grounds (Art 40¶3)."""
+
+    code = "accountability_without_grounds"
+
+
+class AccountabilityToSameUnit(DomainError):
+    """追究责任的建议向有管理权限的机关、单位提出, not to the unit held to account (Art 40¶3)."""
+
+    code = "accountability_to_same_unit"
+
+
+class NoExecutionPending(DomainError):
+    """拒不执行信访处理意见 needs a supported opinion not yet carried out (Art 32¶2, 40¶1)."""
+
+    code = "no_execution_pending"
+
+
+class NothingToPublicise(DomainError):
+    """公示的是复核意见 (Art 36¶2): there is no re-review opinion yet."""
+
+    code = "nothing_to_publicise"
+
+
+class OpinionNotHeard(DomainError):
+    """经过听证的复核意见可以依法向社会公示 (Art 36¶2): this re-review held no hearing."""
+
+    code = "opinion_not_heard"
+
+
+class AlreadyPublicised(DomainError):
+    """复核意见已公示: once (Art 36¶2)."""
+
+    code = "already_publicised"
+
+
+class PublicityPeriodInvalid(DomainError):
+    """公示截止日不能早于公示日."""
+
+    code = "publicity_period_invalid"
+
+
+class CaseNotFinalised(DomainError):
+    """疏导教育、矛盾化解、帮扶救助 after finalisation are recorded on a finalised case (Art 37¶3)."""
+
+    code = "case_not_finalised"
+
+
+class UnknownProposal(DomainError):
+    """没有这项建议."""
+
+    code = "unknown_proposal"
+
+
+class NotProposalAddressee(DomainError):
+    """建议的采纳情况由收到建议的单位书面反馈 (Art 40¶4)."""
+
+    code = "not_proposal_addressee"
+
+
+class FeedbackAlreadyGiven(DomainError):
+    """建议的采纳情况已书面反馈 (Art 40¶4): once."""
+
+    code = "feedback_already_given"
+
+
 class BulletinAlreadyPublished(DomainError):
     """通报制: each period is bulletined once."""
 

@@ -61,6 +61,12 @@ FACT_FIELDS: dict[str, tuple[str, Callable[[Any], dict[str, Any]]]] = {
         lambda e: {"round": order_round(e.order_no), "days": (e.answer_due_on - e.issued_on).days},
     ),
     "supervision_order_answered": ("answered_on", lambda e: {"round": order_round(e.order_no)}),
+    # 建议 JY<case no>-<n>: numbered like the orders, the number is its feedback clock's round (Art 40¶4).
+    "proposal_issued": (
+        "proposed_on",
+        lambda e: {"round": order_round(e.proposal_no), "days": (e.feedback_due_on - e.proposed_on).days},
+    ),
+    "proposal_adoption_reported": ("fed_back_on", lambda e: {"round": order_round(e.proposal_no)}),
 }
 
 

@@ -15,14 +15,19 @@ from eventsourcing.domain import event
 
 from events.notices import NoticeServed
 from events.supervision import (
+    AftercareRecorded,
     CaseFinalised,
     CaseSentBack,
     ClockPaused,
     ClockStopped,
     DeadlineMissed,
     DeadlineRecorded,
+    ExecutionFollowUpOpened,
     HearingDaysExcluded,
     NamedInBulletin,
+    ProposalAdoptionReported,
+    ProposalIssued,
+    ReReviewOpinionPublicised,
     ReviewOpinionIssued,
     ReviewRequested,
     SatisfactionRated,
@@ -30,16 +35,23 @@ from events.supervision import (
     SupervisionOrderIssued,
     WarningIssued,
 )
-from events.vocabulary import Clock, DeadlineRule, NoticeKind, ReviewOutcome, Stage, label
+from events.vocabulary import Clock, DeadlineRule, NoticeKind, OrderForm, OrderGround, ReviewOutcome, Stage, label
 from services.runtime.effective import CaseAggregate
 from services.runtime.limits import Terms, due_date
 from services.runtime.notices import Notices, nothing_to_notify
 from services.runtime.stored import Twin, stored_events
 from services.supervision.domain.alarms import MISSED, pending_alarm
 from services.supervision.domain.deadlines import Book, ClockState, Key
-from services.supervision.domain.errors import AnswerDueBeforeIssue, CaseAlreadyFinalised, CaseNotOpen
+from services.supervision.domain.errors import (
+    AnswerDueBeforeIssue,
+    CaseAlreadyFinalised,
+    CaseNotFinalised,
+    CaseNotOpen,
+    ProposalAddresseeMissing,
+)
 from services.supervision.domain.facts import Fact, inclusive_days
-from services.supervision.domain.orders import Order, Orders
+from services.supervision.domain.followup import FollowUp
+from services.supervision.domain.orders import Order, Orders, Proposal
 from services.supervision.domain.review import Review, ReviewChain
 from services.supervision.domain.visit import FIRST_ROUND, ReturnVisit
 
@@ -68,6 +80,7 @@ class Supervision(CaseAggregate):
         self.orders = Orders()
         self.finalised_on: date | None = None
         self.notices = Notices()
+        self.follow_up = FollowUp()
         self.seen(received_on)
 
     @property
@@ -100,6 +113,15 @@ class Supervision(CaseAggregate):
     def note_closed(self, round_: int, closed_on: date) -> None:
         if round_ not in self.visit.closures:
             self._closure_noted(round=round_, closed_on=closed_on)
+
+    def follow_execution(self, round_: int, department: str, on: date) -> None:
+        """督促执行 (Art 32¶2): a supported opinion is followed until carried out; once a round."""
+        if round_ not in self.follow_up.executions:
+            self._execution_followed(round=round_, department=department, opened_on=on)
+
+    def note_executed(self, round_: int, on: date) -> None:
+        if self.follow_up.executions.get(round_) is None:
+            self._execution_noted(round=round_, carried_out_on=on)
 
     def note_merged_into(self, master_id: str) -> None:
         """重复信访: this petition is linked to an open case and is rated when that case closes."""
@@ -159,6 +181,25 @@ class Supervision(CaseAggregate):
         if stage == Stage.re_review:
             self._finalised(finalised_on=on, basis=f"复核意见: {label(outcome, ReviewOutcome)}", actor=actor)
 
+    def publicise(self, venue: str, content: str, until_on: date | None, on: date, actor: str) -> None:
+        """公示 (Art 36¶2): the re-review body makes public an opinion given after a hearing; after finalisation too."""
+        self.check_on(on)
+        review = self.reviews.get(Stage.re_review) or Review(date.min)
+        self.follow_up.check_publicisable(self.case_no, review.opinion_on, on, until_on)
+        self._publicised(body=review.body, venue=venue, content=content, publicised_on=on, until_on=until_on,
+                         actor=actor)  # fmt: skip
+
+    def record_aftercare(self, work: str, department: str, content: str, on: date, actor: str) -> None:
+        """疏导教育、矛盾化解、帮扶救助 with the petitioner once the matter is finalised (Art 37¶3), by the responsible
+        unit (the lead department unless another is named); as often as the work goes on."""
+        self.check_on(on)
+        if self.finalised_on is None:
+            raise CaseNotFinalised(
+                f"案件 {self.case_no} 尚未终结: 疏导教育、帮扶救助等后续工作记录于已终结的案件 (Art 37¶3)"
+            )
+        unit = department or self.department
+        self._aftercare(work=str(work), department=unit, content=content, done_on=on, actor=actor)
+
     def window_due(self, stage: Stage) -> date | None:
         """The last day to ask for a stage: 30 days from the latest reply, or from the review opinion."""
         if stage == Stage.review:
@@ -192,16 +233,23 @@ class Supervision(CaseAggregate):
 
     # 督办单, 通报
 
-    def issue_order(self, reason: str, answer_due: date | None, on: date, actor: str, terms: Terms) -> str:
+    def issue_order(
+        self, reason: str, answer_due: date | None, on: date, actor: str, terms: Terms,
+        grounds: list[str] | None = None, form: str = OrderForm.letter,
+    ) -> str:  # fmt: skip
+        """督办 on the grounds found (Art 40¶1), in its form; the answer is due by the office's local default."""
         self.check_on(on)
         self.check_open()
+        self.orders.check_grounds(self.case_no, grounds or [])
+        if OrderGround.refusing_execution in (grounds or []):
+            self.follow_up.check_execution_pending(self.case_no, self.round)
         due = answer_due or due_date(on, terms.limits.order_answer)
         if due < on:
             raise AnswerDueBeforeIssue(f"回复期限 {due} 早于下发日期 {on}", "answer_due")
         order_no = self.orders.next_no(self.case_no)
         self._order_issued(
             order_no=order_no, department=self.department, owning_leader=self.owning_leader, reason=reason,
-            issued_on=on, answer_due_on=due, actor=actor,
+            issued_on=on, answer_due_on=due, actor=actor, grounds=list(grounds or []), form=str(form),
         )  # fmt: skip
         self.observe(Fact("supervision_order_issued", on, round=len(self.orders.issued), days=(due - on).days), terms)
         return order_no
@@ -211,6 +259,40 @@ class Supervision(CaseAggregate):
         order = self.orders.answerable(self.case_no, order_no, department)
         self._order_answered(order_no=order_no, department=department, answer=answer, answered_on=on, actor=actor)
         self.observe(Fact("supervision_order_answered", on, round=order.round), terms)
+
+    def propose(
+        self, kind: str, department: str, text: str, order_no: str, feedback_due: date | None, on: date, actor: str,
+        terms: Terms,
+    ) -> str:  # fmt: skip
+        """改进工作、完善政策、追究责任的建议 (Art 40): to the department unless another unit is named; its written
+        feedback on adoption is due by the office's local default (Art 40¶4 sets no limit)."""
+        self.check_on(on)
+        addressee = department or self.department
+        if not addressee:
+            raise ProposalAddresseeMissing(f"案件 {self.case_no} 尚未交办，建议须写明反馈采纳情况的单位", "department")
+        self.orders.check_proposal(self.case_no, kind, order_no, addressee)
+        due = feedback_due or due_date(on, terms.limits.proposal_feedback)
+        if due < on:
+            raise AnswerDueBeforeIssue(f"反馈期限 {due} 早于提出日期 {on}", "feedback_due")
+        proposal_no = self.orders.next_proposal_no(self.case_no)
+        self._proposed(
+            proposal_no=proposal_no, kind=str(kind), department=addressee, text=text, order_no=order_no,
+            proposed_on=on, feedback_due_on=due, actor=actor,
+        )  # fmt: skip
+        self.observe(Fact("proposal_issued", on, round=len(self.orders.proposals), days=(due - on).days), terms)
+        return proposal_no
+
+    def feed_back(
+        self, proposal_no: str, department: str, adoption: str, feedback: str, on: date, actor: str, terms: Terms
+    ) -> None:
+        """书面反馈采纳情况 (Art 40¶4): by the unit the proposal went to, once."""
+        self.check_on(on)
+        proposal = self.orders.answerable_proposal(self.case_no, proposal_no, department)
+        self._fed_back(
+            proposal_no=proposal_no, department=department, adoption=str(adoption), feedback=feedback,
+            fed_back_on=on, actor=actor,
+        )  # fmt: skip
+        self.observe(Fact("proposal_adoption_reported", on, round=proposal.round), terms)
 
     def name_in_bulletin(
         self, bulletin_no: str, period: tuple[date, date], department: str, reason: str, on: date, actor: str
@@ -231,7 +313,7 @@ class Supervision(CaseAggregate):
             stage = pending_alarm((clock, round_), state, as_of, offsets, self.alarms.get((clock, round_), []))
             if stage is None:
                 continue
-            who = {"department": self.responsible(clock), "owning_leader": self.owning_leader}
+            who = {"department": self.responsible(clock, round_), "owning_leader": self.owning_leader}
             if stage == MISSED:
                 self._missed(clock=clock, round=round_, due_on=state.due_on, marked_on=as_of, **who)
             else:
@@ -243,8 +325,11 @@ class Supervision(CaseAggregate):
             emitted += 1
         return emitted
 
-    def responsible(self, clock: Clock) -> str:
-        """Who a warning goes to: the reviewing body for a review clock, else the lead department."""
+    def responsible(self, clock: Clock, round_: int = 1) -> str:
+        """Who a warning goes to: the reviewing body for a review clock, the unit a proposal went to for its
+        feedback, else the lead department."""
+        if clock == Clock.proposal_feedback:
+            return next(p.department for p in self.orders.proposals.values() if p.round == round_)
         if clock in (Clock.review, Clock.re_review):
             review = self.reviews.get(clock)
             return review.body if review is not None else ""
@@ -257,7 +342,10 @@ class Supervision(CaseAggregate):
             raise CaseAlreadyFinalised(f"案件 {self.case_no} 已于 {self.finalised_on} 终结")
 
     def check_open(self) -> None:
-        """督办单只对在办案件下发: accepted and assigned, not closed in its latest round, not finalised."""
+        """督办单只对在办案件下发: accepted and assigned, not closed in its latest round, not finalised; or while a
+        supported opinion waits to be carried out (督促执行, Art 32¶2)."""
+        if self.follow_up.execution_pending(self.round):
+            return
         if self.finalised_on is not None or not self.department or self.visit.closed:
             state = "已终结" if self.finalised_on else "尚未交办" if not self.department else "已办结"
             raise CaseNotOpen(f"案件 {self.case_no} {state}，不能下发督办单")
@@ -313,6 +401,16 @@ class Supervision(CaseAggregate):
         self.visit.closures[round] = closed_on
         self.seen(closed_on)
 
+    @event("ExecutionFollowed")
+    def _execution_followed(self, round: int, department: str, opened_on: date) -> None:
+        self.follow_up.executions[round] = None
+        self.seen(opened_on)
+
+    @event("ExecutionNoted")
+    def _execution_noted(self, round: int, carried_out_on: date) -> None:
+        self.follow_up.executions[round] = carried_out_on
+        self.seen(carried_out_on)
+
     @event("MergedInto")
     def _merged_into(self, master_id: str) -> None:
         self.visit.merged_into = master_id
@@ -342,12 +440,24 @@ class Supervision(CaseAggregate):
 
     @event("HearingDaysExcluded")
     def _hearing_excluded(self, stage: str, from_on: date, to_on: date, entered_on: date, actor: str) -> None:
+        self.follow_up.re_review_heard = self.follow_up.re_review_heard or stage == Stage.re_review
         self.seen(entered_on)
 
     @event("ReviewOpinionIssued")
     def _opinion_issued(self, stage: str, outcome: str, text: str, body: str, issued_on: date, actor: str) -> None:
         self.reviews[stage].opinion_on = issued_on
         self.seen(issued_on)
+
+    @event("OpinionPublicised")
+    def _publicised(
+        self, body: str, venue: str, content: str, publicised_on: date, until_on: date | None, actor: str
+    ) -> None:
+        self.follow_up.publicised_on = publicised_on
+        self.seen(publicised_on)
+
+    @event("AftercareRecorded")
+    def _aftercare(self, work: str, department: str, content: str, done_on: date, actor: str) -> None:
+        self.seen(done_on)
 
     @event("CaseFinalised")
     def _finalised(self, finalised_on: date, basis: str, actor: str) -> None:
@@ -357,15 +467,30 @@ class Supervision(CaseAggregate):
     @event("SupervisionOrderIssued")
     def _order_issued(
         self, order_no: str, department: str, owning_leader: str, reason: str, issued_on: date,
-        answer_due_on: date, actor: str,
+        answer_due_on: date, actor: str, grounds: list[str] | None = None, form: str = OrderForm.letter,
     ) -> None:  # fmt: skip
-        self.orders.issued[order_no] = Order(department, len(self.orders.issued) + 1)
+        self.orders.issued[order_no] = Order(department, len(self.orders.issued) + 1, grounds=tuple(grounds or ()))
         self.seen(issued_on)
 
     @event("SupervisionOrderAnswered")
     def _order_answered(self, order_no: str, department: str, answer: str, answered_on: date, actor: str) -> None:
         self.orders.issued[order_no].answered_on = answered_on
         self.seen(answered_on)
+
+    @event("ProposalIssued")
+    def _proposed(
+        self, proposal_no: str, kind: str, department: str, text: str, order_no: str, proposed_on: date,
+        feedback_due_on: date, actor: str,
+    ) -> None:  # fmt: skip
+        self.orders.proposals[proposal_no] = Proposal(kind, department, len(self.orders.proposals) + 1)
+        self.seen(proposed_on)
+
+    @event("ProposalAdoptionReported")
+    def _fed_back(
+        self, proposal_no: str, department: str, adoption: str, feedback: str, fed_back_on: date, actor: str
+    ) -> None:
+        self.orders.proposals[proposal_no].fed_back_on = fed_back_on
+        self.seen(fed_back_on)
 
     @event("NamedInBulletin")
     def _named(
@@ -383,12 +508,16 @@ class Supervision(CaseAggregate):
         self.seen(served_on)
 
 
+# Clocks whose limit is the office's own (本地规定): the 2022 text sets none for an order's answer or a
+# proposal's feedback (Art 40).
+LOCAL_CLOCKS = frozenset({Clock.order_answer, Clock.proposal_feedback})
 CLOCK_STATE = ("starts_on", "due_on", "limit_days", "count", "paused_days", "extension_days", "excluded_days")
 
 
 def deadline_recorded(stored: Any) -> dict[str, Any]:
     state = {name: stored.state[name] for name in CLOCK_STATE}
     rule = DeadlineRule.local_materials_pause if state["paused_days"] else DeadlineRule.statutory
+    rule = DeadlineRule.local_default if stored.clock in LOCAL_CLOCKS else rule
     return {
         "clock": stored.clock, "round": stored.round, **state, "reason": stored.change, "changed_on": stored.on,
         "rule": rule, "calendar_uncovered": stored.state.get("uncovered", False),
@@ -418,6 +547,8 @@ stored_events(
         "DeadlineMissed": DeadlineMissed,
         "ReplyNoted": None,
         "ClosureNoted": None,
+        "ExecutionFollowed": ExecutionFollowUpOpened,
+        "ExecutionNoted": None,  # its public twin is mediation's execution_carried_out
         "MergedInto": None,
         "MergedCaseLinked": None,
         "Rated": SatisfactionRated,
@@ -427,9 +558,13 @@ stored_events(
         "HearingDaysExcluded": HearingDaysExcluded,
         "ReviewOpinionIssued": ReviewOpinionIssued,
         "CaseFinalised": CaseFinalised,
+        "OpinionPublicised": ReReviewOpinionPublicised,
+        "AftercareRecorded": AftercareRecorded,
         "SupervisionOrderIssued": SupervisionOrderIssued,
         "SupervisionOrderAnswered": SupervisionOrderAnswered,
         "NamedInBulletin": NamedInBulletin,
+        "ProposalIssued": ProposalIssued,
+        "ProposalAdoptionReported": ProposalAdoptionReported,
         "NoticeServed": NoticeServed,
     },
 )
