@@ -211,7 +211,7 @@ async def extended(case: DemoCase) -> None:
     await case.register(category="labour_social_security")
     await case.accept()
     await case.acknowledge()
-    case.later(20, 50)
+    case.later(5, 30)  # within the 60 days, which run from acceptance (Art 34)
     await case.do(
         "mediation",
         "approve_extension",
