@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy import Boolean, Column, Date, DateTime, MetaData, String, Table
 
 from events.assignment import CaseAssigned, CaseReassigned, OwningLeaderNamed, TaskForceFormed
-from events.intake import PetitionAccepted, PetitionRegistered
+from events.intake import CadreReportNotified, PetitionAccepted, PetitionRegistered
 from events.mediation import (
     AssistanceGranted,
     CoHandlerOpinionSubmitted,
@@ -101,6 +101,6 @@ class LeaderView(CaseRowProjection):
         {
             InvestigationRecorded, MediationHeld, HearingHeld, AssistanceGranted, ExtensionApproved,
             CoHandlerOpinionSubmitted, WarningIssued, SupervisionOrderIssued, SupervisionOrderAnswered,
-            NamedInBulletin, HearingDaysExcluded, NoticeServed,
+            NamedInBulletin, HearingDaysExcluded, NoticeServed, CadreReportNotified,
         }
     )  # fmt: skip

@@ -18,6 +18,7 @@ from events.assignment import (
     TaskForceFormed,
 )
 from events.intake import (
+    CadreReportNotified,
     MaterialsRequested,
     MaterialsSupplemented,
     PetitionAccepted,
@@ -29,12 +30,15 @@ from events.mediation import (
     AssistanceGranted,
     CaseClosed,
     CoHandlerOpinionSubmitted,
+    DutyAnswered,
     ExtensionApproved,
     HearingHeld,
     InvestigationRecorded,
     MediationHeld,
     RehandlingStarted,
     ReplyIssued,
+    ReportFedBack,
+    SuggestionAnswered,
 )
 from events.notices import NoticeServed
 from events.supervision import (
@@ -93,6 +97,8 @@ ledger = Table(
     Column("not_accepted_on", Date, comment="不予受理告知日期"),
     shows(NA, "reason", String(32), name="not_accepted_reason"),
     shows(NA, "routed_to", String(32)),
+    shows(A, "claim_route", String(16)),
+    shows(CadreReportNotified, "notified_on", Date, name="organisation_notified_on"),
     shows(PetitionMerged, "merged_into_no", String(32)),
     Column("department", String(32), index=True, comment="主办单位编码"),
     Column("department_name", String(100), comment="主办单位"),
@@ -115,6 +121,9 @@ ledger = Table(
     shows(ReplyIssued, "opinion", String(32)),
     shows(ReplyIssued, "disposition", String(32)),
     shows(ReplyIssued, "legal_basis", Text),
+    shows(SuggestionAnswered, "adoption", String(16)),
+    shows(DutyAnswered, "performed", Boolean, name="duty_performed"),
+    shows(ReportFedBack, "record_no", String(100), name="report_record_no"),
     shows(ReplyIssued, "replied_on", Date),
     shows(CaseClosed, "closed_on", Date),
     shows(ReplyIssued, "round", Integer),
@@ -152,9 +161,11 @@ HEADERS = headers(
         "petitioner_count", "request", "risks", "status", "materials_requested_on", "materials_items",
         "materials_supplemented_on", "acceptance_due", "acceptance_rule", "accepted_on", "not_accepted_reason",
         "routed_to", "merged_into_no", "department_name", "co_handler_names", "first_unit_name", "owning_leader_name",
+        "claim_route", "organisation_notified_on",
         "task_force", "assigned_on", "objection_due", "objections", "reassignments", "last_handoff_reason",
         "acknowledged_on", "handler", "handling_due", "extension_days", "records", "assistance_fen", "round",
         "opinion", "disposition", "legal_basis", "replied_on", "handling_on_time", "closed_on", "rating",
+        "adoption", "duty_performed", "report_record_no",
         "review_requested_on", "review_due", "review_outcome", "re_review_requested_on", "re_review_due",
         "re_review_outcome", "finalised_on", "decision_notice_on", "receipt_notice_on", "reply_served_on",
         "review_served_on", "re_review_served_on", "unreachable", "warnings", "overdue_clocks", "orders",
@@ -183,7 +194,8 @@ def _materials_requested(event: MaterialsRequested, row: dict[str, Any]) -> dict
 
 
 def _accepted(event: PetitionAccepted, row: dict[str, Any]) -> dict[str, Any]:
-    return {"accepted_on": event.accepted_on, "major": event.major, "risks": ",".join(event.risks), "round": 1}
+    values = {"accepted_on": event.accepted_on, "major": event.major, "risks": ",".join(event.risks), "round": 1}
+    return values | {"claim_route": event.claim_route}
 
 
 def _lead(event: CaseAssigned | CaseReassigned, row: dict[str, Any]) -> dict[str, Any]:
@@ -301,6 +313,10 @@ class Ledger(CaseRowProjection):
         ExtensionApproved: lambda e, row: {"extension_days": (row.get("extension_days") or 0) + e.days},
         CoHandlerOpinionSubmitted: count("records"),
         ReplyIssued: _reply,
+        SuggestionAnswered: take("adoption", "round", replied_on="answered_on"),
+        DutyAnswered: take("round", duty_performed="performed", replied_on="answered_on"),
+        ReportFedBack: take("round", report_record_no="record_no", replied_on="fed_back_on"),
+        CadreReportNotified: take(organisation_notified_on="notified_on"),
         CaseClosed: take("closed_on"),
         RehandlingStarted: _rehandling,
         DeadlineRecorded: _deadline,

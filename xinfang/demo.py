@@ -37,6 +37,9 @@ PATH_LABELS = {
     "report": "检举控告",
     "collective": "集体访专班",
     "suggestion": "建议意见",
+    "suggestion_adopted": "建议意见采纳",
+    "cadre_report": "反映干部问题通报组织部门",
+    "duty": "依法履行或者答复",
 }
 
 

@@ -60,7 +60,8 @@ class IntakeApplication(ServiceApplication):
     def accept(self, cmd: AcceptPetition) -> dict[str, Any]:
         petition = self.load(cmd.case_id, Petition)
         matter = self.matter_of(petition)
-        petition.accept(self.effective(cmd.on), cmd.major, cmd.actor, matter, self.offices, cmd.new_facts)
+        on = self.effective(cmd.on)
+        petition.accept(on, cmd.major, cmd.actor, matter, self.offices, cmd.new_facts, cmd.claim_route)
         matter.open_case(petition.id, petition.office)
         return self.saved(petition, matter)
 
@@ -119,6 +120,8 @@ class IntakeApplication(ServiceApplication):
         self.offices.check_unit(cmd.office, "office")
         if cmd.reported_unit:
             self.offices.check_unit(cmd.reported_unit, "reported_unit")
+        if cmd.cadre:
+            self.org.organisation_department()  # Art 30¶2: there must be one to tell
 
     def _matter_for(self, case_id: UUID, cmd: RegisterPetition) -> tuple[Matter, list[MatterIndex]]:
         """同一事项: the related case's matter, else the indexed (petitioner, category, locality), else a new one."""

@@ -44,6 +44,12 @@ class Settings(BaseSettings):
         STATUTE.materials_pause,
         description="本地规则: 补正材料期间受理期限中止 (off: the 2022 text has no pause, Art 22, 23)",
     )
+    suggestion_limit_days: int | None = Field(
+        STATUTE.suggestion_handling, description="本地规则: 建议意见的办理期限 from acceptance; default none (Art 29)"
+    )
+    report_limit_days: int | None = Field(
+        STATUTE.report_handling, description="本地规则: 检举控告的办理期限 from acceptance; none by default (Art 30)"
+    )
     warning_days: list[int] = Field(
         list(STATUTE.warning_days), description="预警: days before each limit, e.g. XF_WARNING_DAYS=[5,3,1]"
     )
@@ -69,6 +75,8 @@ class Settings(BaseSettings):
             order_answer=self.order_answer_days,
             warning_days=tuple(self.warning_days),
             materials_pause=self.acceptance_pauses_for_materials,
+            suggestion_handling=self.suggestion_limit_days,
+            report_handling=self.report_limit_days,
         )
 
     def terms(self) -> Terms:

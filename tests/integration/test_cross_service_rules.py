@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import json
+import random
 from datetime import timedelta
 from typing import Any
 
 import pytest
+from nats.js.api import DeliverPolicy
 
+from events import STREAM, SUBJECT_PREFIX
 from services.runtime.errors import DomainError
+from services.runtime.organisation import organisation
 from services.runtime.settings import Settings
 from tests.support.clock import TODAY
 from tests.support.system import Client, InProcessSystem, ledger_rows, settle
+from xinfang.demo_paths import DemoCase, report
 from xinfang.history import case_history
 from xinfang.scenario import REPLY
 
@@ -133,3 +138,51 @@ async def test_a_merged_petitioner_rates_on_their_own_once_the_open_case_closes(
         "basically_satisfied",
     )
     assert row(system, again["case_id"])["merged_into_no"] == first["case_no"]
+
+
+CADRE = "东关街道办事处副主任 钱某"
+
+
+async def every_message(client: Client) -> str:
+    """Every message on the case stream, all subjects, as one text."""
+    js = client.nc.jetstream()
+    total = (await js.stream_info(STREAM)).state.messages
+    sub = await js.subscribe(f"{SUBJECT_PREFIX}.>", ordered_consumer=True, deliver_policy=DeliverPolicy.ALL)
+    texts: list[str] = []
+    try:
+        while len(texts) < total:
+            texts.append((await sub.next_msg(timeout=5)).data.decode())
+    finally:
+        await sub.unsubscribe()
+    return "\n".join(texts)
+
+
+async def test_nothing_of_a_report_its_handling_or_its_reporter_reaches_any_public_event_art_30_46(
+    system: InProcessSystem,
+) -> None:
+    org, reports = organisation(system.settings.org_file), []
+    async with Client(system.settings) as client:
+        for index in range(4):
+            case = DemoCase(client.nc, random.Random(index), org, TODAY, 900 + index, 120)
+            reporter = {"name": f"举报人{index}号", "phone": f"1390000{index:04d}", "id_number": f"9901011{index:011d}"}
+            about = {"reported_unit": "990102", "cadre": CADRE} if index % 2 else {"reported_unit": "990101"}
+            await report(case, petitioners=[reporter], **about)
+            reports.append(case)
+        leaky = reports[0]  # what staff might type: each way of restating the report is refused
+        for service, command, payload, code in (
+            ("mediation", "reply", {**REPLY, "request": leaky.petition["request"]}, "answered_otherwise"),
+            ("mediation", "record_investigation", {"findings": leaky.petition["facts"]}, "report_content_withheld"),
+            ("mediation", "close", {"report": leaky.petition["facts"]}, "report_content_withheld"),
+        ):
+            with pytest.raises(DomainError) as refused:
+                await client.ready(service, command, leaky.case_id, **payload)
+            assert refused.value.code == code, command
+        await settle(system)
+        bus = await every_message(client)
+        histories = {c.case_id: await case_history(client.nc, c.case_id) for c in reports}
+    for case in reports:
+        types = [h["type"] for h in histories[case.case_id]]
+        assert "report_fed_back" in types and ("cadre_report_notified" in types) == bool(case.petition.get("cadre"))
+        secrets = [case.petition["request"], case.petition["facts"], *case.petition["petitioners"][0].values(), CADRE]
+        for secret in secrets:
+            assert secret not in bus, (case.case_id, secret)

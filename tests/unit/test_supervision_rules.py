@@ -7,13 +7,14 @@ from uuid import UUID, uuid4
 
 import pytest
 
+from events.mediation import ReportFedBack
 from events.vocabulary import Clock, Rating, ReviewOutcome, Stage
 from services.runtime.calendar import calendar
 from services.runtime.effective import BeforePreviousEvent
 from services.runtime.errors import InvalidInput
 from services.runtime.limits import Limits, Terms
 from services.runtime.notices import NothingToNotify
-from services.supervision.commands import PublishBulletin, RateSatisfaction, Sweep
+from services.supervision.commands import PublishBulletin, RateSatisfaction, RequestReview, Sweep
 from services.supervision.domain import Supervision
 from services.supervision.domain.errors import (
     AlreadyRated,
@@ -25,6 +26,7 @@ from services.supervision.domain.errors import (
     HearingPeriodInvalid,
     NoReplyYet,
     NoReviewOpinion,
+    NotAnOpinionMatter,
     NotClosedYet,
     NotOrderAddressee,
     NotReviewBody,
@@ -40,7 +42,7 @@ from services.supervision.domain.errors import (
 )
 from services.supervision.domain.facts import Fact
 from tests.support.clock import TODAY
-from tests.support.harness import Reactor
+from tests.support.harness import Reactor, public
 from tests.unit import supervision_kit as kit
 
 D = date(2025, 3, 3)
@@ -396,3 +398,18 @@ def test_a_review_opinion_is_served_in_writing_once_it_is_given_art_35() -> None
     case.serve_notice("review_opinion", "written", "复查意见书", False, "", day(43), "", TERMS)
     assert types(case) == ["NoticeServed", "ClockRecorded"] and case.notices.served_on("review_opinion") == day(43)
     assert case.clocks[(Clock.re_review_request, 1)].due_on == day(73)  # 30 days from delivery (Art 36)
+
+
+@pytest.mark.parametrize(("kind", "claim_route"), [("suggestion", None), ("report", None), ("claim", "duty")])
+def test_only_an_art_31_6_opinion_is_rated_and_reviewed_art_29_30_31_35(kind: str, claim_route: str | None) -> None:
+    app, case_id = kit.memory_app(), str(uuid4())
+    answered = public(ReportFedBack, case_id, case_no="XF1", department="JWJ", record_no="JW1", fed_back_on=day(9))
+    Reactor(app).react(
+        kit.registered(case_id, D), kit.accepted(case_id, day(1), kind, claim_route), kit.assigned(case_id, day(1)),
+        answered, kit.closed(case_id, day(10)),
+    )  # fmt: skip
+    with pytest.raises(NotAnOpinionMatter):
+        app.rate(RateSatisfaction(case_id=UUID(case_id), rating=Rating.unsatisfied, on=day(11)))
+    with pytest.raises(NotAnOpinionMatter):
+        app.request_review(RequestReview(case_id=UUID(case_id), stage=Stage.review, reasons="不服", on=day(11)))
+    assert (Clock.handling, 1) not in app.load(UUID(case_id), Supervision).clocks

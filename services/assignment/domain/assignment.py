@@ -22,7 +22,7 @@ from events.assignment import (
     TaskForceFormed,
 )
 from events.notices import NoticeServed
-from events.vocabulary import DisputeBody, NoticeKind, Risk, Stage
+from events.vocabulary import ClaimRoute, DisputeBody, Kind, NoticeKind, Risk, Stage
 from services.assignment.domain import task_force
 from services.assignment.domain.errors import (
     AcknowledgedBeforeAssignment,
@@ -105,6 +105,7 @@ class Assignment(CaseAggregate):
         reported_unit: str = "",
         request: str = "",
         facts: str = "",
+        claim_route: str | None = ClaimRoute.opinion,
     ):
         self.case_no = case_no
         self.department, self.department_name = department, department_name
@@ -118,6 +119,7 @@ class Assignment(CaseAggregate):
         self.risks = list(risks or [])
         self.reported_unit = reported_unit
         self.request, self.facts = request, facts
+        self.kind, self.claim_route = kind or Kind.claim, claim_route
         self.acknowledged_on: date | None = None
         self.handler = ""
         self.objection: Objection | None = None
@@ -145,6 +147,7 @@ class Assignment(CaseAggregate):
         reported_unit: str,
         request: str,
         facts: str,
+        claim_route: str | None = ClaimRoute.opinion,
     ) -> Assignment:
         """谁受理、谁交办: by the catalogue (a report to the discipline channel, never to its unit, Art 30); a major
         case is owned by the lead's district leader; a matter that comes back stays with its first unit (首办)."""
@@ -173,6 +176,7 @@ class Assignment(CaseAggregate):
             reported_unit=reported_unit,
             request=request,
             facts=facts,
+            claim_route=claim_route,
         )
 
     # 签收
@@ -196,6 +200,8 @@ class Assignment(CaseAggregate):
             co_handlers=list(self.co_handlers),
             request=self.request,
             facts=self.facts,
+            kind=self.kind,
+            claim_route=self.claim_route,
         )
 
     # 异议 (Art 23)
@@ -470,6 +476,8 @@ class Assignment(CaseAggregate):
         co_handlers: list[str] | None = None,
         request: str = "",
         facts: str = "",
+        kind: str = Kind.claim,
+        claim_route: str | None = ClaimRoute.opinion,
     ) -> None:
         self.acknowledged_on, self.handler = acknowledged_on, handler
         self.seen(acknowledged_on)

@@ -12,6 +12,7 @@ from uuid import UUID
 from eventsourcing.domain import event
 
 from events.intake import (
+    CadreReportNotified,
     MaterialsRequested,
     MaterialsSupplemented,
     PetitionAccepted,
@@ -20,9 +21,11 @@ from events.intake import (
     PetitionRegistered,
 )
 from events.notices import NoticeServed
-from events.vocabulary import ORAL_CHANNELS, Channel, Kind, NotAcceptedReason, NoticeKind, Risk
+from events.vocabulary import ORAL_CHANNELS, Channel, ClaimRoute, Kind, NotAcceptedReason, NoticeKind, Risk
 from services.intake.domain.errors import (
     AlreadyDecided,
+    CadreOnlyForReports,
+    ClaimRouteOnlyForClaims,
     CompetentBodyRequired,
     DecidedBeforeReceipt,
     GuidanceNotRecorded,
@@ -39,6 +42,7 @@ from services.intake.domain.matter import Matter
 from services.intake.domain.offices import DISTRICT_BUREAU, Offices
 from services.runtime.effective import CaseAggregate
 from services.runtime.notices import Notices, nothing_to_notify
+from services.runtime.organisation import Unit
 from services.runtime.stored import Twin, same_fields, stored_events
 
 COLLECTIVE_THRESHOLD = 5  # 5人以上为集体访
@@ -129,6 +133,7 @@ class Petition(CaseAggregate):
         reported_unit: str = "",
         matter_id: UUID | None = None,
         guidance: str = "",
+        cadre: str = "",
     ):
         if received_on > entered_on:
             raise ReceivedInFuture(f"来信来访日期 {received_on} 晚于登记日期 {entered_on}", "received_on")
@@ -158,6 +163,7 @@ class Petition(CaseAggregate):
         self.reported_unit = reported_unit
         self.matter_id = matter_id
         self.guidance = guidance
+        self.cadre = cadre  # 被反映干部: only ever told to the organisation department, never on the bus
         self.status = Decision.registered
         self.materials = Materials.none
         self.decline_reason: str | None = None
@@ -187,6 +193,8 @@ class Petition(CaseAggregate):
         check_guidance(channel, details.get("skip_level", False), details.get("guidance", ""))
         if details.get("kind") != Kind.report:  # a report may come without a name (Art 30: its own rules)
             check_written(channel, petitioners, details.get("facts", ""))
+            if details.get("cadre"):
+                raise CadreOnlyForReports("只有检举控告类事项写明被反映干部 (Art 30¶2)", "cadre")
         return cls(
             id=case_id,
             case_no=case_number(case_id, entered_on),
@@ -259,11 +267,19 @@ class Petition(CaseAggregate):
         self.materials = Materials.supplemented
 
     def accept(
-        self, on: date, marked_major: bool, actor: str, matter: Matter, offices: Offices, new_facts: bool = False
+        self,
+        on: date,
+        marked_major: bool,
+        actor: str,
+        matter: Matter,
+        offices: Offices,
+        new_facts: bool = False,
+        claim_route: str = ClaimRoute.opinion,
     ) -> None:
         self.check_date(on)
         self.check_undecided()
         self.check_materials_in()
+        self.check_claim_route(claim_route)
         matter.check_acceptable(self.case_no, self.office, on, new_facts, offices)
         risks = self.risks(marked_major)
         first = matter.first_case(self.id)
@@ -286,7 +302,31 @@ class Petition(CaseAggregate):
             new_facts=new_facts,
             request="" if self.is_report else self.request,  # a report's content stays in intake (Art 30, 46)
             facts="" if self.is_report else self.facts,
+            claim_route=claim_route if self.kind == Kind.claim else None,
         )
+        if self.is_report and self.cadre:
+            self.notify_organisation(offices.org.organisation_department(), on, bool(risks), actor)
+
+    def check_claim_route(self, claim_route: str) -> None:
+        if self.kind != Kind.claim and claim_route != ClaimRoute.opinion:
+            raise ClaimRouteOnlyForClaims(
+                f"案件 {self.case_no} 不是申诉求决类事项，不适用依法履行或者答复 (Art 31(5))", "claim_route"
+            )
+
+    def notify_organisation(self, department: Unit, on: date, escalated: bool, actor: str) -> None:
+        """Art 30¶2: the bureau tells the organisation (人事) department of a report about a cadre, and a major one
+        also to the party secretary and the leader in charge of organisation; who reported it and what it says stay
+        here (Art 30¶3)."""
+        self._cadre_report_notified(
+            department=department.code, department_name=department.name, notified_on=on, escalated=escalated,
+            actor=actor, case_no=self.case_no,
+        )  # fmt: skip
+
+    @event("CadreReportNotified")
+    def _cadre_report_notified(
+        self, department: str, department_name: str, notified_on: date, escalated: bool, actor: str, case_no: str
+    ) -> None:
+        self.seen(notified_on)
 
     @event("Accepted")
     def _accepted(
@@ -309,6 +349,7 @@ class Petition(CaseAggregate):
         new_facts: bool = False,
         request: str = "",
         facts: str = "",
+        claim_route: str | None = ClaimRoute.opinion,
     ) -> None:
         self.seen(accepted_on)
         self.status = Decision.accepted
@@ -429,6 +470,7 @@ def registered(stored: Any) -> dict[str, Any]:
         "related_case": str(stored.related_case or ""),
         "withheld": withheld,
         "recorded_as_told": stored.channel in ORAL_CHANNELS,
+        "about_cadre": withheld and bool(getattr(stored, "cadre", "")),
     }
 
 
@@ -444,5 +486,6 @@ stored_events(
         "NotAccepted": PetitionNotAccepted,
         "Merged": PetitionMerged,
         "NoticeServed": NoticeServed,
+        "CadreReportNotified": CadreReportNotified,
     },
 )
