@@ -177,6 +177,9 @@ async def test_nothing_of_a_report_its_handling_or_its_reporter_reaches_any_publ
             with pytest.raises(DomainError) as refused:
                 await client.ready(service, command, leaky.case_id, **payload)
             assert refused.value.code == code, command
+        for service, notice, content in (("intake", "accepted", "request"), ("assignment", "receipt", "facts")):
+            told = {"notice": notice, "method": "written", "content": leaky.petition[content]}  # kept, not published
+            await client.ready(service, "serve_notice", leaky.case_id, **told)
         await settle(system)
         bus = await every_message(client)
         histories = {c.case_id: await case_history(client.nc, c.case_id) for c in reports}

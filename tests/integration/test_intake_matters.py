@@ -333,6 +333,17 @@ def test_a_report_about_a_cadre_is_told_to_the_organisation_department_without_i
         bare.register(RegisterPetition.model_validate({**PETITION, "kind": "report", "cadre": cadre}))
 
 
+def test_what_a_reporter_is_told_stays_in_intake_art_30_46(intake: Intake) -> None:
+    report = intake.register(kind="report", reported_unit=STREET, request="举报某站长收受礼金")
+    told = "经审查，所举报某站长收受礼金一事不属本机关受理范围"
+    intake.app.decline(DeclinePetition(case_id=report["case_id"], reason="outside_scope", explanation=told))
+    notice = {"notice": "not_accepted", "method": "written", "content": told, "competent_body": "市纪委监委"}
+    intake.app.serve_notice(ServeNotice(case_id=report["case_id"], **notice))
+    declined, served = intake.last(PetitionNotAccepted, report), intake.last(NoticeServed, report)
+    assert (declined.explanation, served.content, served.competent_body) == ("", "", "市纪委监委")
+    assert intake.app.load(UUID(report["case_id"]), Petition).decline_reason == "outside_scope"
+
+
 def test_an_accepted_claim_carries_its_route_and_only_a_claim_has_one_art_31(intake: Intake) -> None:
     duty = intake.register(category="ecology_environment", request="请求查处夜间施工噪声扰民")
     intake.accept(duty, claim_route="duty")

@@ -44,9 +44,9 @@ from services.assignment.domain.errors import (
 )
 from services.assignment.domain.routing import route
 from services.runtime.effective import CaseAggregate
-from services.runtime.notices import Notices
+from services.runtime.notices import Notices, notice_served
 from services.runtime.organisation import Leader, Organisation, Unit
-from services.runtime.stored import stored_events
+from services.runtime.stored import Twin, stored_events
 
 SYSTEM = "系统"
 CATALOGUE = "派单目录"
@@ -375,6 +375,7 @@ class Assignment(CaseAggregate):
         self._notice_served(
             notice=notice, method=method, served_on=on, content=content, unreachable=unreachable,
             competent_body=competent_body, round=round_, actor=actor, case_no=self.case_no,
+            withheld=self.kind == Kind.report,
         )  # fmt: skip
 
     def check_noticeable(self, notice: str, round_: int) -> None:
@@ -570,7 +571,7 @@ class Assignment(CaseAggregate):
     @event("NoticeServed")
     def _notice_served(
         self, notice: str, method: str | None, served_on: date, content: str, unreachable: bool, competent_body: str,
-        round: int, actor: str, case_no: str,
+        round: int, actor: str, case_no: str, withheld: bool = False,
     ) -> None:  # fmt: skip
         self.notices.served[(notice, round)] = served_on
         self.seen(served_on)
@@ -591,6 +592,6 @@ stored_events(
         "OwningLeaderNamed": OwningLeaderNamed,
         "TaskForceFormed": TaskForceFormed,
         "ReviewAssigned": ReviewAssigned,
-        "NoticeServed": NoticeServed,
+        "NoticeServed": Twin(NoticeServed, notice_served),
     },
 )

@@ -41,7 +41,7 @@ from services.intake.domain.errors import (
 from services.intake.domain.matter import Matter
 from services.intake.domain.offices import DISTRICT_BUREAU, Offices
 from services.runtime.effective import CaseAggregate
-from services.runtime.notices import Notices, nothing_to_notify
+from services.runtime.notices import Notices, nothing_to_notify, notice_served
 from services.runtime.organisation import Unit
 from services.runtime.stored import Twin, same_fields, stored_events
 
@@ -393,6 +393,7 @@ class Petition(CaseAggregate):
             case_no=self.case_no,
             routed_to=routed_to,
             related_case=str(basis) if basis else "",
+            withheld=self.is_report,
         )
 
     @event("NotAccepted")
@@ -405,6 +406,7 @@ class Petition(CaseAggregate):
         case_no: str,
         routed_to: str | None = None,
         related_case: str = "",
+        withheld: bool = False,
     ) -> None:
         self.seen(decided_on)
         self.status = Decision.not_accepted
@@ -422,7 +424,7 @@ class Petition(CaseAggregate):
         self.check_noticeable(notice, competent_body)
         self._notice_served(
             notice=notice, method=method, served_on=on, content=content, unreachable=unreachable,
-            competent_body=competent_body, round=round_, actor=actor, case_no=self.case_no,
+            competent_body=competent_body, round=round_, actor=actor, case_no=self.case_no, withheld=self.is_report,
         )  # fmt: skip
 
     def check_noticeable(self, notice: str, competent_body: str) -> None:
@@ -454,7 +456,7 @@ class Petition(CaseAggregate):
     @event("NoticeServed")
     def _notice_served(
         self, notice: str, method: str | None, served_on: date, content: str, unreachable: bool, competent_body: str,
-        round: int, actor: str, case_no: str,
+        round: int, actor: str, case_no: str, withheld: bool = False,
     ) -> None:  # fmt: skip
         self.notices.served[(notice, round)] = served_on
         self.seen(served_on)
@@ -474,6 +476,13 @@ def registered(stored: Any) -> dict[str, Any]:
     }
 
 
+def declined(stored: Any) -> dict[str, Any]:
+    """检举控告: what a reporter is told of the decline stays in intake (Art 30¶3, 46(5))."""
+    return same_fields(stored, PetitionNotAccepted) | (
+        {"explanation": ""} if getattr(stored, "withheld", False) else {}
+    )
+
+
 stored_events(
     Petition,
     "intake",
@@ -483,9 +492,9 @@ stored_events(
         "MaterialsRequested": MaterialsRequested,
         "MaterialsSupplemented": MaterialsSupplemented,
         "Accepted": PetitionAccepted,
-        "NotAccepted": PetitionNotAccepted,
+        "NotAccepted": Twin(PetitionNotAccepted, declined),
         "Merged": PetitionMerged,
-        "NoticeServed": NoticeServed,
+        "NoticeServed": Twin(NoticeServed, notice_served),
         "CadreReportNotified": CadreReportNotified,
     },
 )
