@@ -7,7 +7,7 @@ from uuid import UUID, uuid4
 
 from eventsourcing.domain import Aggregate
 
-from events.mediation import CaseClosed, ReplyIssued
+from events.mediation import CaseClosed, DutyAnswered, ReplyIssued, ReportFedBack, SuggestionAnswered
 from events.supervision import CaseFinalised, CaseSentBack, DeadlineRecorded
 from events.vocabulary import Clock as TimeLimit
 from services.intake.commands import (
@@ -91,7 +91,10 @@ class IntakeApplication(ServiceApplication):
         if found is not None:
             found[1].record_due(found[0].id, recorded.due_on, recorded.round)
 
-    def on_reply_issued(self, replied: ReplyIssued, uow: UnitOfWork) -> None:
+    def on_reply_issued(
+        self, replied: ReplyIssued | SuggestionAnswered | DutyAnswered | ReportFedBack, uow: UnitOfWork
+    ) -> None:
+        """Art 19: a case answered below (whatever its kind's answer) is no longer within its limit there."""
         found = self.case_and_matter(replied, uow)
         if found is not None:
             found[1].mark_replied(found[0].id, replied.round)

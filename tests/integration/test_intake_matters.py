@@ -19,7 +19,7 @@ from events.intake import (
     PetitionNotAccepted,
     PetitionRegistered,
 )
-from events.mediation import CaseClosed, ReplyIssued
+from events.mediation import CaseClosed, ReplyIssued, SuggestionAnswered
 from events.notices import NoticeServed
 from events.supervision import CaseFinalised, CaseSentBack, DeadlineRecorded
 from services.intake.application import IntakeApplication
@@ -353,3 +353,15 @@ def test_an_accepted_claim_carries_its_route_and_only_a_claim_has_one_art_31(int
         intake.accept(suggestion, claim_route="duty")
     intake.accept(suggestion)
     assert intake.last(PetitionAccepted, suggestion).claim_route is None
+
+
+def test_a_suggestion_answered_below_is_no_longer_within_its_limit_there_art_19_29(intake: Intake) -> None:
+    below = intake.register(kind="suggestion", category="other", office=STREET)
+    intake.accept(below)
+    above = intake.register(kind="suggestion", category="other", skip_level=True, guidance=GUIDANCE)
+    with pytest.raises(AcceptedBelow):  # no limit of its own: within it until answered
+        intake.accept(above)
+    answer = {"case_no": below["case_no"], "department": "990101", "adoption": "adopted", "text": "采纳"}
+    assert intake.react(SuggestionAnswered, below, answered_on=TODAY, **answer) == 1
+    with pytest.raises(DuplicateOfOpenCase):  # answered, still open until closed
+        intake.accept(above)
