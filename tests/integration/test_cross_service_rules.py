@@ -11,6 +11,7 @@ import pytest
 from nats.js.api import DeliverPolicy
 
 from events import STREAM, SUBJECT_PREFIX
+from services.assignment.domain.routing import route
 from services.runtime.errors import DomainError
 from services.runtime.organisation import organisation
 from services.runtime.settings import Settings
@@ -85,6 +86,38 @@ async def test_an_office_that_pauses_for_materials_says_so_in_the_ledger_art_22_
         await local.stop()
     # 15 days from receipt, plus the 8 days the petitioner spent supplementing, under the office's own rule.
     assert str(got["acceptance_due"]) == day(20 - 15 - 8) and got["acceptance_rule"] == "local_materials_pause"
+
+
+async def answered(system: InProcessSystem, kind: str, command: str, answer: dict[str, Any], **accept: Any) -> Any:
+    """Accepted 20 days ago, acknowledged, answered its kind's way and closed; then a rating is tried."""
+    extra = {"category": "other", **({"reported_unit": "990101"} if kind == "report" else {})}
+    filed = petition(f"邓美玲{command}", kind=kind, received_on=day(21), **extra)
+    lead = route(organisation(), kind, "other", filed["locality"], extra.get("reported_unit", ""))[0].code
+    async with Client(system.settings) as client:
+        case = await client.cmd("intake", "register", **filed)
+        await client.cmd("intake", "accept", case_id=case["case_id"], on=day(20), **accept)
+        await client.ready("assignment", "acknowledge", case["case_id"], department=lead, on=day(19))
+        await client.ready("mediation", command, case["case_id"], on=day(5), **answer)
+        await client.ready("mediation", "close", case["case_id"], on=day(4), report="")
+        await settle(system)
+        with pytest.raises(DomainError) as refused:
+            await client.cmd("supervision", "rate", case_id=case["case_id"], rating="unsatisfied", on=day(3))
+        await settle(system)
+    return refused.value.code, row(system, case["case_id"])
+
+
+async def test_only_an_art_31_6_claim_runs_the_60_days_and_is_rated_art_29_30_31_34(system: InProcessSystem) -> None:
+    suggestion = {"adoption": "adopted", "text": "建议已采纳", "reward": "通报表扬"}
+    code, got = await answered(system, "suggestion", "answer_suggestion", suggestion)
+    assert code == "not_an_opinion_matter" and (got["adoption"], got["status"]) == ("adopted", "closed")
+    assert got["handling_due"] is None  # no statutory clock, and this office set no local one
+    duty = {"performed": True, "text": "已立案查处"}
+    code, got = await answered(system, "claim", "answer_duty", duty, claim_route="duty")
+    assert code == "not_an_opinion_matter" and (got["claim_route"], got["duty_performed"]) == ("duty", True)
+    assert got["handling_due"] is None
+    code, got = await answered(system, "report", "feed_back_report", {"record_no": "JW2026-0009"})
+    assert code == "not_an_opinion_matter" and got["report_record_no"] == "JW2026-0009"
+    assert got["handling_due"] is None
 
 
 async def test_an_overdue_case_without_a_leader_becomes_long_pending_and_gets_one(system: InProcessSystem) -> None:
