@@ -99,6 +99,11 @@ class Handling(CaseAggregate):
             what = matter_label(self.kind, self.claim_route)
             raise AnsweredOtherwise(f"案件 {self.case_no} ({what}) 应{ANSWERS[self.answered_by]}", "case_id")
 
+    def check_statutory_limit(self) -> None:
+        """Art 34: the extension is of the 60 days of an Art 31(6) matter."""
+        if self.answered_by != ClaimRoute.opinion:
+            raise NoStatutoryLimit(f"案件 {self.case_no} 不适用 Art 34 的60日办理期限，无从延期", "days")
+
     def check_not_report(self, what: str, text: str = "-") -> None:
         """Art 30¶3, 46(5): the discipline body keeps a report's handling in its own records, not here."""
         if self.kind == Kind.report and text.strip():
@@ -184,8 +189,7 @@ class Handling(CaseAggregate):
         """Art 34: at most 30 days, once a round, before the limit, by a named head, the reason told."""
         self.check_on(on)
         self.round.check_not_replied(self.case_no, "延期")
-        if self.answered_by != ClaimRoute.opinion:
-            raise NoStatutoryLimit(f"案件 {self.case_no} 不适用 Art 34 的60日办理期限，无从延期", "days")
+        self.check_statutory_limit()
         rules.check_extension_days(self.case_no, days, max_days)
         self.round.check_no_extension_yet(self.case_no)
         self.round.check_before_deadline(self.case_no, on)
