@@ -115,6 +115,7 @@ ledger = Table(
     shows(CaseAcknowledged, "handler", String(100)),
     *clock_columns(CLOCKS, ("due", "stopped_on", "on_time", "paused_on")),
     Column("acceptance_rule", String(32), comment="受理期限规则"),
+    Column("handling_rule", String(32), comment="办理期限规则"),
     Column("records", Integer, comment="办理记录"),
     Column("assistance_fen", Integer, comment="救助金额（分）"),
     Column("extension_days", Integer, comment="延期天数"),
@@ -164,6 +165,7 @@ HEADERS = headers(
         "claim_route", "organisation_notified_on",
         "task_force", "assigned_on", "objection_due", "objections", "reassignments", "last_handoff_reason",
         "acknowledged_on", "handler", "handling_due", "extension_days", "records", "assistance_fen", "round",
+        "handling_rule",
         "opinion", "disposition", "legal_basis", "replied_on", "handling_on_time", "closed_on", "rating",
         "adoption", "duty_performed", "report_record_no",
         "review_requested_on", "review_due", "review_outcome", "re_review_requested_on", "re_review_due",
@@ -254,9 +256,10 @@ def _review_opinion(event: ReviewOpinionIssued, row: dict[str, Any]) -> dict[str
 
 
 def _deadline(event: DeadlineRecorded, row: dict[str, Any]) -> dict[str, Any]:
-    """A clock's due date; for the acceptance clock, also the rule it was counted under (statute or local)."""
+    """A clock's due date; for the acceptance and handling clocks, also the rule it was counted under (statute or
+    local)."""
     values = clock(ledger.c)(event, row)
-    return values | {"acceptance_rule": event.rule} if event.clock == "acceptance" else values
+    return values | {f"{event.clock}_rule": event.rule} if event.clock in ("acceptance", "handling") else values
 
 
 NOTICE_COLUMNS = {

@@ -80,7 +80,7 @@ async def test_every_deadline_of_the_demo_district_recomputes_from_its_events(sy
     assert any(r["round"] == 2 for r in rows) and any(r["extension_days"] for r in rows)
     assert report.overdue_orders > 0
     by_kind = {kind: [r for r in rows if r["kind"] == kind and r["accepted_on"]] for kind in ("suggestion", "report")}
-    assert by_kind["suggestion"] and all(r["handling_due"] for r in by_kind["suggestion"])  # the local limit
+    assert by_kind["suggestion"] and all(r["handling_rule"] == "local_limit" for r in by_kind["suggestion"])
     assert by_kind["report"] and not any(r["handling_due"] for r in by_kind["report"])  # none set for reports
     assert any(r["organisation_notified_on"] for r in by_kind["report"]) and any(r["adoption"] for r in rows)
     for component in ("intake", "assignment", "mediation", "supervision", "projections"):
