@@ -18,7 +18,7 @@ from events.fields import (
     UnitCodes,
     UnitNames,
 )
-from events.vocabulary import CaseStatus, DisputeBody, Stage, TaskForceRole
+from events.vocabulary import CaseStatus, ClaimRoute, DisputeBody, Kind, Stage, TaskForceRole
 
 
 class CaseAssigned(CaseEvent):
@@ -88,6 +88,8 @@ class CaseAcknowledged(CaseEvent):
     co_handlers: UnitCodes = Field(default_factory=list, description="协办单位 codes that report to the lead")
     request: Request = ""
     facts: Facts = ""
+    kind: Kind = Field(Kind.claim, title="类别", description="how the matter is answered (Art 29-31)")
+    claim_route: ClaimRoute | None = Field(None, title="办理方式", description="of a claim (Art 31); none: (6)")
 
 
 class ObjectionFiled(CaseEvent):

@@ -6,7 +6,15 @@ from pydantic import BaseModel, Field
 
 from events.base import CaseEvent
 from events.fields import CaseNo, Facts, Request, Risks
-from events.vocabulary import CaseStatus, Channel, Kind, LegalRoute, NotAcceptedReason, UrgentRecipientRole
+from events.vocabulary import (
+    CaseStatus,
+    Channel,
+    ClaimRoute,
+    Kind,
+    LegalRoute,
+    NotAcceptedReason,
+    UrgentRecipientRole,
+)
 
 
 class PetitionRegistered(CaseEvent):
@@ -38,6 +46,9 @@ class PetitionRegistered(CaseEvent):
     guidance: str = Field("", title="引导情况", description="越级走访: where the petitioner was told to go (Art 20¶1)")
     recorded_as_told: bool = Field(
         False, title="口头信访如实记录", description="made orally and recorded as told (Art 19¶1)"
+    )
+    about_cadre: bool = Field(
+        False, title="反映干部问题", description="a report naming a cadre; who it is stays in intake (Art 30¶2)"
     )
 
 
@@ -90,6 +101,24 @@ class PetitionAccepted(CaseEvent):
     reported_unit: str = Field("", title="被反映单位", description="of a report: never assigned to it")
     request: Request = ""
     facts: Facts = ""
+    claim_route: ClaimRoute | None = Field(
+        None, title="办理方式", description="of a claim: Art 31(5) 依法履行或者答复, else (6) 处理意见书"
+    )
+
+
+class CadreReportNotified(CaseEvent):
+    """反映干部问题已通报组织部门: a report about a cadre, told without its reporter or content (Art 30¶2, ¶3)."""
+
+    event_type = "cadre_report_notified"
+    effective = "notified_on"
+
+    case_no: CaseNo
+    department: str = Field(title="组织（人事）部门", description="unit code from the organisation file")
+    department_name: str = Field(title="组织（人事）部门名称")
+    notified_on: date = Field(title="通报日期")
+    escalated: bool = Field(
+        False, title="重大情况报送", description="重大情况 also to the party secretary and the organisation's leader"
+    )
 
 
 class PetitionNotAccepted(CaseEvent):

@@ -6,7 +6,7 @@ from pydantic import Field
 
 from events.base import CaseEvent
 from events.fields import CaseNo, Department, Reason, Round
-from events.vocabulary import AssistanceType, CaseStatus, Disposition, MediationType, Opinion, Settlement
+from events.vocabulary import Adoption, AssistanceType, CaseStatus, Disposition, MediationType, Opinion, Settlement
 
 
 class InvestigationRecorded(CaseEvent):
@@ -130,6 +130,51 @@ class ExecutionCarriedOut(CaseEvent):
     department: Department
     result: str = Field(title="执行情况", description="what was done to carry out the supported opinion")
     carried_out_on: date = Field(title="执行日期")
+    round: Round = 1
+
+
+class SuggestionAnswered(CaseEvent):
+    """建议意见已回复 (Art 29): studied, adopted, partly or not, and answered; a contribution may be rewarded."""
+
+    event_type = "suggestion_answered"
+    effective = "answered_on"
+    status = CaseStatus.replied
+
+    case_no: CaseNo
+    department: Department
+    adoption: Adoption = Field(title="采纳情况")
+    text: str = Field(title="回复内容")
+    reward: str = Field("", title="奖励", description="按照有关规定给予的奖励 (Art 29¶2); empty if none")
+    answered_on: date = Field(title="回复日期")
+    round: Round = 1
+
+
+class DutyAnswered(CaseEvent):
+    """已依法履行或者答复 (Art 31(5)): a request to stop unlawful acts or protect rights, met by duty or reply."""
+
+    event_type = "duty_answered"
+    effective = "answered_on"
+    status = CaseStatus.replied
+
+    case_no: CaseNo
+    department: Department
+    performed: bool = Field(title="已依法履行", description="the duty was performed; otherwise answered (答复)")
+    text: str = Field(title="履行情况或答复")
+    answered_on: date = Field(title="答复日期")
+    round: Round = 1
+
+
+class ReportFedBack(CaseEvent):
+    """检举控告已反馈 (Art 30): handled by the discipline body's own rules; its content stays in its records."""
+
+    event_type = "report_fed_back"
+    effective = "fed_back_on"
+    status = CaseStatus.replied
+
+    case_no: CaseNo
+    department: Department
+    record_no: str = Field(title="案卷号", description="the discipline body's own record of the report")
+    fed_back_on: date = Field(title="反馈日期")
     round: Round = 1
 
 

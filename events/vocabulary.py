@@ -47,6 +47,35 @@ class LegalRoute(StrEnum):
     political_legal = "political_legal"  # (1) 检察、公安程序, 涉法涉诉
 
 
+class ClaimRoute(StrEnum):
+    """申诉求决类事项受理后的办理方式 (Art 31 (5), (6)); (1)-(4) are not accepted but 导入 their LegalRoute."""
+
+    duty = "duty"  # (5) 申请查处违法行为、履行保护人身权或者财产权等职责: 依法履行或者答复
+    opinion = "opinion"  # (6) 听取陈述、调查核实，出具信访处理意见书
+
+
+def opinion_matter(kind: str, claim_route: str | None) -> bool:
+    """Art 31(6): a claim answered by a 信访处理意见书, the only matter with the 60 (+30) days of Art 34, the return
+    visit and the review chain (Art 35, 36); suggestions, reports and Art 31(5) matters have their own answers."""
+    return kind == Kind.claim and claim_route != ClaimRoute.duty
+
+
+def matter_label(kind: str, claim_route: str | None) -> str:
+    """建议意见 / 检举控告, or a claim by its route (依法履行或者答复 / 出具信访处理意见书)."""
+    if kind == Kind.claim:
+        return label(claim_route or ClaimRoute.opinion, ClaimRoute)
+    return label(kind, Kind)
+
+
+class Adoption(StrEnum):
+    """采纳情况: of a petitioner's suggestion (Art 29), or of the bureau's proposal as the unit feeds it back in
+    writing (Art 40¶4)."""
+
+    adopted = "adopted"
+    partly_adopted = "partly_adopted"
+    not_adopted = "not_adopted"
+
+
 class Opinion(StrEnum):
     """处理意见 (Art 32)."""
 
@@ -215,20 +244,13 @@ class AftercareKind(StrEnum):
     assistance = "assistance"
 
 
-class Adoption(StrEnum):
-    """建议采纳情况, as the unit feeds it back in writing (Art 40¶4)."""
-
-    adopted = "adopted"
-    partly_adopted = "partly_adopted"
-    not_adopted = "not_adopted"
-
-
 class DeadlineRule(StrEnum):
     """Which rule a deadline was counted under: the statute's, or an office's local rule."""
 
     statutory = "statutory"
     local_materials_pause = "local_materials_pause"
     local_default = "local_default"
+    local_limit = "local_limit"
 
 
 class NoticeKind(StrEnum):
@@ -313,6 +335,11 @@ _LABELLED: tuple[tuple[StrEnum, str], ...] = (
     (LegalRoute.administrative_review, "行政复议"),
     (LegalRoute.administrative_procedure, "其他行政程序"),
     (LegalRoute.political_legal, "政法机关（涉法涉诉）"),
+    (ClaimRoute.duty, "依法履行或者答复"),
+    (ClaimRoute.opinion, "出具信访处理意见书"),
+    (Adoption.adopted, "采纳"),
+    (Adoption.partly_adopted, "部分采纳"),
+    (Adoption.not_adopted, "未采纳"),
     (Opinion.supported, "支持"),
     (Opinion.explained, "解释说明"),
     (Opinion.not_supported, "不予支持"),
@@ -386,9 +413,6 @@ _LABELLED: tuple[tuple[StrEnum, str], ...] = (
     (AftercareKind.education, "疏导教育"),
     (AftercareKind.reconciliation, "矛盾化解"),
     (AftercareKind.assistance, "帮扶救助"),
-    (Adoption.adopted, "采纳"),
-    (Adoption.partly_adopted, "部分采纳"),
-    (Adoption.not_adopted, "未采纳"),
     (NoticeKind.accepted, "受理告知"),
     (NoticeKind.not_accepted, "不予受理告知"),
     (NoticeKind.transferred, "转送、交办去向告知"),
@@ -409,6 +433,7 @@ _LABELLED: tuple[tuple[StrEnum, str], ...] = (
     (DeadlineRule.statutory, "法定期限"),
     (DeadlineRule.local_materials_pause, "本地规则：补正材料期间中止"),
     (DeadlineRule.local_default, "本地规定期限（条例未规定）"),
+    (DeadlineRule.local_limit, "本地规则：建议意见、检举控告的办理期限"),
     (CaseStatus.registered, "已登记"),
     (CaseStatus.materials_requested, "待补正材料"),
     (CaseStatus.materials_supplemented, "已补正材料"),

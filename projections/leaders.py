@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy import Boolean, Column, Date, DateTime, MetaData, String, Table
 
 from events.assignment import AssignmentReceived, CaseAssigned, CaseReassigned, OwningLeaderNamed, TaskForceFormed
-from events.intake import PetitionAccepted, PetitionRegistered, UrgentMatterReported
+from events.intake import CadreReportNotified, PetitionAccepted, PetitionRegistered, UrgentMatterReported
 from events.mediation import (
     AssistanceGranted,
     CoHandlerOpinionSubmitted,
@@ -111,6 +111,6 @@ class LeaderView(CaseRowProjection):
             InvestigationRecorded, MediationHeld, HearingHeld, AssistanceGranted, ExtensionApproved,
             CoHandlerOpinionSubmitted, WarningIssued, SupervisionOrderIssued, SupervisionOrderAnswered,
             NamedInBulletin, HearingDaysExcluded, NoticeServed, AssignmentReceived, HandlerRecused,
-            UrgentMatterReported,
+            UrgentMatterReported, CadreReportNotified,
         }
     )  # fmt: skip

@@ -19,6 +19,7 @@ from events.assignment import (
     TaskForceFormed,
 )
 from events.intake import (
+    CadreReportNotified,
     MaterialsRequested,
     MaterialsSupplemented,
     PetitionAccepted,
@@ -31,6 +32,7 @@ from events.mediation import (
     AssistanceGranted,
     CaseClosed,
     CoHandlerOpinionSubmitted,
+    DutyAnswered,
     ExecutionCarriedOut,
     ExtensionApproved,
     HandlerRecused,
@@ -39,6 +41,8 @@ from events.mediation import (
     MediationHeld,
     RehandlingStarted,
     ReplyIssued,
+    ReportFedBack,
+    SuggestionAnswered,
 )
 from events.notices import NoticeServed
 from events.supervision import (
@@ -105,6 +109,8 @@ ledger = Table(
     Column("urgent_recipients", Text, comment="重大紧急信访报告对象"),
     shows(NA, "reason", String(32), name="not_accepted_reason"),
     shows(NA, "routed_to", String(32)),
+    shows(A, "claim_route", String(16)),
+    shows(CadreReportNotified, "notified_on", Date, name="organisation_notified_on"),
     shows(PetitionMerged, "merged_into_no", String(32)),
     Column("department", String(32), index=True, comment="主办单位编码"),
     Column("department_name", String(100), comment="主办单位"),
@@ -124,12 +130,16 @@ ledger = Table(
     *clock_columns(CLOCKS, ("due", "stopped_on", "on_time", "paused_on")),
     Column("acceptance_rule", String(32), comment="受理期限规则"),
     Column("uncovered_clocks", String(200), comment="工作日历未覆盖的期限（仅按周末计算）"),
+    Column("handling_rule", String(32), comment="办理期限规则"),
     Column("records", Integer, comment="办理记录"),
     Column("assistance_fen", Integer, comment="救助金额（分）"),
     Column("extension_days", Integer, comment="延期天数"),
     shows(ReplyIssued, "opinion", String(32)),
     shows(ReplyIssued, "disposition", String(32)),
     shows(ReplyIssued, "legal_basis", Text),
+    shows(SuggestionAnswered, "adoption", String(16)),
+    shows(DutyAnswered, "performed", Boolean, name="duty_performed"),
+    shows(ReportFedBack, "record_no", String(100), name="report_record_no"),
     shows(ReplyIssued, "replied_on", Date),
     shows(CaseClosed, "closed_on", Date),
     shows(ReplyIssued, "round", Integer),
@@ -177,10 +187,12 @@ HEADERS = headers(
         "petitioner_count", "request", "risks", "status", "materials_requested_on", "materials_items",
         "materials_supplemented_on", "acceptance_due", "acceptance_rule", "uncovered_clocks", "accepted_on",
         "not_accepted_reason", "urgent_reported_at", "urgent_reports", "urgent_recipients", "routed_to",
-        "merged_into_no", "department_name", "co_handler_names", "first_unit_name", "owning_leader_name", "task_force",
+        "merged_into_no", "department_name", "co_handler_names", "first_unit_name", "owning_leader_name",
+        "claim_route", "organisation_notified_on", "task_force",
         "assigned_on", "assignment_received_on", "objection_due", "objections", "reassignments", "last_handoff_reason",
         "acknowledged_on", "handler", "recusals", "handling_due", "extension_days", "records", "assistance_fen",
-        "round", "opinion", "disposition", "legal_basis", "replied_on", "handling_on_time", "closed_on", "rating",
+        "round", "handling_rule", "opinion", "disposition", "legal_basis", "replied_on", "handling_on_time",
+        "closed_on", "rating", "adoption", "duty_performed", "report_record_no",
         "review_requested_on", "review_due", "review_outcome", "re_review_requested_on", "re_review_due",
         "re_review_outcome", "finalised_on", "decision_notice_on", "receipt_notice_due", "receipt_notice_on",
         "reply_served_on", "review_served_on", "re_review_served_on", "unreachable", "warnings", "overdue_clocks",
@@ -218,7 +230,8 @@ def _materials_requested(event: MaterialsRequested, row: dict[str, Any]) -> dict
 
 
 def _accepted(event: PetitionAccepted, row: dict[str, Any]) -> dict[str, Any]:
-    return {"accepted_on": event.accepted_on, "major": event.major, "risks": ",".join(event.risks), "round": 1}
+    values = {"accepted_on": event.accepted_on, "major": event.major, "risks": ",".join(event.risks), "round": 1}
+    return values | {"claim_route": event.claim_route}
 
 
 def _lead(event: CaseAssigned | CaseReassigned, row: dict[str, Any]) -> dict[str, Any]:
@@ -278,11 +291,12 @@ def _review_opinion(event: ReviewOpinionIssued, row: dict[str, Any]) -> dict[str
 
 
 def _deadline(event: DeadlineRecorded, row: dict[str, Any]) -> dict[str, Any]:
-    """A clock's due date; for the acceptance clock, also the rule it was counted under (statute or local)."""
+    """A clock's due date; for the acceptance and handling clocks, also the rule it was counted under (statute or
+    local)."""
     values = clock(ledger.c)(event, row)
     if event.calendar_uncovered:  # holidays of that year unknown: the due date is counted on weekends only
         values["uncovered_clocks"] = appended(row.get("uncovered_clocks"), [event.clock])
-    return values | {"acceptance_rule": event.rule} if event.clock == "acceptance" else values
+    return values | {f"{event.clock}_rule": event.rule} if event.clock in ("acceptance", "handling") else values
 
 
 NOTICE_COLUMNS = {
@@ -359,6 +373,10 @@ class Ledger(CaseRowProjection):
         ExtensionApproved: lambda e, row: {"extension_days": (row.get("extension_days") or 0) + e.days},
         CoHandlerOpinionSubmitted: count("records"),
         ReplyIssued: _reply,
+        SuggestionAnswered: take("adoption", "round", replied_on="answered_on"),
+        DutyAnswered: take("round", duty_performed="performed", replied_on="answered_on"),
+        ReportFedBack: take("round", report_record_no="record_no", replied_on="fed_back_on"),
+        CadreReportNotified: take(organisation_notified_on="notified_on"),
         CaseClosed: take("closed_on"),
         RehandlingStarted: _rehandling,
         DeadlineRecorded: _deadline,

@@ -40,6 +40,9 @@ PATH_LABELS = {
     "listed_order": "挂牌督办及建议反馈",
     "executed": "支持意见督促执行",
     "publicised": "复核听证并公示",
+    "suggestion_adopted": "建议意见采纳",
+    "cadre_report": "反映干部问题通报组织部门",
+    "duty": "依法履行或者答复",
 }
 
 

@@ -12,7 +12,7 @@ from nats.aio.client import Client
 
 from services.assignment.domain.routing import route
 from services.runtime.organisation import Organisation
-from xinfang.demo_people import RECEIVERS, matter, person
+from xinfang.demo_people import RECEIVERS, REPORTS, matter, person
 from xinfang.scenario import NOT_YET, when_ready
 
 # every channel of Art 17, online the most common as in a real district
@@ -118,9 +118,9 @@ class DemoCase:
         self.later(0, 12 if self.rng.random() < 0.2 else 4)
         await self.notify("mediation", "reply")
 
-    async def close(self) -> None:
+    async def close(self, report: str = "已答复信访人，办结。") -> None:
         self.later(1, 5)
-        await self.do("mediation", "close", report="已答复信访人，办结。")
+        await self.do("mediation", "close", report=report)
 
     async def rate(self, rating: str) -> None:
         self.later(1, 7)
@@ -317,12 +317,22 @@ async def merged(case: DemoCase) -> None:
     await case.do("intake", "merge", into=first)
 
 
-async def report(case: DemoCase) -> None:
-    await case.register(kind="report", category="other", reported_unit="990101")
+async def report(case: DemoCase, **about: Any) -> None:
+    """检举控告 (Art 30): to the discipline body, which feeds back under its own rules; nothing of the report, its
+    handling or its reporter is recorded beyond its record number (Art 30¶3, 46(5))."""
+    request, facts = case.rng.choice(REPORTS)
+    about = about or {"reported_unit": "990101"}
+    await case.register(kind="report", category="other", request=request, facts=facts, **about)
     await case.accept()
     await case.acknowledge()
-    await case.reply(opinion="explained", disposition="handled_by_law")
-    await case.close()
+    case.later(10, 50)
+    await case.do("mediation", "feed_back_report", record_no=f"JW{case.on:%Y}{case.index:04d}")
+    await case.close(report="")
+
+
+async def cadre_report(case: DemoCase) -> None:
+    """A report about a cadre: also 通报 to the organisation department when accepted (Art 30¶2)."""
+    await report(case, reported_unit="990102", cadre="东关街道办事处副主任")
 
 
 async def collective(case: DemoCase) -> None:
@@ -349,13 +359,29 @@ async def collective(case: DemoCase) -> None:
     await case.do("assignment", "form_task_force", members=[{"role": r, "name": n, "unit": u} for r, n, u in members])
 
 
-async def suggestion(case: DemoCase) -> None:
+async def suggestion(case: DemoCase, adoption: str = "", reward: str = "") -> None:
+    """建议意见 (Art 29): studied, and answered on whether it is adopted; no 60-day clock, rating or review."""
     await case.register(kind="suggestion", category="other")
     await case.accept()
     await case.acknowledge()
-    await case.reply(opinion="explained", disposition="persuaded")
+    case.later(5, 30)
+    adoption = adoption or case.rng.choice(["partly_adopted", "not_adopted"])
+    await case.do("mediation", "answer_suggestion", adoption=adoption, text="经研究论证，现回复如下。", reward=reward)
     await case.close()
-    await case.rate("satisfied")
+
+
+async def suggestion_adopted(case: DemoCase) -> None:
+    await suggestion(case, "adopted", reward="按照人民建议征集有关规定予以表扬")
+
+
+async def duty(case: DemoCase) -> None:
+    """Art 31(5): a request to stop an unlawful act, met by the body performing its duty."""
+    await case.register(category="ecology_environment")
+    await case.accept(claim_route="duty")
+    await case.acknowledge()
+    case.later(3, 20)
+    await case.do("mediation", "answer_duty", performed=True, text="已依法立案查处，责令停止违法行为。")
+    await case.close()
 
 
 async def listed_order(case: DemoCase) -> None:
@@ -456,6 +482,9 @@ PATHS: list[tuple[Path, int]] = [
     (listed_order, 4),
     (executed, 4),
     (publicised, 3),
+    (suggestion_adopted, 2),
+    (cadre_report, 2),
+    (duty, 3),
 ]
 
 __all__ = ["NOT_YET", "PATHS", "DemoCase", "OutOfTime"]

@@ -105,7 +105,7 @@ class AssignmentApplication(ServiceApplication):
         if uow.get(case_id, Assignment) is not None:
             return
         fields = accepted.model_dump(include={"case_no", "kind", "category", "locality", "major", "risks"})
-        fields |= accepted.model_dump(include={"reported_unit", "request", "facts"})
+        fields |= accepted.model_dump(include={"reported_unit", "request", "facts", "claim_route"})
         earlier = self.earlier(accepted.related_case, uow)
         uow.add(Assignment.assign(case_id, self.org, accepted.accepted_on, earlier, **fields))
 

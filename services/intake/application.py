@@ -8,7 +8,7 @@ from uuid import UUID, uuid4
 
 from eventsourcing.domain import Aggregate
 
-from events.mediation import CaseClosed, ReplyIssued
+from events.mediation import CaseClosed, DutyAnswered, ReplyIssued, ReportFedBack, SuggestionAnswered
 from events.supervision import CaseFinalised, CaseSentBack, DeadlineRecorded
 from events.vocabulary import Clock as TimeLimit
 from services.intake.commands import (
@@ -62,7 +62,8 @@ class IntakeApplication(ServiceApplication):
     def accept(self, cmd: AcceptPetition) -> dict[str, Any]:
         petition = self.load(cmd.case_id, Petition)
         matter = self.matter_of(petition)
-        petition.accept(self.effective(cmd.on), cmd.major, cmd.actor, matter, self.offices, cmd.new_facts)
+        on = self.effective(cmd.on)
+        petition.accept(on, cmd.major, cmd.actor, matter, self.offices, cmd.new_facts, cmd.claim_route)
         matter.open_case(petition.id, petition.office)
         return self.saved(petition, matter)
 
@@ -114,7 +115,10 @@ class IntakeApplication(ServiceApplication):
         if found is not None:
             found[1].record_due(found[0].id, recorded.due_on, recorded.round)
 
-    def on_reply_issued(self, replied: ReplyIssued, uow: UnitOfWork) -> None:
+    def on_reply_issued(
+        self, replied: ReplyIssued | SuggestionAnswered | DutyAnswered | ReportFedBack, uow: UnitOfWork
+    ) -> None:
+        """Art 19: a case answered below (whatever its kind's answer) is no longer within its limit there."""
         found = self.case_and_matter(replied, uow)
         if found is not None:
             found[1].mark_replied(found[0].id, replied.round)
@@ -143,6 +147,8 @@ class IntakeApplication(ServiceApplication):
         self.offices.check_unit(cmd.office, "office")
         if cmd.reported_unit:
             self.offices.check_unit(cmd.reported_unit, "reported_unit")
+        if cmd.cadre:
+            self.org.organisation_department()  # Art 30¶2: there must be one to tell
 
     def _matter_for(self, case_id: UUID, cmd: RegisterPetition) -> tuple[Matter, list[MatterIndex]]:
         """同一事项: the related case's matter, else the indexed (petitioner, category, locality), else a new one."""

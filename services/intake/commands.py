@@ -8,7 +8,7 @@ from uuid import UUID
 
 from pydantic import BaseModel, Field
 
-from events.vocabulary import Channel, Kind, LegalRoute, NotAcceptedReason
+from events.vocabulary import Channel, ClaimRoute, Kind, LegalRoute, NotAcceptedReason
 from services.intake.domain import DISTRICT_BUREAU
 from services.runtime.commands import CaseCommand, Command
 from services.runtime.notices import ServeNotice  # noqa: F401  (every service serves notices of its decisions)
@@ -49,6 +49,9 @@ class RegisterPetition(Command):
     )
     related_case: UUID | None = Field(None, description="关联案件: an earlier case about the same matter")
     reported_unit: str = Field("", description="被反映单位 of a report (检举控告); never sees the report")
+    cadre: str = Field(
+        "", max_length=200, description="被反映干部 (姓名、职务) of a report about a cadre: 通报组织部门 (Art 30¶2)"
+    )
 
 
 class AcceptPetition(CaseCommand):
@@ -58,6 +61,9 @@ class AcceptPetition(CaseCommand):
 
     major: bool = Field(False, description="标记为重大案件 (领导包案)")
     new_facts: bool = Field(False, description="有新的事实和理由: accept a finalised matter again (Art 36)")
+    claim_route: ClaimRoute = Field(
+        ClaimRoute.opinion, description="申诉求决的办理方式: opinion 处理意见书 (Art 31(6)) | duty 依法履行或答复 (5)"
+    )
 
 
 class DeclinePetition(CaseCommand):

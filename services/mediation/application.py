@@ -8,8 +8,11 @@ from uuid import UUID
 from events.assignment import CaseAcknowledged
 from events.supervision import CaseSentBack
 from services.mediation.commands import (
+    AnswerDuty,
+    AnswerSuggestion,
     ApproveExtension,
     CloseCase,
+    FeedBackReport,
     GrantAssistance,
     IssueReply,
     RecordExecution,
@@ -90,6 +93,21 @@ class MediationApplication(ServiceApplication):
         handling.record_execution(cmd.result, self.effective(cmd.on), cmd.actor)
         return self.saved(handling)
 
+    def answer_suggestion(self, cmd: AnswerSuggestion) -> dict[str, Any]:
+        handling = self.load(cmd.case_id, Handling)
+        handling.answer_suggestion(cmd.adoption, cmd.text, cmd.reward, self.effective(cmd.on), cmd.actor)
+        return self.saved(handling)
+
+    def answer_duty(self, cmd: AnswerDuty) -> dict[str, Any]:
+        handling = self.load(cmd.case_id, Handling)
+        handling.answer_duty(cmd.performed, cmd.text, self.effective(cmd.on), cmd.actor)
+        return self.saved(handling)
+
+    def feed_back_report(self, cmd: FeedBackReport) -> dict[str, Any]:
+        handling = self.load(cmd.case_id, Handling)
+        handling.feed_back_report(cmd.record_no, self.effective(cmd.on), cmd.actor)
+        return self.saved(handling)
+
     def close_case(self, cmd: CloseCase) -> dict[str, Any]:
         handling = self.load(cmd.case_id, Handling)
         handling.close(cmd.report, self.effective(cmd.on), cmd.actor)
@@ -112,13 +130,15 @@ class MediationApplication(ServiceApplication):
     # Reactions
 
     def on_case_acknowledged(self, acknowledged: CaseAcknowledged, uow: UnitOfWork) -> None:
-        """签收 opens the handling, once; the first round's limit runs from acceptance (Art 34)."""
+        """签收 opens the handling, once; the first round's limit runs from acceptance (Art 34), and only an Art 31(6)
+        claim has the statute's (a suggestion or report has the office's own, if any)."""
         case_id = UUID(acknowledged.case_id)
         if uow.get(case_id, Handling) is not None:
             return
         fields = acknowledged.model_dump(include={"case_no", "department", "handler", "major", "accepted_on"})
-        fields |= acknowledged.model_dump(include={"co_handlers", "request", "facts"})
-        opened = Handling(id=case_id, opened_on=acknowledged.acknowledged_on, limit_days=self.limits.handling, **fields)
+        fields |= acknowledged.model_dump(include={"co_handlers", "request", "facts", "kind", "claim_route"})
+        limit = self.limits.handling_for(acknowledged.kind, acknowledged.claim_route)
+        opened = Handling(id=case_id, opened_on=acknowledged.acknowledged_on, limit_days=limit, **fields)
         uow.add(opened)
 
     def on_case_sent_back(self, sent_back: CaseSentBack, uow: UnitOfWork) -> None:
@@ -138,5 +158,5 @@ class MediationApplication(ServiceApplication):
             "case_no": handling.case_no,
             "department": handling.department,
             "round": current.number,
-            "due_on": current.due_on.isoformat(),
+            "due_on": current.due_on.isoformat() if current.due_on else None,
         }

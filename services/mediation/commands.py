@@ -6,7 +6,7 @@ from datetime import date
 
 from pydantic import Field
 
-from events.vocabulary import AssistanceType, Disposition, MediationType, Opinion, Settlement
+from events.vocabulary import Adoption, AssistanceType, Disposition, MediationType, Opinion, Settlement
 from services.runtime.commands import CaseCommand
 from services.runtime.notices import ServeNotice  # noqa: F401  (every service serves notices of its decisions)
 
@@ -92,6 +92,33 @@ class RecordExecution(CaseCommand):
     name = "record_execution"
 
     result: str = Field(min_length=1, max_length=20000, description="执行情况")
+
+
+class AnswerSuggestion(CaseCommand):
+    """回复建议意见 (Art 29): adopted, partly adopted or not, with the answer and any reward."""
+
+    name = "answer_suggestion"
+
+    adoption: Adoption = Field(description="采纳 / 部分采纳 / 未采纳")
+    text: str = Field(min_length=1, max_length=20000, description="回复内容")
+    reward: str = Field("", max_length=2000, description="按照有关规定给予的奖励 (Art 29¶2)")
+
+
+class AnswerDuty(CaseCommand):
+    """依法履行或者答复 (Art 31(5)): the duty performed, or the reply given."""
+
+    name = "answer_duty"
+
+    performed: bool = Field(description="已依法履行职责 (true) or 答复 (false)")
+    text: str = Field(min_length=1, max_length=20000, description="履行情况或答复内容")
+
+
+class FeedBackReport(CaseCommand):
+    """检举控告已反馈 (Art 30): the discipline body's record number; nothing of the report's content."""
+
+    name = "feed_back_report"
+
+    record_no: str = Field(min_length=1, max_length=100, description="纪检监察机关本机关案卷号")
 
 
 class CloseCase(CaseCommand):

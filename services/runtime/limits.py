@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from events.vocabulary import DayCount
+from events.vocabulary import DayCount, Kind, opinion_matter
 from services.runtime.calendar import WorkingCalendar
 
 
@@ -33,6 +33,17 @@ class Limits:
     # A practice, not the statute: 不满意 in the first round sends the case back for re-handling. It never takes
     # away the petitioner's request for 复查 (Art 35).
     unsatisfied_sends_back: bool = True
+    # Local rules too: the 60 days bind only Art 31(6) claims (Art 34); an office may give suggestions (Art 29) and
+    # reports (Art 30) a limit of its own. None: no clock.
+    suggestion_handling: int | None = None
+    report_handling: int | None = None
+
+    def handling_for(self, kind: str, claim_route: str | None) -> int | None:
+        """The handling limit of a matter: the statute's for an Art 31(6) claim, the office's own (if any) for a
+        suggestion or a report, none for an Art 31(5) matter, which is answered by the body's duty."""
+        if opinion_matter(kind, claim_route):
+            return self.handling
+        return {Kind.suggestion: self.suggestion_handling, Kind.report: self.report_handling}.get(Kind(kind))
 
 
 STATUTE = Limits()

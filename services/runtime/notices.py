@@ -8,12 +8,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from pydantic import Field
 
+from events.notices import NoticeServed
 from events.vocabulary import NoticeKind, NoticeMethod, label
 from services.runtime.commands import CaseCommand
 from services.runtime.errors import DomainError
+from services.runtime.stored import same_fields
 
 
 class ServeNotice(CaseCommand):
@@ -78,6 +81,11 @@ class Notices:
 
     def served_on(self, notice: NoticeKind, round_: int = 1) -> date | None:
         return self.served.get((str(notice), round_))
+
+
+def notice_served(stored: Any) -> dict[str, Any]:
+    """告知 on the bus: its day and method; what a reporter was told stays in the service (Art 30¶3, 46(5))."""
+    return same_fields(stored, NoticeServed) | ({"content": ""} if getattr(stored, "withheld", False) else {})
 
 
 def nothing_to_notify(case_no: str, notice: str) -> NothingToNotify:

@@ -23,6 +23,12 @@ class NoHigherLevel(DomainError):
     code = "no_higher_level"
 
 
+class NoOrganisationDepartment(DomainError):
+    """反映干部问题的信访情况向组织（人事）部门通报 (Art 30¶2): the organisation file names no such department."""
+
+    code = "no_organisation_department"
+
+
 @dataclass(frozen=True)
 class Unit:
     code: str
@@ -139,6 +145,17 @@ class Organisation:
         named = {**defaults, **self.urgent_reporting}
         order = ("party_and_government", "joint_conference_office", "higher_bureau", "national_bureau")
         return [(role, named[role].get("code", ""), named[role]["name"]) for role in order if role in named]
+
+    def organisation_department(self) -> Unit:
+        """组织（人事）部门 of the district (kind ``organisation_department``): a report about a cadre is told to it
+        (Art 30¶2)."""
+        district = self.district["code"]
+        for unit in self.units.values():
+            if unit.kind == "organisation_department" and unit.parent == district:
+                return unit
+        raise NoOrganisationDepartment(
+            "单位目录中没有本区的组织（人事）部门 (organisation_department)，反映干部问题的检举控告无从通报", "cadre"
+        )
 
     def unit_name(self, code: str) -> str:
         unit = self.units.get(code)

@@ -60,6 +60,12 @@ class Settings(BaseSettings):
         STATUTE.unsatisfied_sends_back,
         description="本地做法: 首轮不满意退回重办 (a practice; the petitioner may still ask for 复查, Art 35)",
     )
+    suggestion_limit_days: int | None = Field(
+        STATUTE.suggestion_handling, description="本地规则: 建议意见的办理期限 from acceptance; default none (Art 29)"
+    )
+    report_limit_days: int | None = Field(
+        STATUTE.report_handling, description="本地规则: 检举控告的办理期限 from acceptance; none by default (Art 30)"
+    )
     warning_days: list[int] = Field(
         list(STATUTE.warning_days), description="预警: days before each limit, e.g. XF_WARNING_DAYS=[5,3,1]"
     )
@@ -88,6 +94,8 @@ class Settings(BaseSettings):
             warning_days=tuple(self.warning_days),
             materials_pause=self.acceptance_pauses_for_materials,
             unsatisfied_sends_back=self.unsatisfied_sends_back,
+            suggestion_handling=self.suggestion_limit_days,
+            report_handling=self.report_limit_days,
         )
 
     def terms(self) -> Terms:

@@ -24,7 +24,15 @@ from events.intake import (
     PetitionNotAccepted,
     PetitionRegistered,
 )
-from events.mediation import CaseClosed, ExecutionCarriedOut, ExtensionApproved, ReplyIssued
+from events.mediation import (
+    CaseClosed,
+    DutyAnswered,
+    ExecutionCarriedOut,
+    ExtensionApproved,
+    ReplyIssued,
+    ReportFedBack,
+    SuggestionAnswered,
+)
 from events.notices import NoticeServed
 from events.vocabulary import BulletinReason, NoticeKind, Opinion, Rating
 from services.runtime.clock import Clock
@@ -57,8 +65,8 @@ from services.supervision.domain.visit import FIRST_ROUND
 CONFLICT_RETRIES = 10
 MARKED_OVERDUE, RATED = event_class(Supervision, "DeadlineMissed"), event_class(Supervision, "Rated")
 ClockMoved = (
-    MaterialsRequested | MaterialsSupplemented | PetitionAccepted | PetitionNotAccepted | AssignmentReceived
-    | CaseAcknowledged | ObjectionFiled | ExtensionApproved
+    MaterialsRequested | MaterialsSupplemented | PetitionNotAccepted | AssignmentReceived | CaseAcknowledged
+    | ObjectionFiled | ExtensionApproved | SuggestionAnswered | DutyAnswered | ReportFedBack
 )  # fmt: skip
 
 
@@ -177,6 +185,12 @@ class SupervisionApplication(ServiceApplication):
     def on_clock_event(self, event: ClockMoved, uow: UnitOfWork) -> None:
         """Events that only move clocks: materials, acceptance, receipt, acknowledgement, objection, extension."""
         self.case_of(event, uow).observe(fact_of(event), self.terms)
+
+    def on_accepted(self, accepted: PetitionAccepted, uow: UnitOfWork) -> None:
+        """Art 34: the handling clock acceptance starts depends on the kind of matter; so do rating and review."""
+        case = self.case_of(accepted, uow)
+        case.note_matter(accepted.kind, accepted.claim_route)
+        case.observe(fact_of(accepted), self.terms)
 
     def on_merged(self, merged: PetitionMerged, uow: UnitOfWork) -> None:
         """重复信访: linked to the open case; rateable once that case closes, with its own rating."""

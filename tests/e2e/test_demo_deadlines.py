@@ -19,6 +19,7 @@ from projections.case_state import CLOCKS
 from projections.replay import check
 from services.runtime.bus import connect
 from services.runtime.calendar import calendar
+from services.runtime.settings import Settings
 from services.runtime.sidecar import Sidecar, make_engine
 from services.supervision.domain.deadlines import recompute
 from tests.support.system import InProcessSystem, ledger_rows, settle
@@ -28,6 +29,12 @@ from xinfang.history import case_history
 pytestmark = pytest.mark.slow
 
 CASES = 240
+SUGGESTION_LIMIT = 30  # an office's local limit for suggestions (Art 34 binds only Art 31(6) claims)
+
+
+@pytest.fixture
+def settings(settings: Settings) -> Settings:
+    return settings.model_copy(update={"suggestion_limit_days": SUGGESTION_LIMIT})
 
 
 async def test_every_deadline_of_the_demo_district_recomputes_from_its_events(system: InProcessSystem) -> None:
@@ -76,6 +83,10 @@ async def test_every_deadline_of_the_demo_district_recomputes_from_its_events(sy
     # publicised (Art 36¶2) and the work after finalisation (Art 37¶3)
     assert any(r["order_form"] == "listed" and r["proposal_adoption"] for r in rows)
     assert any(r["executed_on"] for r in rows) and any(r["publicised_on"] and r["aftercare"] for r in rows)
+    by_kind = {kind: [r for r in rows if r["kind"] == kind and r["accepted_on"]] for kind in ("suggestion", "report")}
+    assert by_kind["suggestion"] and all(r["handling_rule"] == "local_limit" for r in by_kind["suggestion"])
+    assert by_kind["report"] and not any(r["handling_due"] for r in by_kind["report"])  # none set for reports
+    assert any(r["organisation_notified_on"] for r in by_kind["report"]) and any(r["adoption"] for r in rows)
     for component in ("intake", "assignment", "mediation", "supervision", "projections"):
         assert Sidecar(make_engine(settings.db_url(component))).dead_letters() == [], component
 

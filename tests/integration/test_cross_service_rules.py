@@ -3,15 +3,21 @@
 from __future__ import annotations
 
 import json
+import random
 from datetime import timedelta
 from typing import Any
 
 import pytest
+from nats.js.api import DeliverPolicy
 
+from events import STREAM, SUBJECT_PREFIX
+from services.assignment.domain.routing import route
 from services.runtime.errors import DomainError
+from services.runtime.organisation import organisation
 from services.runtime.settings import Settings
 from tests.support.clock import TODAY
 from tests.support.system import Client, InProcessSystem, ledger_rows, settle
+from xinfang.demo_paths import DemoCase, report
 from xinfang.history import case_history
 from xinfang.scenario import REPLY
 
@@ -82,6 +88,38 @@ async def test_an_office_that_pauses_for_materials_says_so_in_the_ledger_art_22_
     assert str(got["acceptance_due"]) == day(20 - 15 - 8) and got["acceptance_rule"] == "local_materials_pause"
 
 
+async def answered(system: InProcessSystem, kind: str, command: str, answer: dict[str, Any], **accept: Any) -> Any:
+    """Accepted 20 days ago, acknowledged, answered its kind's way and closed; then a rating is tried."""
+    extra = {"category": "other", **({"reported_unit": "990101"} if kind == "report" else {})}
+    filed = petition(f"邓美玲{command}", kind=kind, received_on=day(21), **extra)
+    lead = route(organisation(), kind, "other", filed["locality"], extra.get("reported_unit", ""))[0].code
+    async with Client(system.settings) as client:
+        case = await client.cmd("intake", "register", **filed)
+        await client.cmd("intake", "accept", case_id=case["case_id"], on=day(20), **accept)
+        await client.ready("assignment", "acknowledge", case["case_id"], department=lead, on=day(19))
+        await client.ready("mediation", command, case["case_id"], on=day(5), **answer)
+        await client.ready("mediation", "close", case["case_id"], on=day(4), report="")
+        await settle(system)
+        with pytest.raises(DomainError) as refused:
+            await client.cmd("supervision", "rate", case_id=case["case_id"], rating="unsatisfied", on=day(3))
+        await settle(system)
+    return refused.value.code, row(system, case["case_id"])
+
+
+async def test_only_an_art_31_6_claim_runs_the_60_days_and_is_rated_art_29_30_31_34(system: InProcessSystem) -> None:
+    suggestion = {"adoption": "adopted", "text": "建议已采纳", "reward": "通报表扬"}
+    code, got = await answered(system, "suggestion", "answer_suggestion", suggestion)
+    assert code == "not_an_opinion_matter" and (got["adoption"], got["status"]) == ("adopted", "closed")
+    assert got["handling_due"] is None  # no statutory clock, and this office set no local one
+    duty = {"performed": True, "text": "已立案查处"}
+    code, got = await answered(system, "claim", "answer_duty", duty, claim_route="duty")
+    assert code == "not_an_opinion_matter" and (got["claim_route"], got["duty_performed"]) == ("duty", True)
+    assert got["handling_due"] is None
+    code, got = await answered(system, "report", "feed_back_report", {"record_no": "JW2026-0009"})
+    assert code == "not_an_opinion_matter" and got["report_record_no"] == "JW2026-0009"
+    assert got["handling_due"] is None
+
+
 async def test_an_overdue_case_without_a_leader_becomes_long_pending_and_gets_one(system: InProcessSystem) -> None:
     async with Client(system.settings) as client:
         case = await client.cmd("intake", "register", **petition("曾德明", received_on=day(80)))
@@ -133,3 +171,54 @@ async def test_a_merged_petitioner_rates_on_their_own_once_the_open_case_closes(
         "basically_satisfied",
     )
     assert row(system, again["case_id"])["merged_into_no"] == first["case_no"]
+
+
+CADRE = "东关街道办事处副主任 钱某"
+
+
+async def every_message(client: Client) -> str:
+    """Every message on the case stream, all subjects, as one text."""
+    js = client.nc.jetstream()
+    total = (await js.stream_info(STREAM)).state.messages
+    sub = await js.subscribe(f"{SUBJECT_PREFIX}.>", ordered_consumer=True, deliver_policy=DeliverPolicy.ALL)
+    texts: list[str] = []
+    try:
+        while len(texts) < total:
+            texts.append((await sub.next_msg(timeout=5)).data.decode())
+    finally:
+        await sub.unsubscribe()
+    return "\n".join(texts)
+
+
+async def test_nothing_of_a_report_its_handling_or_its_reporter_reaches_any_public_event_art_30_46(
+    system: InProcessSystem,
+) -> None:
+    org, reports = organisation(system.settings.org_file), []
+    async with Client(system.settings) as client:
+        for index in range(4):
+            case = DemoCase(client.nc, random.Random(index), org, TODAY, 900 + index, 120)
+            reporter = {"name": f"举报人{index}号", "phone": f"1390000{index:04d}", "id_number": f"9901011{index:011d}"}
+            about = {"reported_unit": "990102", "cadre": CADRE} if index % 2 else {"reported_unit": "990101"}
+            await report(case, petitioners=[reporter], **about)
+            reports.append(case)
+        leaky = reports[0]  # what staff might type: each way of restating the report is refused
+        for service, command, payload, code in (
+            ("mediation", "reply", {**REPLY, "request": leaky.petition["request"]}, "answered_otherwise"),
+            ("mediation", "record_investigation", {"findings": leaky.petition["facts"]}, "report_content_withheld"),
+            ("mediation", "close", {"report": leaky.petition["facts"]}, "report_content_withheld"),
+        ):
+            with pytest.raises(DomainError) as refused:
+                await client.ready(service, command, leaky.case_id, **payload)
+            assert refused.value.code == code, command
+        for service, notice, content in (("intake", "accepted", "request"), ("assignment", "receipt", "facts")):
+            told = {"notice": notice, "method": "written", "content": leaky.petition[content]}  # kept, not published
+            await client.ready(service, "serve_notice", leaky.case_id, **told)
+        await settle(system)
+        bus = await every_message(client)
+        histories = {c.case_id: await case_history(client.nc, c.case_id) for c in reports}
+    for case in reports:
+        types = [h["type"] for h in histories[case.case_id]]
+        assert "report_fed_back" in types and ("cadre_report_notified" in types) == bool(case.petition.get("cadre"))
+        secrets = [case.petition["request"], case.petition["facts"], *case.petition["petitioners"][0].values(), CADRE]
+        for secret in secrets:
+            assert secret not in bus, (case.case_id, secret)

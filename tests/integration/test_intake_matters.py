@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
+from importlib import resources
 from pathlib import Path
 from typing import Any
 from uuid import UUID
@@ -10,8 +12,14 @@ from uuid import UUID
 import pytest
 
 from events import CaseEvent
-from events.intake import PetitionAccepted, PetitionMerged, PetitionNotAccepted, PetitionRegistered
-from events.mediation import CaseClosed, ReplyIssued
+from events.intake import (
+    CadreReportNotified,
+    PetitionAccepted,
+    PetitionMerged,
+    PetitionNotAccepted,
+    PetitionRegistered,
+)
+from events.mediation import CaseClosed, ReplyIssued, SuggestionAnswered
 from events.notices import NoticeServed
 from events.supervision import CaseFinalised, CaseSentBack, DeadlineRecorded
 from services.intake.application import IntakeApplication
@@ -26,6 +34,8 @@ from services.intake.commands import (
 from services.intake.domain import Petition
 from services.intake.domain.errors import (
     AcceptedBelow,
+    CadreOnlyForReports,
+    ClaimRouteOnlyForClaims,
     CompetentBodyRequired,
     DuplicateOfOpenCase,
     FinalisedMatter,
@@ -44,7 +54,7 @@ from services.runtime.notices import (
     NoticeNotServedHere,
     ServeNotice,
 )
-from services.runtime.organisation import organisation
+from services.runtime.organisation import NoOrganisationDepartment, Organisation, organisation
 from tests.support.clock import CLOCK, TODAY
 from tests.support.harness import Reactor, public, sqlite_store
 
@@ -296,3 +306,62 @@ def test_a_decline_outside_the_scope_names_where_to_go_and_an_unclear_address_is
     intake.app.serve_notice(told)
     served = intake.last(NoticeServed, case)
     assert (served.unreachable, served.method, served.competent_body) == (True, None, "区法院")
+
+
+def test_a_report_about_a_cadre_is_told_to_the_organisation_department_without_its_reporter_art_30_2(
+    intake: Intake, tmp_path: Path
+) -> None:
+    request, cadre = "举报某街道副主任违规插手工程", "清河街道办事处副主任 某某"
+    report = intake.register(kind="report", reported_unit=STREET, request=request, cadre=cadre)
+    plain = intake.register(kind="report", category="other", request="举报某单位公车私用")
+    intake.accept(report, major=True)
+    intake.accept(plain)
+    notified = intake.last(CadreReportNotified, report)
+    assert (notified.department, notified.department_name) == ("990100ZZB", "区委组织部")
+    assert notified.notified_on == TODAY and notified.escalated  # a major one also to the leaders (Art 30¶2)
+    assert intake.last(PetitionRegistered, report).about_cadre
+    assert not [e for e in intake.public(plain) if isinstance(e, CadreReportNotified)]
+    for event in intake.public(report):
+        for secret in (*SECRETS, request, cadre, PETITION["facts"]):
+            assert secret not in event.model_dump_json(), (event.event_type, secret)
+    with pytest.raises(CadreOnlyForReports):
+        intake.register(cadre=cadre)
+    data = json.loads(Path(resources.files("services").joinpath("district.json")).read_text(encoding="utf-8"))
+    data["units"] = [u for u in data["units"] if u["kind"] != "organisation_department"]
+    bare = IntakeApplication(sqlite_store(tmp_path, "bare"), Organisation(data), CLOCK, petitioner_secret("k"))
+    with pytest.raises(NoOrganisationDepartment):
+        bare.register(RegisterPetition.model_validate({**PETITION, "kind": "report", "cadre": cadre}))
+
+
+def test_what_a_reporter_is_told_stays_in_intake_art_30_46(intake: Intake) -> None:
+    report = intake.register(kind="report", reported_unit=STREET, request="举报某站长收受礼金")
+    told = "经审查，所举报某站长收受礼金一事不属本机关受理范围"
+    intake.app.decline(DeclinePetition(case_id=report["case_id"], reason="outside_scope", explanation=told))
+    notice = {"notice": "not_accepted", "method": "written", "content": told, "competent_body": "市纪委监委"}
+    intake.app.serve_notice(ServeNotice(case_id=report["case_id"], **notice))
+    declined, served = intake.last(PetitionNotAccepted, report), intake.last(NoticeServed, report)
+    assert (declined.explanation, served.content, served.competent_body) == ("", "", "市纪委监委")
+    assert intake.app.load(UUID(report["case_id"]), Petition).decline_reason == "outside_scope"
+
+
+def test_an_accepted_claim_carries_its_route_and_only_a_claim_has_one_art_31(intake: Intake) -> None:
+    duty = intake.register(category="ecology_environment", request="请求查处夜间施工噪声扰民")
+    intake.accept(duty, claim_route="duty")
+    assert intake.last(PetitionAccepted, duty).claim_route == "duty"
+    suggestion = intake.register(kind="suggestion", category="other", request="建议设立老年食堂")
+    with pytest.raises(ClaimRouteOnlyForClaims):
+        intake.accept(suggestion, claim_route="duty")
+    intake.accept(suggestion)
+    assert intake.last(PetitionAccepted, suggestion).claim_route is None
+
+
+def test_a_suggestion_answered_below_is_no_longer_within_its_limit_there_art_19_29(intake: Intake) -> None:
+    below = intake.register(kind="suggestion", category="other", office=STREET)
+    intake.accept(below)
+    above = intake.register(kind="suggestion", category="other", skip_level=True, guidance=GUIDANCE)
+    with pytest.raises(AcceptedBelow):  # no limit of its own: within it until answered
+        intake.accept(above)
+    answer = {"case_no": below["case_no"], "department": "990101", "adoption": "adopted", "text": "采纳"}
+    assert intake.react(SuggestionAnswered, below, answered_on=TODAY, **answer) == 1
+    with pytest.raises(DuplicateOfOpenCase):  # answered, still open until closed
+        intake.accept(above)

@@ -100,3 +100,34 @@ def test_every_mediation_action_reaches_its_command(tmp_path: Path, monkeypatch:
         date(2026, 3, 20),
         ["investigation", "mediation", "hearing", "assistance"],
     )
+
+
+@pytest.mark.parametrize(
+    ("matter", "step", "command"),
+    [
+        ({"kind": "suggestion"}, ["answer-suggestion", "--adoption", "adopted", "--text", "采纳", "--reward", "表扬"],
+         "answer_suggestion"),
+        ({"kind": "claim", "claim_route": "duty"}, ["answer-duty", "--performed", "--text", "已查处"], "answer_duty"),
+        ({"kind": "report"}, ["feed-back-report", "--record-no", "JW2026-7"], "feed_back_report"),
+    ],
+)  # fmt: skip
+def test_each_matter_is_answered_its_own_way_from_the_cli_art_29_30_31(
+    tmp_path: Path, matter: dict[str, str], step: list[str], command: str
+) -> None:
+    app = MediationApplication(sqlite_store(tmp_path, "mediation"), CLOCK, TERMS)
+    case_id = uuid4()
+    opened = acknowledged(case_id)
+    Reactor(app).react(type(opened).model_validate({**opened.model_dump(), **matter}))
+    model, handler = commands_of(type(app))[command]
+    sent: list[str] = []
+
+    def act(service: str, name: str, case: str, payload: dict[str, Any], *_: Any) -> None:
+        body = {"case_id": case, **{k: v for k, v in payload.items() if v is not None}}
+        handler(app, parse(model, json.dumps(body, default=str).encode()))
+        sent.append(name)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(actions, "act", act)
+        result = CliRunner().invoke(cli, [step[0], str(case_id), *step[1:], "--on", DAY])
+    assert result.exit_code == 0, (result.output, result.exception)
+    assert sent == [command] and app.load(case_id, Handling).replied_on == date(2026, 3, 20)

@@ -39,10 +39,10 @@ def registered(case_id: str, on: date, case_no: str = "XF1") -> PetitionRegister
     )  # fmt: skip
 
 
-def accepted(case_id: str, on: date) -> PetitionAccepted:
+def accepted(case_id: str, on: date, kind: str = "claim", claim_route: str | None = "opinion") -> PetitionAccepted:
     return public(
-        PetitionAccepted, case_id, case_no="XF1", accepted_on=on, received_on=on, kind="claim",
-        category="urban_construction", locality="990101001",
+        PetitionAccepted, case_id, case_no="XF1", accepted_on=on, received_on=on, kind=kind,
+        category="urban_construction", locality="990101001", claim_route=claim_route,
     )  # fmt: skip
 
 

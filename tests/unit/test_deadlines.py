@@ -311,3 +311,18 @@ def test_the_aggregates_deadlines_equal_recompute_for_generated_cases(seed: int)
             state = expected[key]
             assert values["due_on"] == state.due_on and values["starts_on"] == state.starts_on, key
             assert (values.get("stopped_on"), values.get("on_time")) == (state.stopped_on, state.on_time), key
+
+
+def test_the_60_days_bind_an_art_31_6_claim_and_a_suggestion_or_report_only_by_a_local_limit_art_34() -> None:
+    def handling(limits: Limits, kind: str, claim_route: str | None = None) -> ClockState | None:
+        events = (kit.registered(C, D), kit.accepted(C, day(3), kind, claim_route))
+        return recompute(events, limits, CAL).get((Clock.handling, 1))
+
+    claim = handling(LIMITS, "claim", "opinion")
+    assert claim is not None and (claim.due_on, claim.rule) == (day(63), "statutory")
+    assert [handling(LIMITS, kind) for kind in ("suggestion", "report")] == [None, None]
+    assert handling(LIMITS, "claim", "duty") is None  # Art 31(5): answered by the duty, no Art 34 clock
+    local = replace(LIMITS, suggestion_handling=20)
+    suggestion = handling(local, "suggestion")
+    assert suggestion is not None and (suggestion.due_on, suggestion.rule) == (day(23), "local_limit")
+    assert handling(local, "report") is None and handling(replace(LIMITS, report_handling=45), "report") is not None

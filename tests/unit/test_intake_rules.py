@@ -391,3 +391,15 @@ def test_an_urgent_report_entered_later_says_when_and_names_known_departments_ar
     assert not urgent_reports(app, case_id)  # nothing half-written
     app.report_urgent(ReportUrgent.model_validate({**earlier, "at": "09:00"}))
     assert urgent_reports(app, case_id)[0].reported_at.isoformat().endswith("09:00:00+08:00")
+
+
+def test_what_is_reported_of_an_urgent_report_against_an_official_stays_in_intake_art_25_30() -> None:
+    app = IntakeApplication(memory_store(), organisation(), Noon())
+    report = {
+        "channel": "visit", "received_by": "王敏", "kind": "report", "category": "other", "locality": "990101001",
+        "petitioners": [{"name": "检举人"}], "request": "举报某科长", "reported_unit": "990101",
+    }  # fmt: skip
+    case_id = UUID(app.register(RegisterPetition.model_validate(report))["case_id"])
+    app.report_urgent(ReportUrgent(case_id=case_id, summary="检举人称某科长威胁其人身安全", measures="已报警"))
+    (reported,) = urgent_reports(app, case_id)
+    assert (reported.summary, reported.measures) == ("", "") and reported.recipients  # when and to whom only

@@ -14,6 +14,7 @@ from events.mediation import (
     AssistanceGranted,
     CaseClosed,
     CoHandlerOpinionSubmitted,
+    DutyAnswered,
     ExecutionCarriedOut,
     ExtensionApproved,
     HandlerRecused,
@@ -22,6 +23,8 @@ from events.mediation import (
     MediationHeld,
     RehandlingStarted,
     ReplyIssued,
+    ReportFedBack,
+    SuggestionAnswered,
 )
 from services.mediation.commands import IssueReply
 from services.mediation.domain import Handling
@@ -30,6 +33,7 @@ from services.mediation.domain.errors import (
     AlreadyClosed,
     AlreadyReplied,
     AmountNotPositive,
+    AnsweredOtherwise,
     ApproverNotNamed,
     CoHandlerOpinionsMissing,
     ConsentMissing,
@@ -43,6 +47,7 @@ from services.mediation.domain.errors import (
     HearingNotWarranted,
     MediationTypeMissing,
     NoReplyYet,
+    NoStatutoryLimit,
     NotCoHandler,
     NothingToExecute,
     NotTheHandler,
@@ -50,6 +55,7 @@ from services.mediation.domain.errors import (
     ReasonNotNotified,
     ReplyWithoutLegalBasis,
     ReplyWithoutRequest,
+    ReportContentWithheld,
     TooFewParticipants,
 )
 from services.runtime.commands import parse
@@ -519,3 +525,65 @@ def test_a_supported_opinion_is_recorded_carried_out_once_art_32() -> None:
     assert isinstance(executed, ExecutionCarriedOut) and executed.carried_out_on == DAY + timedelta(days=9)
     with pytest.raises(ExecutionAlreadyRecorded):
         h.record_execution("再次执行", DAY + timedelta(days=10), "李工")
+
+
+# Each kind of matter has its own answer (Art 29-31)
+
+
+def matter(kind: str, claim_route: str | None = None, limit_days: int | None = None) -> Handling:
+    h = Handling(
+        id=uuid4(), case_no="XF1", department="990100JWJ" if kind == "report" else "990100ZJJ", handler="李工",
+        opened_on=ACKNOWLEDGED, accepted_on=ACCEPTED, limit_days=limit_days, kind=kind, claim_route=claim_route,
+    )  # fmt: skip
+    h.collect_events()
+    return h
+
+
+def test_a_suggestion_is_answered_on_its_adoption_and_rewarded_not_given_an_opinion_art_29() -> None:
+    h = matter("suggestion")
+    assert h.round.due_on is None  # no statutory 60 days (Art 34 binds Art 31(6) matters)
+    with pytest.raises(AnsweredOtherwise):
+        reply(h)
+    with pytest.raises(NoStatutoryLimit):
+        extend(h)
+    h.answer_suggestion("adopted", "建议已采纳，将于年内设立老年食堂", "通报表扬", DAY, "李工")
+    [event] = new_events(h)
+    assert isinstance(event, SuggestionAnswered) and (event.adoption, event.reward) == ("adopted", "通报表扬")
+    assert event.case_status() == "replied"
+    h.close("已回复", DAY, "李工")
+    with pytest.raises(AnsweredOtherwise):
+        matter("claim", "opinion").answer_suggestion("adopted", "采纳", "", DAY, "李工")
+
+
+def test_a_request_to_stop_an_unlawful_act_is_met_by_the_duty_or_a_reply_art_31_5() -> None:
+    h = matter("claim", "duty")
+    with pytest.raises(AnsweredOtherwise):
+        reply(h)
+    with pytest.raises(AnsweredOtherwise):
+        h.serve_notice("reply", "written", "", False, "", DAY, "李工")  # no 处理意见书, so no review window (Art 35)
+    h.answer_duty(True, "已立案查处，责令停止夜间施工", DAY, "李工")
+    [event] = new_events(h)
+    assert isinstance(event, DutyAnswered) and event.performed and event.answered_on == DAY
+    with pytest.raises(AnsweredOtherwise):
+        matter("claim", "opinion").answer_duty(False, "答复", DAY, "李工")
+
+
+def test_a_report_is_fed_back_by_the_discipline_body_with_nothing_of_its_content_art_30_46() -> None:
+    h = matter("report")
+    with pytest.raises(AnsweredOtherwise):
+        reply(h, request="举报某科长受贿", facts_and_reasons="收受购物卡")
+    for record in (
+        lambda: h.record_investigation("某科长收受购物卡属实", ["调查员"], DAY, "纪检员"),
+        lambda: h.submit_co_handler_opinion("990100ZJJ", "同意", DAY, "纪检员"),
+        lambda: h.record_hearing(["举报人"], "属实", True, DAY, "纪检员"),
+    ):
+        with pytest.raises(ReportContentWithheld):
+            record()
+    h.feed_back_report("JW2026-0001", DAY, "纪检员")
+    with pytest.raises(ReportContentWithheld):
+        h.close("经查某科长收受购物卡属实，已立案", DAY, "纪检员")
+    h.close("", DAY, "纪检员")
+    fed_back, closed = new_events(h)
+    assert isinstance(fed_back, ReportFedBack) and fed_back.record_no == "JW2026-0001"
+    assert set(type(fed_back).model_fields) - set(CaseClosed.model_fields) == {"record_no", "fed_back_on"}
+    assert isinstance(closed, CaseClosed) and closed.report == ""

@@ -7,6 +7,7 @@ from uuid import UUID, uuid4
 
 import pytest
 
+from events.mediation import ReportFedBack
 from events.supervision import AftercareRecorded, DeadlineRecorded, ReReviewOpinionPublicised, SupervisionOrderIssued
 from events.vocabulary import (
     Adoption,
@@ -26,7 +27,7 @@ from services.runtime.errors import InvalidInput
 from services.runtime.limits import Limits, Terms
 from services.runtime.notices import NothingToNotify
 from services.runtime.stored import to_public
-from services.supervision.commands import PublishBulletin, RateSatisfaction, Sweep
+from services.supervision.commands import PublishBulletin, RateSatisfaction, RequestReview, Sweep
 from services.supervision.domain import Supervision
 from services.supervision.domain.errors import (
     AccountabilityToSameUnit,
@@ -44,6 +45,7 @@ from services.supervision.domain.errors import (
     NoExecutionPending,
     NoReplyYet,
     NoReviewOpinion,
+    NotAnOpinionMatter,
     NotClosedYet,
     NothingToPublicise,
     NotOrderAddressee,
@@ -64,7 +66,7 @@ from services.supervision.domain.errors import (
 )
 from services.supervision.domain.facts import Fact
 from tests.support.clock import TODAY
-from tests.support.harness import Reactor
+from tests.support.harness import Reactor, public
 from tests.unit import supervision_kit as kit
 
 D = date(2025, 3, 3)
@@ -569,3 +571,18 @@ def test_follow_up_work_is_recorded_on_a_finalised_case_only_art_37() -> None:
         "990101",
         day(80),
     )
+
+
+@pytest.mark.parametrize(("kind", "claim_route"), [("suggestion", None), ("report", None), ("claim", "duty")])
+def test_only_an_art_31_6_opinion_is_rated_and_reviewed_art_29_30_31_35(kind: str, claim_route: str | None) -> None:
+    app, case_id = kit.memory_app(), str(uuid4())
+    answered = public(ReportFedBack, case_id, case_no="XF1", department="JWJ", record_no="JW1", fed_back_on=day(9))
+    Reactor(app).react(
+        kit.registered(case_id, D), kit.accepted(case_id, day(1), kind, claim_route), kit.assigned(case_id, day(1)),
+        answered, kit.closed(case_id, day(10)),
+    )  # fmt: skip
+    with pytest.raises(NotAnOpinionMatter):
+        app.rate(RateSatisfaction(case_id=UUID(case_id), rating=Rating.unsatisfied, on=day(11)))
+    with pytest.raises(NotAnOpinionMatter):
+        app.request_review(RequestReview(case_id=UUID(case_id), stage=Stage.review, reasons="不服", on=day(11)))
+    assert (Clock.handling, 1) not in app.load(UUID(case_id), Supervision).clocks

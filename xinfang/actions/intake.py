@@ -85,6 +85,9 @@ def accept(
     new_facts: Annotated[
         bool, typer.Option("--new-facts", help="有新的事实和理由: accept a finalised matter again (Art 36)")
     ] = False,
+    duty: Annotated[
+        bool, typer.Option("--duty", help="依法履行或者答复: a claim to stop unlawful acts, protect rights (Art 31(5))")
+    ] = False,
     on: OnDate = None,
     actor: Actor = "",
     as_json: JsonOpt = False,
@@ -92,6 +95,7 @@ def accept(
 ) -> None:
     """受理: accept a registered petition."""
     payload = {"major": major, "new_facts": new_facts, "on": on, "actor": actor}
+    payload |= {"claim_route": "duty" if duty else "opinion"}
     act("intake", "accept", case, payload, as_json, data_dir)
 
 

@@ -203,6 +203,51 @@ def record_execution(
     act("mediation", "record_execution", case, {"result": result, "on": on, "actor": actor}, as_json, data_dir)
 
 
+@app.command("answer-suggestion", rich_help_panel=PANEL)
+def answer_suggestion(
+    case: CaseArg,
+    adoption: Annotated[str, typer.Option(help="adopted | partly_adopted | not_adopted (采纳情况, Art 29)")],
+    text: Annotated[str, typer.Option(help="回复内容 (the answer)")],
+    reward: Annotated[str, typer.Option(help="奖励 given under the rules (Art 29¶2), optional")] = "",
+    on: OnDate = None,
+    actor: Actor = "",
+    as_json: JsonOpt = False,
+    data_dir: DataDir = None,
+) -> None:
+    """回复建议意见 (Art 29): whether a suggestion is adopted, and any reward."""
+    payload = {"adoption": adoption, "text": text, "reward": reward, "on": on, "actor": actor}
+    act("mediation", "answer_suggestion", case, payload, as_json, data_dir)
+
+
+@app.command("answer-duty", rich_help_panel=PANEL)
+def answer_duty(
+    case: CaseArg,
+    text: Annotated[str, typer.Option(help="履行情况或答复内容 (what was done, or the reply)")],
+    performed: Annotated[bool, typer.Option("--performed", help="已依法履行职责 (else: 答复)")] = False,
+    on: OnDate = None,
+    actor: Actor = "",
+    as_json: JsonOpt = False,
+    data_dir: DataDir = None,
+) -> None:
+    """依法履行或者答复 (Art 31(5)): the duty performed, or the reply given."""
+    payload = {"performed": performed, "text": text, "on": on, "actor": actor}
+    act("mediation", "answer_duty", case, payload, as_json, data_dir)
+
+
+@app.command("feed-back-report", rich_help_panel=PANEL)
+def feed_back_report(
+    case: CaseArg,
+    record_no: Annotated[str, typer.Option(help="纪检监察机关本机关案卷号 (the discipline body's record)")],
+    on: OnDate = None,
+    actor: Actor = "",
+    as_json: JsonOpt = False,
+    data_dir: DataDir = None,
+) -> None:
+    """检举控告已反馈 (Art 30): only the record number and the day; the content stays in the discipline body's file."""
+    payload = {"record_no": record_no, "on": on, "actor": actor}
+    act("mediation", "feed_back_report", case, payload, as_json, data_dir)
+
+
 @app.command("close", rich_help_panel=PANEL)
 def close_case(
     case: CaseArg,

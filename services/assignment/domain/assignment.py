@@ -23,7 +23,7 @@ from events.assignment import (
     TaskForceFormed,
 )
 from events.notices import NoticeServed
-from events.vocabulary import DisputeBody, NoticeKind, Risk, Stage
+from events.vocabulary import ClaimRoute, DisputeBody, Kind, NoticeKind, Risk, Stage
 from services.assignment.domain import task_force
 from services.assignment.domain.errors import (
     AcknowledgedBeforeAssignment,
@@ -49,9 +49,9 @@ from services.assignment.domain.errors import (
 from services.assignment.domain.routing import route
 from services.runtime.effective import CaseAggregate
 from services.runtime.limits import Terms
-from services.runtime.notices import Notices
+from services.runtime.notices import Notices, notice_served
 from services.runtime.organisation import Leader, Organisation, Unit
-from services.runtime.stored import stored_events
+from services.runtime.stored import Twin, stored_events
 
 SYSTEM = "系统"
 CATALOGUE = "派单目录"
@@ -110,6 +110,7 @@ class Assignment(CaseAggregate):
         reported_unit: str = "",
         request: str = "",
         facts: str = "",
+        claim_route: str | None = ClaimRoute.opinion,
     ):
         self.case_no = case_no
         self.department, self.department_name = department, department_name
@@ -127,6 +128,7 @@ class Assignment(CaseAggregate):
         self.risks = list(risks or [])
         self.reported_unit = reported_unit
         self.request, self.facts = request, facts
+        self.kind, self.claim_route = kind or Kind.claim, claim_route
         self.acknowledged_on: date | None = None
         self.handler = ""
         self.objection: Objection | None = None
@@ -153,6 +155,7 @@ class Assignment(CaseAggregate):
         reported_unit: str,
         request: str,
         facts: str,
+        claim_route: str | None = ClaimRoute.opinion,
     ) -> Assignment:
         """谁受理、谁交办: by the catalogue (a report to the discipline channel, never to its unit, Art 30); a major
         case is owned by the lead's district leader; a matter that comes back stays with its first unit (首办)."""
@@ -180,6 +183,7 @@ class Assignment(CaseAggregate):
             reported_unit=reported_unit,
             request=request,
             facts=facts,
+            claim_route=claim_route,
         )
 
     # 签收
@@ -206,6 +210,8 @@ class Assignment(CaseAggregate):
             co_handlers=list(self.co_handlers),
             request=self.request,
             facts=self.facts,
+            kind=self.kind,
+            claim_route=self.claim_route,
         )
 
     # 收到交办 (Art 23¶3)
@@ -415,6 +421,7 @@ class Assignment(CaseAggregate):
         self._notice_served(
             notice=notice, method=method, served_on=on, content=content, unreachable=unreachable,
             competent_body=competent_body, round=round_, actor=actor, case_no=self.case_no,
+            withheld=self.kind == Kind.report,
         )  # fmt: skip
 
     def check_noticeable(self, notice: str, round_: int) -> None:
@@ -524,6 +531,8 @@ class Assignment(CaseAggregate):
         co_handlers: list[str] | None = None,
         request: str = "",
         facts: str = "",
+        kind: str = Kind.claim,
+        claim_route: str | None = ClaimRoute.opinion,
     ) -> None:
         self.acknowledged_on, self.handler = acknowledged_on, handler
         self.seen(acknowledged_on)
@@ -631,7 +640,7 @@ class Assignment(CaseAggregate):
     @event("NoticeServed")
     def _notice_served(
         self, notice: str, method: str | None, served_on: date, content: str, unreachable: bool, competent_body: str,
-        round: int, actor: str, case_no: str,
+        round: int, actor: str, case_no: str, withheld: bool = False,
     ) -> None:  # fmt: skip
         self.notices.served[(notice, round)] = served_on
         self.seen(served_on)
@@ -653,6 +662,6 @@ stored_events(
         "OwningLeaderNamed": OwningLeaderNamed,
         "TaskForceFormed": TaskForceFormed,
         "ReviewAssigned": ReviewAssigned,
-        "NoticeServed": NoticeServed,
+        "NoticeServed": Twin(NoticeServed, notice_served),
     },
 )

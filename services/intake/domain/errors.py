@@ -39,6 +39,19 @@ class GuidanceNotRecorded(DomainError):
     code = "guidance_not_recorded"
 
 
+class CadreOnlyForReports(DomainError):
+    """被反映干部 belongs to a report (检举控告): it is what makes the report one to 通报组织部门 (Art 30¶2)."""
+
+    code = "cadre_only_for_reports"
+
+
+class ClaimRouteOnlyForClaims(DomainError):
+    """依法履行或者答复 is one of the ways a 申诉求决 claim is handled (Art 31(5)); suggestions and reports have their
+    own (Art 29, 30)."""
+
+    code = "claim_route_only_for_claims"
+
+
 class TooManyRepresentatives(DomainError):
     """多人走访的，推选代表人数不超过5人 (Art 20)."""
 

@@ -12,6 +12,7 @@ from uuid import UUID
 from eventsourcing.domain import event
 
 from events.intake import (
+    CadreReportNotified,
     MaterialsRequested,
     MaterialsSupplemented,
     PetitionAccepted,
@@ -21,9 +22,11 @@ from events.intake import (
     UrgentMatterReported,
 )
 from events.notices import NoticeServed
-from events.vocabulary import ORAL_CHANNELS, Channel, Kind, NotAcceptedReason, NoticeKind, Risk
+from events.vocabulary import ORAL_CHANNELS, Channel, ClaimRoute, Kind, NotAcceptedReason, NoticeKind, Risk
 from services.intake.domain.errors import (
     AlreadyDecided,
+    CadreOnlyForReports,
+    ClaimRouteOnlyForClaims,
     CompetentBodyRequired,
     DecidedBeforeReceipt,
     GuidanceNotRecorded,
@@ -39,7 +42,8 @@ from services.intake.domain.errors import (
 from services.intake.domain.matter import Matter
 from services.intake.domain.offices import DISTRICT_BUREAU, Offices
 from services.runtime.effective import CaseAggregate
-from services.runtime.notices import Notices, nothing_to_notify
+from services.runtime.notices import Notices, nothing_to_notify, notice_served
+from services.runtime.organisation import Unit
 from services.runtime.stored import Twin, same_fields, stored_events
 
 COLLECTIVE_THRESHOLD = 5  # 5人以上为集体访
@@ -130,6 +134,7 @@ class Petition(CaseAggregate):
         reported_unit: str = "",
         matter_id: UUID | None = None,
         guidance: str = "",
+        cadre: str = "",
     ):
         if received_on > entered_on:
             raise ReceivedInFuture(f"来信来访日期 {received_on} 晚于登记日期 {entered_on}", "received_on")
@@ -159,6 +164,7 @@ class Petition(CaseAggregate):
         self.reported_unit = reported_unit
         self.matter_id = matter_id
         self.guidance = guidance
+        self.cadre = cadre  # 被反映干部: only ever told to the organisation department, never on the bus
         self.status = Decision.registered
         self.materials = Materials.none
         self.decline_reason: str | None = None
@@ -189,6 +195,8 @@ class Petition(CaseAggregate):
         check_guidance(channel, details.get("skip_level", False), details.get("guidance", ""))
         if details.get("kind") != Kind.report:  # a report may come without a name (Art 30: its own rules)
             check_written(channel, petitioners, details.get("facts", ""))
+            if details.get("cadre"):
+                raise CadreOnlyForReports("只有检举控告类事项写明被反映干部 (Art 30¶2)", "cadre")
         return cls(
             id=case_id,
             case_no=case_number(case_id, entered_on),
@@ -261,11 +269,19 @@ class Petition(CaseAggregate):
         self.materials = Materials.supplemented
 
     def accept(
-        self, on: date, marked_major: bool, actor: str, matter: Matter, offices: Offices, new_facts: bool = False
+        self,
+        on: date,
+        marked_major: bool,
+        actor: str,
+        matter: Matter,
+        offices: Offices,
+        new_facts: bool = False,
+        claim_route: str = ClaimRoute.opinion,
     ) -> None:
         self.check_date(on)
         self.check_undecided()
         self.check_materials_in()
+        self.check_claim_route(claim_route)
         matter.check_acceptable(self.case_no, self.office, on, new_facts, offices)
         risks = self.risks(marked_major)
         first = matter.first_case(self.id)
@@ -288,7 +304,31 @@ class Petition(CaseAggregate):
             new_facts=new_facts,
             request="" if self.is_report else self.request,  # a report's content stays in intake (Art 30, 46)
             facts="" if self.is_report else self.facts,
+            claim_route=claim_route if self.kind == Kind.claim else None,
         )
+        if self.is_report and self.cadre:
+            self.notify_organisation(offices.org.organisation_department(), on, bool(risks), actor)
+
+    def check_claim_route(self, claim_route: str) -> None:
+        if self.kind != Kind.claim and claim_route != ClaimRoute.opinion:
+            raise ClaimRouteOnlyForClaims(
+                f"案件 {self.case_no} 不是申诉求决类事项，不适用依法履行或者答复 (Art 31(5))", "claim_route"
+            )
+
+    def notify_organisation(self, department: Unit, on: date, escalated: bool, actor: str) -> None:
+        """Art 30¶2: the bureau tells the organisation (人事) department of a report about a cadre, and a major one
+        also to the party secretary and the leader in charge of organisation; who reported it and what it says stay
+        here (Art 30¶3)."""
+        self._cadre_report_notified(
+            department=department.code, department_name=department.name, notified_on=on, escalated=escalated,
+            actor=actor, case_no=self.case_no,
+        )  # fmt: skip
+
+    @event("CadreReportNotified")
+    def _cadre_report_notified(
+        self, department: str, department_name: str, notified_on: date, escalated: bool, actor: str, case_no: str
+    ) -> None:
+        self.seen(notified_on)
 
     @event("Accepted")
     def _accepted(
@@ -311,6 +351,7 @@ class Petition(CaseAggregate):
         new_facts: bool = False,
         request: str = "",
         facts: str = "",
+        claim_route: str | None = ClaimRoute.opinion,
     ) -> None:
         self.seen(accepted_on)
         self.status = Decision.accepted
@@ -354,6 +395,7 @@ class Petition(CaseAggregate):
             case_no=self.case_no,
             routed_to=routed_to,
             related_case=str(basis) if basis else "",
+            withheld=self.is_report,
         )
 
     @event("NotAccepted")
@@ -366,6 +408,7 @@ class Petition(CaseAggregate):
         case_no: str,
         routed_to: str | None = None,
         related_case: str = "",
+        withheld: bool = False,
     ) -> None:
         self.seen(decided_on)
         self.status = Decision.not_accepted
@@ -383,7 +426,7 @@ class Petition(CaseAggregate):
         self.check_noticeable(notice, competent_body)
         self._notice_served(
             notice=notice, method=method, served_on=on, content=content, unreachable=unreachable,
-            competent_body=competent_body, round=round_, actor=actor, case_no=self.case_no,
+            competent_body=competent_body, round=round_, actor=actor, case_no=self.case_no, withheld=self.is_report,
         )  # fmt: skip
 
     def check_noticeable(self, notice: str, competent_body: str) -> None:
@@ -409,13 +452,13 @@ class Petition(CaseAggregate):
         self.check_on(on)
         self._urgent_reported(
             reported_at=reported_at, reported_on=on, summary=summary, measures=measures, recipients=recipients,
-            sequence=self.urgent_reports + 1, actor=actor, case_no=self.case_no,
+            sequence=self.urgent_reports + 1, actor=actor, case_no=self.case_no, withheld=self.is_report,
         )  # fmt: skip
 
     @event("UrgentMatterReported")
     def _urgent_reported(
         self, reported_at: datetime, reported_on: date, summary: str, measures: str, recipients: list[dict[str, str]],
-        sequence: int, actor: str, case_no: str,
+        sequence: int, actor: str, case_no: str, withheld: bool = False,
     ) -> None:  # fmt: skip
         self.urgent_reports = sequence
         self.seen(reported_on)
@@ -438,10 +481,16 @@ class Petition(CaseAggregate):
     @event("NoticeServed")
     def _notice_served(
         self, notice: str, method: str | None, served_on: date, content: str, unreachable: bool, competent_body: str,
-        round: int, actor: str, case_no: str,
+        round: int, actor: str, case_no: str, withheld: bool = False,
     ) -> None:  # fmt: skip
         self.notices.served[(notice, round)] = served_on
         self.seen(served_on)
+
+
+def urgent_reported(stored: Any) -> dict[str, Any]:
+    """重大紧急信访 on the bus: when and to whom; what was said of a report stays in intake (Art 30¶3, 46(5))."""
+    withheld = getattr(stored, "withheld", False)
+    return same_fields(stored, UrgentMatterReported) | ({"summary": "", "measures": ""} if withheld else {})
 
 
 def registered(stored: Any) -> dict[str, Any]:
@@ -454,7 +503,15 @@ def registered(stored: Any) -> dict[str, Any]:
         "related_case": str(stored.related_case or ""),
         "withheld": withheld,
         "recorded_as_told": stored.channel in ORAL_CHANNELS,
+        "about_cadre": withheld and bool(getattr(stored, "cadre", "")),
     }
+
+
+def declined(stored: Any) -> dict[str, Any]:
+    """检举控告: what a reporter is told of the decline stays in intake (Art 30¶3, 46(5))."""
+    return same_fields(stored, PetitionNotAccepted) | (
+        {"explanation": ""} if getattr(stored, "withheld", False) else {}
+    )
 
 
 stored_events(
@@ -466,9 +523,10 @@ stored_events(
         "MaterialsRequested": MaterialsRequested,
         "MaterialsSupplemented": MaterialsSupplemented,
         "Accepted": PetitionAccepted,
-        "NotAccepted": PetitionNotAccepted,
+        "NotAccepted": Twin(PetitionNotAccepted, declined),
         "Merged": PetitionMerged,
-        "NoticeServed": NoticeServed,
-        "UrgentMatterReported": UrgentMatterReported,
+        "NoticeServed": Twin(NoticeServed, notice_served),
+        "UrgentMatterReported": Twin(UrgentMatterReported, urgent_reported),
+        "CadreReportNotified": CadreReportNotified,
     },
 )

@@ -157,3 +157,24 @@ class HandlerWithdrawn(DomainError):
     """回避 (Art 28¶3): the new handler is another person, never one who withdrew from the case."""
 
     code = "handler_withdrawn"
+
+
+class AnsweredOtherwise(DomainError):
+    """每类事项各有其答复 (Art 29-32): a suggestion is answered on its adoption (Art 29), a report fed back by the
+    discipline body under its own rules (Art 30), an Art 31(5) matter by performing the duty or a reply; only an
+    Art 31(6) claim gets a 信访处理意见书."""
+
+    code = "answered_otherwise"
+
+
+class NoStatutoryLimit(DomainError):
+    """延期延长的是 Art 31(6) 事项的60日 (Art 34): a matter without that limit has nothing to extend."""
+
+    code = "no_statutory_limit"
+
+
+class ReportContentWithheld(DomainError):
+    """检举控告的内容、检举人及办理情况只在纪检监察机关本机关案卷中 (Art 30¶3, 46(5)): nothing of them is recorded
+    here, where it would go on the bus."""
+
+    code = "report_content_withheld"

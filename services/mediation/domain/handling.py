@@ -12,6 +12,7 @@ from events.mediation import (
     AssistanceGranted,
     CaseClosed,
     CoHandlerOpinionSubmitted,
+    DutyAnswered,
     ExecutionCarriedOut,
     ExtensionApproved,
     HandlerRecused,
@@ -20,23 +21,36 @@ from events.mediation import (
     MediationHeld,
     RehandlingStarted,
     ReplyIssued,
+    ReportFedBack,
+    SuggestionAnswered,
 )
 from events.notices import NoticeServed
-from events.vocabulary import NoticeKind, Opinion, Settlement
+from events.vocabulary import ClaimRoute, Kind, NoticeKind, Opinion, Settlement, matter_label
 from services.mediation.domain import rules
 from services.mediation.domain.errors import (
+    AnsweredOtherwise,
     ExecutionAlreadyRecorded,
     HandlerWithdrawn,
     HearingNotWarranted,
+    NoStatutoryLimit,
     NotCoHandler,
     NothingToExecute,
     NotTheHandler,
+    ReportContentWithheld,
 )
 from services.mediation.domain.round import Round
 from services.runtime.effective import CaseAggregate
 from services.runtime.limits import STATUTE
 from services.runtime.notices import Notices, nothing_to_notify
 from services.runtime.stored import stored_events
+
+# How each matter is answered (Art 29-32), and the command that records it.
+ANSWERS: dict[str, str] = {
+    ClaimRoute.opinion: "出具信访处理意见书 (reply, Art 31(6), 32)",
+    ClaimRoute.duty: "依法履行或者答复 (answer_duty, Art 31(5))",
+    Kind.suggestion: "回复采纳情况 (answer_suggestion, Art 29)",
+    Kind.report: "由纪检监察机关依规依纪依法办理和反馈 (feed_back_report, Art 30)",
+}
 
 
 class Handling(CaseAggregate):
@@ -55,9 +69,11 @@ class Handling(CaseAggregate):
         major: bool = False,
         accepted_on: date | None = None,
         co_handlers: list[str] | None = None,
-        limit_days: int = STATUTE.handling,
+        limit_days: int | None = STATUTE.handling,
         request: str = "",
         facts: str = "",
+        kind: str = Kind.claim,
+        claim_route: str | None = ClaimRoute.opinion,
     ):
         self.case_no = case_no
         self.department = department
@@ -67,7 +83,8 @@ class Handling(CaseAggregate):
         self.co_handlers = list(co_handlers or [])
         self.request, self.facts = request, facts  # the petition's, restated by the reply unless staff restate it
         # Art 34: the first round's limit runs from acceptance, not from acknowledgement.
-        self.rounds = [Round(1, accepted_on or opened_on, limit_days)]
+        self.kind, self.claim_route = kind, claim_route
+        self.rounds = [Round(1, accepted_on or opened_on, limit_days or 0)]
         self.notices = Notices()
         self.withdrawn: list[str] = []  # handlers who withdrew (回避), never the handler again
         self.executed: dict[int, date] = {}  # 支持意见已执行, by round (Art 32¶2)
@@ -77,6 +94,31 @@ class Handling(CaseAggregate):
     def round(self) -> Round:
         """The current round (本轮办理); earlier ones stay in ``rounds``."""
         return self.rounds[-1]
+
+    @property
+    def answered_by(self) -> str:
+        """opinion (Art 31(6)), duty (Art 31(5)), suggestion (Art 29) or report (Art 30)."""
+        if self.kind == Kind.claim:
+            return ClaimRoute.duty if self.claim_route == ClaimRoute.duty else ClaimRoute.opinion
+        return self.kind
+
+    def check_answered_by(self, answer: str) -> None:
+        if self.answered_by != answer:
+            what = matter_label(self.kind, self.claim_route)
+            raise AnsweredOtherwise(f"案件 {self.case_no} ({what}) 应{ANSWERS[self.answered_by]}", "case_id")
+
+    def check_statutory_limit(self) -> None:
+        """Art 34: the extension is of the 60 days of an Art 31(6) matter."""
+        if self.answered_by != ClaimRoute.opinion:
+            raise NoStatutoryLimit(f"案件 {self.case_no} 不适用 Art 34 的60日办理期限，无从延期", "days")
+
+    def check_not_report(self, what: str, text: str = "-") -> None:
+        """Art 30¶3, 46(5): the discipline body keeps a report's handling in its own records, not here."""
+        if self.kind == Kind.report and text.strip():
+            raise ReportContentWithheld(
+                f"案件 {self.case_no} 是检举控告，{what}记入纪检监察机关本机关案卷，不在此登记 (Art 30¶3, 46(5))",
+                "case_id",
+            )
 
     @property
     def replied_on(self) -> date | None:
@@ -90,6 +132,7 @@ class Handling(CaseAggregate):
 
     def record_investigation(self, findings: str, investigators: list[str], on: date, actor: str) -> None:
         self.check_on(on)
+        self.check_not_report("调查核实情况")
         self.round.check_not_replied(self.case_no, "记录调查核实")
         self._investigated(findings=findings, investigators=investigators, investigated_on=on, **self._context(actor))
 
@@ -107,6 +150,7 @@ class Handling(CaseAggregate):
     ) -> None:
         """Art 33: 调解 with both parties' consent, or 和解 they enter freely; an agreement is put in writing."""
         self.check_on(on)
+        self.check_not_report("调解情况")
         self.round.check_not_replied(self.case_no, "调解")
         rules.check_parties(self.case_no, participants)
         rules.check_consent(self.case_no, form, consented)
@@ -127,6 +171,7 @@ class Handling(CaseAggregate):
         self, participants: list[str], conclusion: str, complex_case: bool, on: date, actor: str
     ) -> None:
         self.check_on(on)
+        self.check_not_report("听证情况")
         self.round.check_not_replied(self.case_no, "举行听证")
         if not (self.major or complex_case):
             raise HearingNotWarranted(f"案件 {self.case_no} 既非重大也非复杂案件，不举行听证", "complex")
@@ -134,6 +179,7 @@ class Handling(CaseAggregate):
 
     def grant_assistance(self, assistance_type: str, amount_fen: int, approved_by: str, on: date, actor: str) -> None:
         self.check_on(on)
+        self.check_not_report("救助情况")
         self.round.check_not_replied(self.case_no, "落实救助")
         rules.check_amount(self.case_no, amount_fen)
         rules.check_approver(self.case_no, approved_by, "救助")
@@ -151,6 +197,7 @@ class Handling(CaseAggregate):
         """Art 34: at most 30 days, once a round, before the limit, by a named head, the reason told."""
         self.check_on(on)
         self.round.check_not_replied(self.case_no, "延期")
+        self.check_statutory_limit()
         rules.check_extension_days(self.case_no, days, max_days)
         self.round.check_no_extension_yet(self.case_no)
         self.round.check_before_deadline(self.case_no, on)
@@ -164,6 +211,7 @@ class Handling(CaseAggregate):
     def submit_co_handler_opinion(self, department: str, opinion: str, on: date, actor: str) -> None:
         """主办/协办: each co-handler reports its opinion to the lead, once a round (a practice, not Art 24)."""
         self.check_on(on)
+        self.check_not_report("协办意见")
         self.round.check_not_replied(self.case_no, "报送协办意见")
         if department not in self.co_handlers:
             raise NotCoHandler(
@@ -201,6 +249,7 @@ class Handling(CaseAggregate):
         request and facts unless staff word them anew."""
         request, facts_and_reasons = request or self.request, facts_and_reasons or self.facts
         self.check_on(on)
+        self.check_answered_by(ClaimRoute.opinion)
         self.round.check_not_replied(self.case_no, "答复")
         self.round.check_opinions_complete(self.case_no, self.co_handlers)
         rules.check_request_stated(self.case_no, request, facts_and_reasons)
@@ -217,8 +266,32 @@ class Handling(CaseAggregate):
             **self._context(actor),
         )
 
+    def answer_suggestion(self, adoption: str, text: str, reward: str, on: date, actor: str) -> None:
+        """Art 29: a suggestion is studied, adopted, partly adopted or not, and answered; a contribution may be
+        rewarded."""
+        self.check_on(on)
+        self.check_answered_by(Kind.suggestion)
+        self.round.check_not_replied(self.case_no, "回复")
+        self._suggestion_answered(adoption=adoption, text=text, reward=reward, answered_on=on, **self._context(actor))
+
+    def answer_duty(self, performed: bool, text: str, on: date, actor: str) -> None:
+        """Art 31(5): a request to stop unlawful acts or protect rights is met by performing the duty, or answered."""
+        self.check_on(on)
+        self.check_answered_by(ClaimRoute.duty)
+        self.round.check_not_replied(self.case_no, "答复")
+        self._duty_answered(performed=performed, text=text, answered_on=on, **self._context(actor))
+
+    def feed_back_report(self, record_no: str, on: date, actor: str) -> None:
+        """Art 30: the discipline body fed back on the report under its own rules; only its record number and the day
+        are kept here, nothing of what the report says or who made it (Art 30¶3, 46(5))."""
+        self.check_on(on)
+        self.check_answered_by(Kind.report)
+        self.round.check_not_replied(self.case_no, "反馈")
+        self._report_fed_back(record_no=record_no, fed_back_on=on, **self._context(actor))
+
     def close(self, report: str, on: date, actor: str) -> None:
         self.check_on(on)
+        self.check_not_report("办结报告", report)
         self.round.check_not_closed(self.case_no)
         self.round.check_replied(self.case_no)
         self._closed(report=report, closed_on=on, **self._context(actor))
@@ -253,6 +326,8 @@ class Handling(CaseAggregate):
         )  # fmt: skip
 
     def check_noticeable(self, notice: str, round_: int) -> None:
+        """处理意见书送达 follows a 处理意见书 (Art 35); the other matters' answers open no review window."""
+        self.check_answered_by(ClaimRoute.opinion)
         if self.round.replied_on is None:
             raise nothing_to_notify(self.case_no, notice)
 
@@ -383,6 +458,28 @@ class Handling(CaseAggregate):
         self.executed[round] = carried_out_on
         self.seen(carried_out_on)
 
+    @event("SuggestionAnswered")
+    def _suggestion_answered(
+        self, adoption: str, text: str, reward: str, answered_on: date, actor: str, case_no: str, department: str,
+        round: int,
+    ) -> None:  # fmt: skip
+        self.round.replied_on = answered_on
+        self.seen(answered_on)
+
+    @event("DutyAnswered")
+    def _duty_answered(
+        self, performed: bool, text: str, answered_on: date, actor: str, case_no: str, department: str, round: int
+    ) -> None:
+        self.round.replied_on = answered_on
+        self.seen(answered_on)
+
+    @event("ReportFedBack")
+    def _report_fed_back(
+        self, record_no: str, fed_back_on: date, actor: str, case_no: str, department: str, round: int
+    ) -> None:
+        self.round.replied_on = fed_back_on
+        self.seen(fed_back_on)
+
     @event("Closed")
     def _closed(self, report: str, closed_on: date, actor: str, case_no: str, department: str, round: int = 1) -> None:
         self.round.closed_on = closed_on
@@ -418,6 +515,9 @@ stored_events(
         "CoHandlerOpinionSubmitted": CoHandlerOpinionSubmitted,
         "HandlerRecused": HandlerRecused,
         "Replied": ReplyIssued,
+        "SuggestionAnswered": SuggestionAnswered,
+        "DutyAnswered": DutyAnswered,
+        "ReportFedBack": ReportFedBack,
         "Closed": CaseClosed,
         "ExecutionCarriedOut": ExecutionCarriedOut,
         "RehandlingStarted": RehandlingStarted,

@@ -34,8 +34,11 @@ class Round:
     closed_on: date | None = None
 
     @property
-    def due_on(self) -> date:
-        """到期日 (Art 34): the round's start plus the handling limit and any approved extension."""
+    def due_on(self) -> date | None:
+        """到期日 (Art 34): the round's start plus the handling limit and any approved extension; None without a
+        limit (a suggestion or report with no local limit, an Art 31(5) matter)."""
+        if not self.limit_days:
+            return None
         return due_date(self.starts_on, self.limit_days + self.extension_days)
 
     def check_not_replied(self, case_no: str, what: str) -> None:
@@ -48,7 +51,7 @@ class Round:
 
     def check_replied(self, case_no: str) -> None:
         if self.replied_on is None:
-            raise NoReplyYet(f"案件 {case_no} 第{self.number}轮尚未出具处理意见书，不能办结")
+            raise NoReplyYet(f"案件 {case_no} 第{self.number}轮尚未答复，不能办结")
 
     def check_no_extension_yet(self, case_no: str) -> None:
         if self.extended_on is not None:
@@ -57,7 +60,7 @@ class Round:
             )
 
     def check_before_deadline(self, case_no: str, on: date) -> None:
-        if on > self.due_on:
+        if self.due_on is not None and on > self.due_on:
             raise ExtensionAfterDeadline(f"案件 {case_no} 的办理期限已于 {self.due_on} 届满，{on} 不能再批准延期", "on")
 
     def check_opinion_new(self, case_no: str, department: str) -> None:

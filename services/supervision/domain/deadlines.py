@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 
 from events import CaseEvent
-from events.vocabulary import Clock, DayCount
+from events.vocabulary import Clock, DayCount, DeadlineRule, opinion_matter
 from services.runtime.calendar import WorkingCalendar
 from services.runtime.limits import Limits, due_date
 from services.supervision.domain.facts import Fact, fact_of
@@ -35,6 +35,7 @@ class ClockState:
     on_time: bool | None = None
     paused_on: date | None = None
     uncovered: bool = False  # counted in working days into a year the calendar lacks: weekends only
+    rule: str = DeadlineRule.statutory  # or an office's local limit (a suggestion's, a report's)
 
     @property
     def running(self) -> bool:
@@ -69,10 +70,12 @@ class Book:
         rounds = [r for c, r in self.states if c == clock]
         return (clock, max(rounds)) if rounds else None
 
-    def start(self, key: Key, on: date, limit: int, count: DayCount = DayCount.calendar) -> list[Change]:
+    def start(
+        self, key: Key, on: date, limit: int, count: DayCount = DayCount.calendar, rule: str = DeadlineRule.statutory
+    ) -> list[Change]:
         if key in self.states:
             return []  # a clock starts once; a redelivered start changes nothing
-        state = ClockState(starts_on=on, due_on=on, limit_days=limit, count=count)
+        state = ClockState(starts_on=on, due_on=on, limit_days=limit, count=count, rule=rule)
         return [Change(key, "started", replace(state, due_on=clock_due(state, self.calendar)), on)]
 
     def stop(self, key: Key | None, on: date) -> list[Change]:
@@ -148,6 +151,17 @@ def _received(b: Book, f: Fact) -> list[Change]:
     return _open_objection(b, f) + b.start(_next(b, RN), f.on, b.limits.receipt_notice)
 
 
+def _accepted(b: Book, f: Fact) -> list[Change]:
+    """Art 34: the 60 days bind an Art 31(6) claim; a suggestion or report runs the office's own limit if it set one,
+    an Art 31(5) matter none."""
+    stopped = b.stop((A, 1), f.on)
+    limit = b.limits.handling_for(f.matter, f.claim_route)
+    if limit is None:
+        return stopped
+    rule = DeadlineRule.statutory if opinion_matter(f.matter, f.claim_route) else DeadlineRule.local_limit
+    return stopped + b.start((H, 1), f.on, limit, rule=rule)
+
+
 def _review_requested(b: Book, f: Fact) -> list[Change]:
     window = b.latest(Clock.review_request) if f.stage == "review" else (Clock.re_review_request, 1)
     return b.stop(window, f.on) + b.start((Clock(f.stage), 1), f.on, b.limits.review)
@@ -162,7 +176,7 @@ RULES: dict[str, Callable[[Book, Fact], list[Change]]] = {
     # The statute has no pause (Art 22, 23): only an office's local rule stops the 15 days for materials.
     "materials_requested": lambda b, f: b.pause((A, 1), f.on) if b.limits.materials_pause else [],
     "materials_supplemented": lambda b, f: b.resume((A, 1), f.on),
-    "petition_accepted": lambda b, f: b.stop((A, 1), f.on) + b.start((H, 1), f.on, b.limits.handling),
+    "petition_accepted": _accepted,
     "petition_not_accepted": lambda b, f: b.stop((A, 1), f.on),
     "petition_merged": lambda b, f: b.stop((A, 1), f.on),
     "case_assigned": lambda b, f: [] if b.latest(OB) or not f.opens_window else _open_objection(b, f),
@@ -173,6 +187,9 @@ RULES: dict[str, Callable[[Book, Fact], list[Change]]] = {
     "objection_filed": lambda b, f: b.stop(b.latest(OB), f.on),
     "extension_approved": lambda b, f: b.add_days((H, f.round), "extension_days", f.days, "extended", f.on),
     "reply_issued": lambda b, f: b.stop((H, f.round), f.on),
+    "suggestion_answered": lambda b, f: b.stop((H, f.round), f.on),
+    "duty_answered": lambda b, f: b.stop((H, f.round), f.on),
+    "report_fed_back": lambda b, f: b.stop((H, f.round), f.on),
     # The petitioner's 30 days run from receiving the written answer (自收到书面答复之日起, Art 35, 36).
     "reply_served": lambda b, f: b.start((Clock.review_request, f.round), f.on, b.limits.review_request),
     "review_opinion_served": lambda b, f: b.start((Clock.re_review_request, 1), f.on, b.limits.review_request),

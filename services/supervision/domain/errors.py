@@ -205,3 +205,10 @@ class PeriodInvalid(DomainError):
     """通报期间的起始日不能晚于截止日."""
 
     code = "period_invalid"
+
+
+class NotAnOpinionMatter(DomainError):
+    """回访评价和复查、复核针对信访处理意见 (Art 31(6), 35, 36): a suggestion (Art 29), a report handled by the
+    discipline body under its own rules (Art 30) and an Art 31(5) matter have neither."""
+
+    code = "not_an_opinion_matter"

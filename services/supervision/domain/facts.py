@@ -22,6 +22,8 @@ class Fact:
     source: str = ""
     opens_window: bool = True
     lead: bool = True
+    matter: str = "claim"  # the kind of matter (Art 29-31) and a claim's route: which handling clock acceptance starts
+    claim_route: str | None = None
 
 
 def inclusive_days(from_on: date, to_on: date) -> int:
@@ -37,7 +39,7 @@ FACT_FIELDS: dict[str, tuple[str, Callable[[Any], dict[str, Any]]]] = {
     "petition_registered": ("received_on", lambda e: {}),
     "materials_requested": ("requested_on", lambda e: {}),
     "materials_supplemented": ("supplemented_on", lambda e: {}),
-    "petition_accepted": ("accepted_on", lambda e: {}),
+    "petition_accepted": ("accepted_on", lambda e: {"matter": e.kind, "claim_route": e.claim_route}),
     "petition_not_accepted": ("decided_on", lambda e: {}),
     "petition_merged": ("merged_on", lambda e: {}),
     # The objection window runs from the department's receipt (Art 23¶3); a case assigned before receipts were
@@ -52,6 +54,9 @@ FACT_FIELDS: dict[str, tuple[str, Callable[[Any], dict[str, Any]]]] = {
     "objection_filed": ("filed_on", lambda e: {}),
     "extension_approved": ("approved_on", lambda e: {"round": e.round, "days": e.days}),
     "reply_issued": ("replied_on", lambda e: {"round": e.round}),
+    "suggestion_answered": ("answered_on", lambda e: {"round": e.round}),
+    "duty_answered": ("answered_on", lambda e: {"round": e.round}),
+    "report_fed_back": ("fed_back_on", lambda e: {"round": e.round}),
     "case_sent_back": ("sent_back_on", lambda e: {"round": e.round}),
     "review_requested": ("requested_on", lambda e: {"stage": e.stage}),
     "hearing_days_excluded": ("to_on", lambda e: {"stage": e.stage, "days": inclusive_days(e.from_on, e.to_on)}),

@@ -35,7 +35,19 @@ from events.supervision import (
     SupervisionOrderIssued,
     WarningIssued,
 )
-from events.vocabulary import Clock, DeadlineRule, NoticeKind, OrderForm, OrderGround, ReviewOutcome, Stage, label
+from events.vocabulary import (
+    Clock,
+    DeadlineRule,
+    Kind,
+    NoticeKind,
+    OrderForm,
+    OrderGround,
+    ReviewOutcome,
+    Stage,
+    label,
+    matter_label,
+    opinion_matter,
+)
 from services.runtime.effective import CaseAggregate
 from services.runtime.limits import Terms, due_date
 from services.runtime.notices import Notices, nothing_to_notify
@@ -47,6 +59,7 @@ from services.supervision.domain.errors import (
     CaseAlreadyFinalised,
     CaseNotFinalised,
     CaseNotOpen,
+    NotAnOpinionMatter,
     ProposalAddresseeMissing,
 )
 from services.supervision.domain.facts import Fact, inclusive_days
@@ -81,6 +94,7 @@ class Supervision(CaseAggregate):
         self.finalised_on: date | None = None
         self.notices = Notices()
         self.follow_up = FollowUp()
+        self.matter = (str(Kind.claim), "")  # the kind of matter and a claim's route, as intake accepted it
         self.seen(received_on)
 
     @property
@@ -105,6 +119,19 @@ class Supervision(CaseAggregate):
             record = recorders.get(change.reason, self._clock_recorded)
             record(clock=clock, round=round_, change=change.reason, on=change.on, source=fact.source,
                    state=asdict(change.state))  # fmt: skip
+
+    def note_matter(self, kind: str, claim_route: str | None) -> None:
+        """What intake accepted the case as: only an Art 31(6) claim is rated and reviewed."""
+        if (kind, claim_route or "") != self.matter:
+            self._matter_noted(kind=kind, claim_route=claim_route or "")
+
+    def check_opinion_matter(self, what: str) -> None:
+        kind, claim_route = self.matter
+        if not opinion_matter(kind, claim_route):
+            raise NotAnOpinionMatter(
+                f"案件 {self.case_no} ({matter_label(kind, claim_route)}) 没有信访处理意见，不{what} (Art 29-31, 35)",
+                "case_id",
+            )
 
     def note_reply(self, round_: int, replied_on: date) -> None:
         if replied_on != self.visit.replies.get(round_):
@@ -144,6 +171,7 @@ class Supervision(CaseAggregate):
         later rounds do not. Either way the petitioner may still ask for 复查 (Art 35)."""
         self.check_on(on)
         self.check_not_finalised()
+        self.check_opinion_matter("回访评价")
         self.visit.check_rateable(self.case_no)
         sends_back = terms.limits.unsatisfied_sends_back and self.visit.sends_back(rating)
         self._rated(rating=rating, comment=comment, rated_on=on, round=self.round, actor=actor)
@@ -157,6 +185,7 @@ class Supervision(CaseAggregate):
     def request_review(self, stage: Stage, reasons: str, on: date, actor: str, terms: Terms) -> None:
         self.check_on(on)
         self.check_not_finalised()
+        self.check_opinion_matter("复查复核")
         self.reviews.check_requestable(self.case_no, stage, on, self.visit, self.window_due(stage))
         self._review_requested(stage=stage, reasons=reasons, requested_on=on, actor=actor)
         self.observe(Fact("review_requested", on, stage=stage), terms)
@@ -357,6 +386,10 @@ class Supervision(CaseAggregate):
         self.department = department
         self.owning_leader = owning_leader
 
+    @event("MatterNoted")
+    def _matter_noted(self, kind: str, claim_route: str) -> None:
+        self.matter = (kind, claim_route)
+
     @event("ClockRecorded")
     def _clock_recorded(
         self, clock: str, round: int, change: str, on: date, source: str, state: dict[str, Any]
@@ -516,7 +549,7 @@ CLOCK_STATE = ("starts_on", "due_on", "limit_days", "count", "paused_days", "ext
 
 def deadline_recorded(stored: Any) -> dict[str, Any]:
     state = {name: stored.state[name] for name in CLOCK_STATE}
-    rule = DeadlineRule.local_materials_pause if state["paused_days"] else DeadlineRule.statutory
+    rule = DeadlineRule.local_materials_pause if state["paused_days"] else stored.state.get("rule", "statutory")
     rule = DeadlineRule.local_default if stored.clock in LOCAL_CLOCKS else rule
     return {
         "clock": stored.clock, "round": stored.round, **state, "reason": stored.change, "changed_on": stored.on,
@@ -540,6 +573,7 @@ stored_events(
     {
         "Opened": None,
         "ResponsibleNoted": None,
+        "MatterNoted": None,
         "ClockRecorded": Twin(DeadlineRecorded, deadline_recorded),
         "ClockPaused": Twin(ClockPaused, clock_paused),
         "ClockStopped": Twin(ClockStopped, clock_stopped),
