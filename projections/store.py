@@ -17,6 +17,7 @@ from sqlalchemy import (
     Table,
     bindparam,
     insert,
+    inspect,
     select,
     update,
 )
@@ -92,6 +93,19 @@ class Projection:
     def create(self, engine: Engine) -> None:
         self.tables[0].metadata.create_all(engine, tables=list(self.tables))
 
+    def reshaped(self, engine: Engine) -> list[str]:
+        """The tables in the database whose columns are not the ones this version declares (after an upgrade)."""
+        live = inspect(engine)
+        return [
+            table.name
+            for table in self.tables
+            if live.has_table(table.name)
+            and {c["name"] for c in live.get_columns(table.name)} != set(table.columns.keys())
+        ]
+
+    def drop(self, engine: Engine) -> None:
+        self.tables[0].metadata.drop_all(engine, tables=list(self.tables))
+
     def clear(self, conn: Connection) -> None:
         for table in self.tables:
             conn.execute(table.delete())
@@ -146,6 +160,12 @@ class ProjectionSink:
         self.subjects = [f"{SUBJECT_PREFIX}.>"]
         self.skipped: Counter[str] = Counter()
         metadata.create_all(engine, tables=[positions, applied_events])
+        if reshaped := projection.reshaped(engine):
+            # An upgrade changed the view's columns: it is rebuilt from stream sequence 1 in the new shape.
+            log.warning("%s: %s changed shape in this version; rebuilding from the stream", self.name, reshaped)
+            projection.drop(engine)
+            projection.create(engine)
+            self.reset()
         projection.create(engine)
 
     def position(self) -> int:

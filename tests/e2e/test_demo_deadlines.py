@@ -56,7 +56,12 @@ async def test_every_deadline_of_the_demo_district_recomputes_from_its_events(sy
             assert {k: v.due_on for k, v in recorded.items()} == {k: s.due_on for k, s in expected.items()}, row
             for key, event in recorded.items():
                 if isinstance(event, ClockStopped):
-                    assert (event.stopped_on, event.on_time) == (expected[key].stopped_on, expected[key].on_time)
+                    stopped = (expected[key].stopped_on, expected[key].on_time)
+                    assert (event.stopped_on, event.on_time) == stopped, (
+                        key,
+                        row["case_no"],
+                        [e.event_type for e in history],
+                    )
             for clock in CLOCKS:
                 rounds = [r for c, r in expected if c == clock]
                 if rounds:

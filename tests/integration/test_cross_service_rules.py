@@ -197,6 +197,7 @@ async def test_nothing_of_a_report_its_handling_or_its_reporter_reaches_any_publ
     async with Client(system.settings) as client:
         for index in range(4):
             case = DemoCase(client.nc, random.Random(index), org, TODAY, 900 + index, 120)
+            case.notifying = index != 0  # the first case's notices are served below, restating the report
             reporter = {"name": f"举报人{index}号", "phone": f"1390000{index:04d}", "id_number": f"9901011{index:011d}"}
             about = {"reported_unit": "990102", "cadre": CADRE} if index % 2 else {"reported_unit": "990101"}
             await report(case, petitioners=[reporter], **about)
