@@ -229,6 +229,11 @@ class ReviewRequested(CaseEvent):
     stage: Stage = Field(title="阶段")
     reasons: Reason = Field(description="申请理由")
     requested_on: date = Field(title="日期", description="申请日期")
+    window_round: int | None = Field(
+        None,
+        title="申请期限轮次",
+        description="the round of the written answer whose delivery opened the window it used; 0: none had opened",
+    )
 
     def case_status(self) -> CaseStatus:
         return CaseStatus.review_requested if self.stage == Stage.review else CaseStatus.re_review_requested

@@ -156,6 +156,22 @@ def test_review_windows_and_review_limits_with_hearing_days_excluded_from_the_re
     assert (re_review.excluded_days, re_review.due_on, re_review.on_time) == (3, day(113), True)
 
 
+def test_a_request_closes_the_window_it_used_even_when_a_later_delivery_is_read_first_art_35() -> None:
+    """Sent back after an unsatisfied rating, the case is answered again while the petitioner asks for 复查 on the
+    first answer: the stream may carry the second delivery before the request, which names its window."""
+    served = {"case_no": "XF1", "notice": "reply", "method": "written"}
+    sent_back = kit.public(kit_sent_back(), C, round=2, reason="不满意", sent_back_on=day(30))
+    asked = {"stage": "review", "reasons": "不服", "requested_on": day(35)}
+    timeline = [
+        kit.accepted(C, D), kit.reply(C, day(20)), kit.public(NoticeServed, C, served_on=day(22), **served), sent_back,
+        kit.reply(C, day(33), 2), kit.public(NoticeServed, C, served_on=day(34), round=2, **served),
+    ]  # fmt: skip
+    got = clocks(*timeline, kit.public(ReviewRequested, C, window_round=1, **asked))
+    assert got[(Clock.review_request, 1)].stopped_on == day(35) and got[(Clock.review_request, 2)].running
+    legacy = clocks(*timeline, kit.public(ReviewRequested, C, **asked))  # recorded before it named its window
+    assert legacy[(Clock.review_request, 2)].stopped_on == day(35)
+
+
 def test_recompute_ignores_duplicates_and_supervisions_own_clock_outputs() -> None:
     ext = kit.extension(C, day(10), 10)
     assert clocks(kit.accepted(C, D), ext, ext)[(Clock.handling, 1)].extension_days == 10

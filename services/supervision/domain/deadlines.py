@@ -163,7 +163,10 @@ def _accepted(b: Book, f: Fact) -> list[Change]:
 
 
 def _review_requested(b: Book, f: Fact) -> list[Change]:
-    window = b.latest(Clock.review_request) if f.stage == "review" else (Clock.re_review_request, 1)
+    """The request closes the window it used (named on it; the latest for requests recorded before that), and the
+    review's own 30 days start."""
+    clock = Clock.review_request if f.stage == "review" else Clock.re_review_request
+    window = b.latest(clock) if f.round < 0 else (clock, f.round) if f.round else None
     return b.stop(window, f.on) + b.start((Clock(f.stage), 1), f.on, b.limits.review)
 
 

@@ -58,7 +58,11 @@ FACT_FIELDS: dict[str, tuple[str, Callable[[Any], dict[str, Any]]]] = {
     "duty_answered": ("answered_on", lambda e: {"round": e.round}),
     "report_fed_back": ("fed_back_on", lambda e: {"round": e.round}),
     "case_sent_back": ("sent_back_on", lambda e: {"round": e.round}),
-    "review_requested": ("requested_on", lambda e: {"stage": e.stage}),
+    # The window a request used is named on it: the stream may carry a later delivery first (Art 35).
+    "review_requested": (
+        "requested_on",
+        lambda e: {"stage": e.stage, "round": -1 if e.window_round is None else e.window_round},
+    ),
     "hearing_days_excluded": ("to_on", lambda e: {"stage": e.stage, "days": inclusive_days(e.from_on, e.to_on)}),
     "review_opinion_issued": ("issued_on", lambda e: {"stage": e.stage}),
     "supervision_order_issued": (

@@ -187,8 +187,9 @@ class Supervision(CaseAggregate):
         self.check_not_finalised()
         self.check_opinion_matter("复查复核")
         self.reviews.check_requestable(self.case_no, stage, on, self.visit, self.window_due(stage))
-        self._review_requested(stage=stage, reasons=reasons, requested_on=on, actor=actor)
-        self.observe(Fact("review_requested", on, stage=stage), terms)
+        window = self.window_round(stage)
+        self._review_requested(stage=stage, reasons=reasons, requested_on=on, actor=actor, window_round=window)
+        self.observe(Fact("review_requested", on, stage=stage, round=window), terms)
 
     def exclude_hearing(self, stage: Stage, from_on: date, to_on: date, on: date, actor: str, terms: Terms) -> None:
         """听证时间不计入复查/复核期限 (Art 36)."""
@@ -229,13 +230,15 @@ class Supervision(CaseAggregate):
         unit = department or self.department
         self._aftercare(work=str(work), department=unit, content=content, done_on=on, actor=actor)
 
+    def window_round(self, stage: Stage) -> int:
+        """The round of the petitioner's window a request uses (the latest written answer delivered), 0 if none."""
+        clock = Clock.review_request if stage == Stage.review else Clock.re_review_request
+        return max((r for c, r in self.clocks if c == clock), default=0)
+
     def window_due(self, stage: Stage) -> date | None:
-        """The last day to ask for a stage: 30 days from the latest reply, or from the review opinion."""
-        if stage == Stage.review:
-            rounds = [r for c, r in self.clocks if c == Clock.review_request]
-            state = self.clocks.get((Clock.review_request, max(rounds))) if rounds else None
-        else:
-            state = self.clocks.get((Clock.re_review_request, 1))
+        """The last day to ask for a stage: 30 days from the latest written answer's delivery (Art 35, 36)."""
+        clock = Clock.review_request if stage == Stage.review else Clock.re_review_request
+        state = self.clocks.get((clock, self.window_round(stage)))
         return state.due_on if state else None
 
     def serve_notice(
@@ -463,7 +466,9 @@ class Supervision(CaseAggregate):
         self.seen(sent_back_on)
 
     @event("ReviewRequested")
-    def _review_requested(self, stage: str, reasons: str, requested_on: date, actor: str) -> None:
+    def _review_requested(
+        self, stage: str, reasons: str, requested_on: date, actor: str, window_round: int | None = None
+    ) -> None:
         self.reviews[stage] = Review(requested_on)
         self.seen(requested_on)
 
