@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import Engine
 
+from projections.feeds import Feeds
 from projections.leaders import LeaderView
 from projections.ledger import Ledger
 from projections.store import Projection, ProjectionSink
@@ -11,7 +12,7 @@ from services.runtime.clock import Clock
 from services.runtime.settings import Settings
 from services.runtime.sidecar import Sidecar, make_engine
 
-PROJECTIONS: dict[str, type[Projection]] = {"ledger": Ledger, "leaders": LeaderView}
+PROJECTIONS: dict[str, type[Projection]] = {"ledger": Ledger, "leaders": LeaderView, "feeds": Feeds}
 
 
 def sinks_for(engine: Engine, clock: Clock, names: list[str] | None = None) -> list[ProjectionSink]:

@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from projections.feeds import FeedRelay
 from projections.registry import live_sinks
+from services.runtime.dbthread import DbThread
 from services.runtime.host import Component, ProjectionHost, ServiceHost
+from services.runtime.organisation import organisation
 from services.runtime.settings import COMPONENTS, Settings
+from services.runtime.sidecar import make_engine
 
 LABELS = {
     "intake": "受理 intake",
@@ -15,11 +21,19 @@ LABELS = {
 }
 
 
+async def feed_relay(nc: Any, settings: Settings, db: DbThread) -> None:
+    """部门推送: every unit of the org file gets its own feed stream."""
+    engine = await db.run(make_engine, settings.db_url("projections"))
+    units = organisation(settings.org_file).units
+    relay = FeedRelay(engine, nc, db, units, settings.stream_replicas, settings.duplicate_window_s)
+    await relay.run()
+
+
 def build_component(name: str, settings: Settings) -> Component:
     if name not in COMPONENTS:
         raise ValueError(f"未知组件 {name!r}; one of {', '.join(COMPONENTS)}")
     if name == "projections":
-        return ProjectionHost(settings, live_sinks)
+        return ProjectionHost(settings, live_sinks, feed_relay)
     if name == "intake":
         from services.intake.service import definition
     elif name == "assignment":

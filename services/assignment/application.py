@@ -36,6 +36,11 @@ class AssignmentApplication(ServiceApplication):
         self.org = org
         self.terms = terms
 
+    def parties(self, case_id: UUID) -> frozenset[str]:
+        """The lead and the co-handlers act on a case's assignment (签收, 收到, 异议) through their own subjects."""
+        assignment = self.load(case_id, Assignment)
+        return frozenset({assignment.department, *assignment.co_handlers})
+
     # Commands
 
     def receive(self, cmd: ReceiveAssignment) -> dict[str, Any]:

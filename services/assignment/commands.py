@@ -18,6 +18,7 @@ class ReceiveAssignment(CaseCommand):
     objection window and the lead's 接收情况告知 count from that day (Art 23¶3)."""
 
     name = "receive"
+    for_departments = True
 
     department: str = Field(min_length=1, description="收到交办的单位 code (主办或协办)")
 
@@ -26,6 +27,7 @@ class AcknowledgeCase(CaseCommand):
     """签收: the lead department acknowledges the case and names its handler."""
 
     name = "acknowledge"
+    for_departments = True
 
     department: str = Field(min_length=1, description="签收单位 code; must be the lead department")
     handler: str = Field("", max_length=100, description="直接承办人")
@@ -35,6 +37,7 @@ class FileObjection(CaseCommand):
     """交办异议 (Art 23¶3): the lead or a co-handler objects within 5 working days of its receipt, with reasons."""
 
     name = "object"
+    for_departments = True
 
     department: str = Field(min_length=1, description="提出异议的单位 code (主办或协办)")
     reasons: Reason = Field(description="异议理由 (required)")

@@ -88,6 +88,11 @@ class MediationApplication(ServiceApplication):
         handling.reply(cmd.opinion, cmd.text, self.effective(cmd.on), cmd.actor, **letter)
         return self.saved(handling)
 
+    def parties(self, case_id: UUID) -> frozenset[str]:
+        """The lead handles the case; a co-handler reports its opinion to it (主办/协办)."""
+        handling = self.load(case_id, Handling)
+        return frozenset({handling.department, *handling.co_handlers})
+
     def record_execution(self, cmd: RecordExecution) -> dict[str, Any]:
         handling = self.load(cmd.case_id, Handling)
         handling.record_execution(cmd.result, self.effective(cmd.on), cmd.actor)

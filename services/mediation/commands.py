@@ -15,6 +15,7 @@ class RecordInvestigation(CaseCommand):
     """记录调查核实."""
 
     name = "record_investigation"
+    for_departments = True
 
     findings: str = Field(min_length=1, max_length=20000, description="调查核实情况")
     investigators: list[str] = Field(default_factory=list, description="调查人员")
@@ -24,6 +25,7 @@ class RecordMediation(CaseCommand):
     """记录调解 (Art 33, with the parties' consent; 人民/行政/司法调解, Art 37¶1): type, parties, agreement."""
 
     name = "record_mediation"
+    for_departments = True
 
     form: Settlement = Field(Settlement.mediation, description="调解 (mediation) | 和解 (reconciliation) (Art 33)")
     mediation_type: MediationType | None = Field(None, description="行政调解 / 司法调解 / 人民调解; none for 和解")
@@ -37,6 +39,7 @@ class RecordHearing(CaseCommand):
     """记录听证: for major or complex cases."""
 
     name = "record_hearing"
+    for_departments = True
 
     participants: list[str] = Field(default_factory=list, description="听证参加人")
     conclusion: str = Field(min_length=1, max_length=20000, description="听证结论")
@@ -47,6 +50,7 @@ class GrantAssistance(CaseCommand):
     """落实救助: hardship, judicial or petition assistance."""
 
     name = "grant_assistance"
+    for_departments = True
 
     assistance_type: AssistanceType = Field(description="帮扶救助 / 司法救助 / 信访救助")
     amount_fen: int = Field(description="金额, in fen (分)")
@@ -57,6 +61,7 @@ class ApproveExtension(CaseCommand):
     """批准延期 (Art 34): at most 30 days, by a named head, the reason told to the petitioner."""
 
     name = "approve_extension"
+    for_departments = True
 
     days: int = Field(description="延长天数 (1–30)")
     approved_by: str = Field("", max_length=100, description="批准的负责人")
@@ -68,6 +73,7 @@ class SubmitCoHandlerOpinion(CaseCommand):
     """报送协办意见: a co-handler reports to the lead department (主办/协办, the joint-handling practice)."""
 
     name = "submit_co_handler_opinion"
+    for_departments = True
 
     department: str = Field(min_length=1, description="协办单位 code")
     opinion: str = Field(min_length=1, max_length=20000, description="协办意见")
@@ -77,6 +83,7 @@ class IssueReply(CaseCommand):
     """出具信访处理意见书 (Art 32)."""
 
     name = "reply"
+    for_departments = True
 
     opinion: Opinion = Field(description="支持 / 解释说明 / 不予支持")
     text: str = Field(min_length=1, max_length=20000, description="处理意见书正文")
@@ -90,6 +97,7 @@ class RecordExecution(CaseCommand):
     """记录支持意见已执行 (Art 32¶2): the department carried out the round's supported opinion."""
 
     name = "record_execution"
+    for_departments = True
 
     result: str = Field(min_length=1, max_length=20000, description="执行情况")
 
@@ -98,6 +106,7 @@ class AnswerSuggestion(CaseCommand):
     """回复建议意见 (Art 29): adopted, partly adopted or not, with the answer and any reward."""
 
     name = "answer_suggestion"
+    for_departments = True
 
     adoption: Adoption = Field(description="采纳 / 部分采纳 / 未采纳")
     text: str = Field(min_length=1, max_length=20000, description="回复内容")
@@ -108,6 +117,7 @@ class AnswerDuty(CaseCommand):
     """依法履行或者答复 (Art 31(5)): the duty performed, or the reply given."""
 
     name = "answer_duty"
+    for_departments = True
 
     performed: bool = Field(description="已依法履行职责 (true) or 答复 (false)")
     text: str = Field(min_length=1, max_length=20000, description="履行情况或答复内容")
@@ -117,6 +127,7 @@ class FeedBackReport(CaseCommand):
     """检举控告已反馈 (Art 30): the discipline body's record number; nothing of the report's content."""
 
     name = "feed_back_report"
+    for_departments = True
 
     record_no: str = Field(min_length=1, max_length=100, description="纪检监察机关本机关案卷号")
 
@@ -125,6 +136,7 @@ class CloseCase(CaseCommand):
     """办结, with an optional closing report."""
 
     name = "close"
+    for_departments = True
 
     report: str = Field("", max_length=20000, description="办结报告")
 
@@ -134,6 +146,7 @@ class RecuseHandler(CaseCommand):
     the case."""
 
     name = "recuse"
+    for_departments = True
 
     handler: str = Field(min_length=1, max_length=100, description="回避的承办人")
     reason: str = Field(min_length=1, max_length=2000, description="利害关系")

@@ -12,12 +12,13 @@ from uuid import UUID
 from faststream.nats import NatsMessage, NatsRouter
 from pydantic import BaseModel, Field, ValidationError
 
-from services.runtime.errors import InvalidInput, XinfangError
+from services.runtime.errors import InvalidInput, NotFound, NotYourCase, XinfangError
 from services.runtime.group_commit import GroupCommit
 
 log = logging.getLogger(__name__)
 
 COMMAND_PREFIX = "xf.cmd"
+DEPARTMENT_PREFIX = "xf.dept"  # xf.dept.<unit>.<service>.<command>: a department system acts as the unit it names
 COMMANDS_IN_FLIGHT = 64
 
 
@@ -26,6 +27,8 @@ class Command(BaseModel):
     docstring says what it does (it becomes the route's description)."""
 
     name: ClassVar[str] = ""
+    # A command a department system may send for its own cases, on its own subjects (department_subject).
+    for_departments: ClassVar[bool] = False
 
 
 class CaseCommand(Command):
@@ -40,6 +43,25 @@ class CaseCommand(Command):
 
 def command_subject(service: str, command: str) -> str:
     return f"{COMMAND_PREFIX}.{service}.{command}"
+
+
+def department_subject(unit: str, service: str, command: str) -> str:
+    return f"{DEPARTMENT_PREFIX}.{unit}.{service}.{command}"
+
+
+def parse_as(model: type[BaseModel], body: bytes, unit: str) -> Any:
+    """A department's command, acting as the unit its subject names: its ``department`` is that unit (a payload
+    naming another is refused, one naming none gets it)."""
+    try:
+        raw = json.loads(body or b"{}")
+    except json.JSONDecodeError as exc:
+        raise InvalidInput(f"请求不是合法的 JSON: {exc}") from None
+    if isinstance(raw, dict) and "department" in model.model_fields:
+        named = raw.get("department") or unit
+        if named != unit:
+            raise NotYourCase(f"{unit} 不能以 {named} 的名义办理", "department")
+        raw["department"] = unit
+    return parse(model, json.dumps(raw).encode())
 
 
 def invalid_input(exc: ValidationError) -> InvalidInput:
@@ -66,17 +88,45 @@ Handler = Callable[[Any], Any]
 class CommandRoutes:
     """Registers each command of a service as a FastStream subscriber that answers ok/error JSON."""
 
-    def __init__(self, service: str, committer: GroupCommit):
+    def __init__(
+        self, service: str, committer: GroupCommit, parties: Callable[[Any], frozenset[str]] = lambda _: frozenset()
+    ):
         self.service = service
         self.router = NatsRouter()
         self.committer = committer
+        self.parties = parties
         self.on_saved: Callable[[], None] = lambda: None
 
     def add(self, name: str, model: type[BaseModel], handler: Handler, description: str) -> None:
+        self._subscribe(name, model, handler, description, command_subject(self.service, name), department=False)
+        if getattr(model, "for_departments", False):
+            subject = department_subject("*", self.service, name)
+            self._subscribe(name, model, handler, description, subject, department=True)
+
+    def _on_own_case(self, handler: Handler, unit: str) -> Handler:
+        """The handler, once the case is found to be one the unit leads or co-handles (unknown cases alike)."""
+
+        def run(command: Any) -> Any:
+            try:
+                mine = unit in self.parties(command.case_id)
+            except NotFound:
+                mine = False
+            if not mine:
+                raise NotYourCase(f"案件 {command.case_id} 不是 {unit} 承办的案件", "case_id")
+            return handler(command)
+
+        return run
+
+    def _subscribe(
+        self, name: str, model: type[BaseModel], handler: Handler, description: str, subject: str, department: bool
+    ) -> None:
         async def answer(msg: NatsMessage) -> dict[str, Any]:
             try:
-                command = parse(model, msg.body)
-                result = await self.committer.submit(handler, command)
+                # The unit comes from the subject the department's credentials let it publish on, never the payload.
+                unit = msg.raw_message.subject.split(".")[2] if department else ""
+                command = parse_as(model, msg.body, unit) if department else parse(model, msg.body)
+                run = self._on_own_case(handler, unit) if department else handler
+                result = await self.committer.submit(run, command)
             except XinfangError as exc:
                 return {"ok": False, "error": exc.to_dict()}
             except Exception as exc:
@@ -89,9 +139,9 @@ class CommandRoutes:
             return {"ok": True, "result": result}
 
         answer.__doc__ = description
-        answer.__name__ = f"{self.service}_{name}"
+        answer.__name__ = f"{self.service}_{name}" + ("_as_department" if department else "")
         self.router.subscriber(
-            command_subject(self.service, name),
+            subject,
             queue=f"xf-{self.service}",
             # Commands are decided concurrently so that group commit can batch them; the rules run one at a
             # time on the store's thread, so concurrency here never lets two commands race on one case.

@@ -33,6 +33,12 @@ class NotFound(XinfangError):
     code = "not_found"
 
 
+class NotYourCase(XinfangError):
+    """A department acts on its own cases only: the case is not assigned to it (or names another department)."""
+
+    code = "not_your_case"
+
+
 class Conflict(XinfangError):
     """Someone else changed the case at the same time; reload and try again."""
 

@@ -131,10 +131,17 @@ class ProjectionHost(Component):
 
     name = "projections"
 
-    def __init__(self, settings: Settings, sinks: Callable[[Settings], Sequence[Sink]]):
+    def __init__(
+        self,
+        settings: Settings,
+        sinks: Callable[[Settings], Sequence[Sink]],
+        background: Callable[[Any, Settings, DbThread], Awaitable[None]] | None = None,
+    ):
         super().__init__(settings)
         self.make_sinks = sinks
+        self.background = background  # e.g. the relay of the department feeds
         self.db = DbThread(self.name)
+        self.relay_db = DbThread(f"{self.name}-relay")
         self.consumers: list[EventConsumer] = []
 
     async def start(self) -> None:
@@ -146,10 +153,14 @@ class ProjectionHost(Component):
             consumer = EventConsumer(sink, nc, self.db, self.settings.batch_size)
             self.consumers.append(consumer)
             self.tasks.append(asyncio.create_task(consumer.run(), name=f"projection-{sink.name}"))
+        if self.background is not None:
+            loop = self.background(nc, self.settings, self.relay_db)
+            self.tasks.append(asyncio.create_task(loop, name=f"{self.name}-background"))  # type: ignore[arg-type]
 
     async def stop(self) -> None:
         await super().stop()
         await self.db.close()
+        await self.relay_db.close()
 
 
 INSIST_AFTER_S = 2.0

@@ -23,6 +23,7 @@ class ServeNotice(CaseCommand):
     """告知信访人 / 送达: the petitioner was told of a decision, on the effective date, by a method (or not)."""
 
     name = "serve_notice"
+    for_departments = True
 
     notice: NoticeKind = Field(description="告知事项")
     method: NoticeMethod | None = Field(None, description="书面 / 短信 / 网上 / 当面; none when unreachable")

@@ -63,6 +63,10 @@ class ServiceApplication(Application[UUID]):
         super().__init__(env=env)
         self.clock = clock
 
+    def parties(self, case_id: UUID) -> frozenset[str]:
+        """The units that may act on a case through their own department subjects; none unless a service says."""
+        return frozenset()
+
     def effective(self, on: dt.date | None, field: str = "on") -> dt.date:
         """A command's effective date: the one it names (never in the future), else today."""
         return effective(on, self.clock.today(), field)

@@ -81,7 +81,7 @@ def reactions_of(app_class: type) -> dict[type[CaseEvent], Handler]:
 
 def command_routes(service: str, app: ServiceApplication, committer: GroupCommit) -> CommandRoutes:
     """The service's command subscribers, one per command its application answers, described by the payload."""
-    routes = CommandRoutes(service, committer)
+    routes = CommandRoutes(service, committer, app.parties)
     for name, (model, method) in commands_of(type(app)).items():
         routes.add(name, model, functools.partial(method, app), (model.__doc__ or name).strip())
     return routes

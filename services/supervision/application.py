@@ -78,6 +78,15 @@ class SupervisionApplication(ServiceApplication):
         self.terms = terms
         self.alarm_index = AlarmIndex(terms.limits.warning_days)
 
+    def parties(self, case_id: UUID) -> frozenset[str]:
+        """The lead department, and every unit an order or a proposal of the case went to, answer through their
+        own subjects."""
+        case = self.load(case_id, Supervision)
+        addressed = {o.department for o in case.orders.issued.values()} | {
+            p.department for p in case.orders.proposals.values()
+        }
+        return frozenset({case.department, *addressed} - {""})
+
     # Commands
 
     def rate(self, cmd: RateSatisfaction) -> dict[str, Any]:

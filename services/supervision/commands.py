@@ -73,6 +73,7 @@ class RecordAftercare(CaseCommand):
     """记录终结后的疏导教育、矛盾化解、帮扶救助 (Art 37¶3), by the responsible unit."""
 
     name = "record_aftercare"
+    for_departments = True
 
     work: AftercareKind = Field(description="education 疏导教育 | reconciliation 矛盾化解 | assistance 帮扶救助")
     content: str = Field(min_length=1, max_length=20000, description="工作情况")
@@ -94,6 +95,7 @@ class AnswerOrder(CaseCommand):
     """回复督办单."""
 
     name = "answer_order"
+    for_departments = True
 
     order_no: str = Field(min_length=1, max_length=80)
     department: str = Field(min_length=1, max_length=50, description="回复单位 code")
@@ -116,6 +118,7 @@ class GiveFeedback(CaseCommand):
     """书面反馈建议采纳情况 (Art 40¶4), by the unit the proposal went to."""
 
     name = "feedback"
+    for_departments = True
 
     proposal_no: str = Field(min_length=1, max_length=80)
     department: str = Field(min_length=1, max_length=50, description="反馈单位 code")

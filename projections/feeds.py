@@ -1,0 +1,217 @@
+"""部门推送 (department feeds): each unit's ordered, replayable feed of the cases it leads or co-handles.
+
+Fed from the case stream exactly once like every view: the messages a unit is to receive are written to an outbox
+table in the same transaction as the consumer's position, and ``FeedRelay`` publishes them, in order and with a
+stable ``Nats-Msg-Id``, to the unit's own stream ``XF_FEED_<unit>`` — one stream per unit, so a department's
+credentials can be limited to its own stream (a filter on one shared stream would not be enforced by JetStream).
+
+A unit joins a case when it is assigned it (lead or co-handler) and leaves when the case is reassigned away: the
+reassignment is the last message it gets for that case. Orders, proposals, warnings and overdue marks also reach
+the unit they are addressed to. A report (检举控告) reaches its lead, the discipline channel, only; nothing of a
+reporter or a report's content is on the case stream to begin with (Art 30¶3, 46(5)).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Iterable
+from typing import Any
+
+from nats.aio.client import Client
+from nats.js.api import DiscardPolicy, RetentionPolicy, StorageType, StreamConfig
+from nats.js.errors import NotFoundError
+from sqlalchemy import Column, Connection, Engine, Integer, MetaData, String, Table, Text, delete, insert, select
+
+from events import CaseEvent
+from events.vocabulary import Kind
+from projections.store import Projection, insert_ignore, positions
+from services.runtime.dbthread import DbThread
+from services.runtime.lifecycle import stop_requested
+
+log = logging.getLogger(__name__)
+metadata = MetaData()
+
+FEED_PREFIX = "xf.feed"
+ADDRESSED = frozenset(
+    {"supervision_order_issued", "proposal_issued", "warning_issued", "deadline_missed", "cadre_report_notified"}
+)
+
+members = Table(
+    "feed_member",
+    metadata,
+    Column("case_id", String(36), primary_key=True, comment="案件ID"),
+    Column("department", String(32), primary_key=True, comment="单位编码"),
+)
+cases = Table(
+    "feed_case",
+    metadata,
+    Column("case_id", String(36), primary_key=True, comment="案件ID"),
+    Column("kind", String(16), comment="类别"),
+)
+outbox = Table(
+    "feed_outbox",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True, comment="序号"),
+    Column("department", String(32), nullable=False, comment="单位编码"),
+    Column("case_id", String(36), nullable=False, comment="案件ID"),
+    Column("event_type", String(64), nullable=False, comment="事件"),
+    Column("event_id", String(36), nullable=False, comment="事件ID"),
+    Column("payload", Text, nullable=False, comment="内容"),
+)
+
+
+def feed_stream(unit: str) -> str:
+    return f"XF_FEED_{unit}"
+
+
+def feed_subject(unit: str, case_id: str, event_type: str) -> str:
+    return f"{FEED_PREFIX}.{unit}.{case_id}.{event_type}"
+
+
+def route(event: CaseEvent, kind: str, current: set[str]) -> tuple[set[str], set[str]]:
+    """Who receives an event of a case, and who follows the case after it: (recipients, members)."""
+    report = kind == Kind.report
+    if event.event_type in ("case_assigned", "case_reassigned"):
+        joined = {event.department} | (set() if report else set(event.co_handlers))  # type: ignore[attr-defined]
+        leaving = current if event.event_type == "case_reassigned" else set()
+        return leaving | joined, joined
+    recipients = set(current)
+    addressed = getattr(event, "department", "")
+    if event.event_type in ADDRESSED and addressed and not report:
+        recipients.add(addressed)
+    return recipients, current
+
+
+class Feeds(Projection):
+    """The outbox of every unit's feed, and who follows which case."""
+
+    name = "feeds"
+    tables = (members, cases, outbox)
+
+    def applies(self, event: type[CaseEvent]) -> bool:
+        return True  # every event of a followed case is a milestone of some unit's feed
+
+    def apply(self, conn: Connection, events: list[CaseEvent]) -> None:
+        state: dict[str, tuple[str, set[str]]] = {}
+        for event in events:
+            if event.case_id not in state:
+                state[event.case_id] = self._load(conn, event.case_id)
+            kind, current = state[event.case_id]
+            if event.event_type == "petition_accepted":
+                kind = str(event.kind)  # type: ignore[attr-defined]
+                insert_ignore(conn, cases, {"case_id": event.case_id, "kind": kind})
+            recipients, after = route(event, kind, current)
+            if recipients:
+                payload = event.to_json().decode()
+                conn.execute(
+                    insert(outbox),
+                    [
+                        {"department": unit, "case_id": event.case_id, "event_type": event.event_type,
+                         "event_id": event.event_id, "payload": payload}
+                        for unit in sorted(recipients)
+                    ],
+                )  # fmt: skip
+            if after != current:
+                conn.execute(delete(members).where(members.c.case_id == event.case_id))
+                if after:
+                    conn.execute(insert(members), [{"case_id": event.case_id, "department": u} for u in sorted(after)])
+            state[event.case_id] = (kind, after)
+
+    def _load(self, conn: Connection, case_id: str) -> tuple[str, set[str]]:
+        kind = conn.execute(select(cases.c.kind).where(cases.c.case_id == case_id)).scalar() or ""
+        followed = conn.execute(select(members.c.department).where(members.c.case_id == case_id)).scalars()
+        return kind, set(followed)
+
+
+def feed_config(unit: str, replicas: int = 1, duplicate_window_s: int = 3600) -> StreamConfig:
+    return StreamConfig(
+        name=feed_stream(unit),
+        subjects=[f"{FEED_PREFIX}.{unit}.>"],
+        retention=RetentionPolicy.LIMITS,
+        storage=StorageType.FILE,
+        max_age=0,
+        discard=DiscardPolicy.NEW,
+        num_replicas=replicas,
+        duplicate_window=float(duplicate_window_s),
+    )
+
+
+RELAY = "feed-relay"
+
+
+class FeedRelay:
+    """Publishes the feed outbox after its saved position to each unit's stream; a re-send is deduplicated."""
+
+    def __init__(
+        self, engine: Engine, nc: Client, db: DbThread, units: Iterable[str], replicas: int = 1,
+        duplicate_window_s: int = 3600, batch: int = 512, poll_s: float = 0.1,
+    ):  # fmt: skip
+        self.engine, self.db = engine, db
+        self.js = nc.jetstream(publish_async_max_pending=batch * 2)
+        self.units = sorted(set(units))
+        self.replicas, self.window = replicas, duplicate_window_s
+        self.batch, self.poll_s = batch, poll_s
+        self.position = 0
+        self.published = 0
+
+    async def ensure_streams(self) -> None:
+        for unit in self.units:
+            try:
+                await self.js.stream_info(feed_stream(unit))
+            except NotFoundError:
+                await self.js.add_stream(feed_config(unit, self.replicas, self.window))
+
+    def _read(self, after: int) -> list[Any]:
+        with self.engine.connect() as conn:
+            query = select(outbox).where(outbox.c.id > after).order_by(outbox.c.id).limit(self.batch)
+            return list(conn.execute(query))
+
+    def _saved(self) -> int:
+        with self.engine.connect() as conn:
+            return int(conn.execute(select(positions.c.position).where(positions.c.projection == RELAY)).scalar() or 0)
+
+    def _save(self, position: int) -> None:
+        with self.engine.begin() as conn:
+            if not insert_ignore(conn, positions, {"projection": RELAY, "position": position}):
+                conn.execute(positions.update().where(positions.c.projection == RELAY).values(position=position))
+
+    async def run(self) -> None:
+        await self.ensure_streams()
+        self.position = await self.db.run(self._saved)
+        while not stop_requested():
+            try:
+                await self._pass()
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.exception("feed relay failed at %s; retrying", self.position)
+                await asyncio.sleep(1.0)
+
+    async def _pass(self) -> None:
+        rows = await self.db.run(self._read, self.position)
+        if not rows:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.sleep(self.poll_s)
+            return
+        futures = []
+        for row in rows:
+            if row.department not in self.units:
+                continue  # a unit the org file no longer names has no feed
+            futures.append(
+                await self.js.publish_async(
+                    feed_subject(row.department, row.case_id, row.event_type),
+                    row.payload.encode(),
+                    stream=feed_stream(row.department),
+                    headers={"Nats-Msg-Id": f"{row.event_id}.{row.department}"},
+                )
+            )
+        if futures:
+            acks = await asyncio.wait_for(asyncio.gather(*futures, return_exceptions=True), timeout=30)
+            failed = [a for a in acks if isinstance(a, BaseException)]
+            if failed:
+                raise failed[0]
+        self.position = rows[-1].id
+        self.published += len(futures)
+        await self.db.run(self._save, self.position)
