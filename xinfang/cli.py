@@ -300,3 +300,20 @@ def main() -> None:
 
 if __name__ == "__main__":
     main()
+
+
+@app.command()
+def asyncapi(
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="write the document here (default: stdout)")
+    ] = None,
+) -> None:
+    """部门对接接口: the AsyncAPI document of the department feeds and commands, generated from the contract."""
+    from xinfang.asyncapi import document
+
+    text = json.dumps(document(), ensure_ascii=False, indent=2)
+    if output is None:
+        print(text)
+    else:
+        output.write_text(text + "\n", encoding="utf-8")
+        out.print(f"[green]✓[/] {output}")
