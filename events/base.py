@@ -17,6 +17,18 @@ from events.vocabulary import CaseStatus
 
 STREAM = "XF_CASES"
 SUBJECT_PREFIX = "xf.case"
+FEED_PREFIX = "xf.feed"  # xf.feed.<unit>.<case_id>.<event_type>, on the unit's own stream XF_FEED_<unit>
+
+
+def feed_stream(unit: str) -> str:
+    """A unit's own feed stream: one per unit, so its credentials can be limited to it."""
+    return f"XF_FEED_{unit}"
+
+
+def feed_subject(unit: str, case_id: str, event_type: str) -> str:
+    return f"{FEED_PREFIX}.{unit}.{case_id}.{event_type}"
+
+
 EVENT_NAMESPACE = uuid.UUID("6f1c1a8e-5a0f-4a4e-9d0b-3c5f1e2a7b90")
 
 # Every public event class by its type name; filled by the classes themselves as they are declared.

@@ -25,6 +25,7 @@ from nats.js.errors import NotFoundError
 from sqlalchemy import Column, Connection, Engine, Integer, MetaData, String, Table, Text, delete, insert, select
 
 from events import CaseEvent
+from events.base import FEED_PREFIX, feed_stream, feed_subject
 from events.vocabulary import Kind
 from projections.store import Projection, insert_ignore, positions
 from services.runtime.dbthread import DbThread
@@ -33,7 +34,6 @@ from services.runtime.lifecycle import stop_requested
 log = logging.getLogger(__name__)
 metadata = MetaData()
 
-FEED_PREFIX = "xf.feed"
 ADDRESSED = frozenset(
     {"supervision_order_issued", "proposal_issued", "warning_issued", "deadline_missed", "cadre_report_notified"}
 )
@@ -60,14 +60,6 @@ outbox = Table(
     Column("event_id", String(36), nullable=False, comment="事件ID"),
     Column("payload", Text, nullable=False, comment="内容"),
 )
-
-
-def feed_stream(unit: str) -> str:
-    return f"XF_FEED_{unit}"
-
-
-def feed_subject(unit: str, case_id: str, event_type: str) -> str:
-    return f"{FEED_PREFIX}.{unit}.{case_id}.{event_type}"
 
 
 def route(event: CaseEvent, kind: str, current: set[str]) -> tuple[set[str], set[str]]:

@@ -317,3 +317,43 @@ def asyncapi(
     else:
         output.write_text(text + "\n", encoding="utf-8")
         out.print(f"[green]✓[/] {output}")
+
+
+auth = typer.Typer(help="访问控制: NATS users and credentials for every party, generated from the organisation file")
+app.add_typer(auth, name="auth")
+
+
+def access_dir(data_dir: Path | None) -> Path:
+    return settings_from(data_dir).data_dir / "access"
+
+
+@auth.command("init")
+def auth_init(data_dir: DataDir = None) -> None:
+    """One user per party (services, projections, staff, auditor, each unit) and its credentials file (0600)."""
+    from services.runtime.access import AUTHORIZATION, init
+    from services.runtime.organisation import organisation
+
+    settings = settings_from(data_dir)
+    try:
+        granted = init(access_dir(data_dir), sorted(organisation(settings.org_file).units))
+    except XinfangError as error:
+        fail(error, False)
+    out.print(f"[green]✓[/] {len(granted.hashes)} 个访问方 · 授权配置 {granted.directory / AUTHORIZATION}")
+    out.print(f"  凭证文件 {granted.creds_dir}/<party>.json (仅所有者可读)")
+
+
+@auth.command("rotate")
+def auth_rotate(
+    party: Annotated[str, typer.Argument(help="e.g. dept.990100ZJJ, staff, auditor, intake")],
+    data_dir: DataDir = None,
+) -> None:
+    """A new password for one party; every other party's credentials stay as they are. Reload the server after."""
+    from services.runtime.access import rotate
+    from services.runtime.organisation import organisation
+
+    settings = settings_from(data_dir)
+    try:
+        granted = rotate(access_dir(data_dir), sorted(organisation(settings.org_file).units), party)
+    except XinfangError as error:
+        fail(error, False)
+    out.print(f"[green]✓[/] {party} 的新凭证: {granted.creds(party)}")

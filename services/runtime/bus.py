@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 import nats
 from nats.aio.client import Client
@@ -16,13 +17,18 @@ from services.runtime.errors import Unavailable
 log = logging.getLogger(__name__)
 
 
-async def connect(url: str, name: str, reconnect: bool = True) -> Client:
+async def connect(url: str, name: str, reconnect: bool = True, creds: dict[str, Any] | None = None) -> Client:
     """A component's connection reconnects forever, so a restarted server is picked up again;
-    a one-shot client (the CLI) gives up quickly instead of hanging on a server that is gone, and says so once."""
+    a one-shot client (the CLI) gives up quickly instead of hanging on a server that is gone, and says so once.
+    With a party's credentials (``services.runtime.access``) it connects as that party, on its own inbox prefix."""
+    auth: dict[str, Any] = {}
+    if creds is not None:
+        auth = {"user": creds["user"], "password": creds["password"], "inbox_prefix": creds["inbox_prefix"]}
     if reconnect:
         return await nats.connect(
-            url, name=name, max_reconnect_attempts=-1, allow_reconnect=True, reconnect_time_wait=0.5, connect_timeout=5
-        )
+            url, name=name, max_reconnect_attempts=-1, allow_reconnect=True, reconnect_time_wait=0.5, connect_timeout=5,
+            **auth,
+        )  # fmt: skip
     try:
         return await nats.connect(
             url,
@@ -32,6 +38,7 @@ async def connect(url: str, name: str, reconnect: bool = True) -> Client:
             reconnect_time_wait=0.5,
             connect_timeout=2,
             error_cb=_reported_by_caller,
+            **auth,
         )
     except Exception as exc:
         raise Unavailable(f"无法连接 NATS {url}: 请先运行 xinfang up ({exc})") from None

@@ -50,9 +50,10 @@ def port_open(port: int) -> bool:
 class EmbeddedNats:
     """A nats-server child process; JetStream fsyncs every write (sync_interval: always)."""
 
-    def __init__(self, store_dir: Path, port: int = 0):
+    def __init__(self, store_dir: Path, port: int = 0, authorization: Path | None = None):
         self.store_dir = Path(store_dir)
         self.port = port or free_port()
+        self.authorization = authorization  # the users and their permissions (services.runtime.access)
         self.process: subprocess.Popen[bytes] | None = None
 
     @property
@@ -61,10 +62,19 @@ class EmbeddedNats:
 
     def config(self) -> str:
         store = str(self.store_dir.resolve()).replace("\\", "/")
-        return (
+        text = (
             f'host: 127.0.0.1\nport: {self.port}\nmax_payload: 1MB\npid_file: "{store}/nats.pid"\n'
             f'jetstream {{\n  store_dir: "{store}"\n  sync_interval: always\n}}\n'
         )
+        if self.authorization is not None:
+            text += self.authorization.read_text(encoding="utf-8")
+        return text
+
+    def reload(self) -> None:
+        """Re-read the configuration (a rotated party's credentials) without a restart: SIGHUP."""
+        (self.store_dir / "nats.conf").write_text(self.config())
+        if self.process and self.process.poll() is None:
+            self.process.send_signal(signal.SIGHUP)
 
     def start(self, timeout: float = 15.0) -> None:
         if port_open(self.port):

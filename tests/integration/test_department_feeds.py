@@ -8,7 +8,7 @@ from typing import Any
 
 from nats.js.errors import NotFoundError
 
-from projections.feeds import feed_stream
+from events.base import feed_stream
 from tests.support.system import PETITION, Client, InProcessSystem, eventually, settle
 
 
