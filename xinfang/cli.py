@@ -357,3 +357,47 @@ def auth_rotate(
     except XinfangError as error:
         fail(error, False)
     out.print(f"[green]✓[/] {party} 的新凭证: {granted.creds(party)}")
+
+
+department = typer.Typer(help="部门对接: a department system follows its own feed and acts on its own cases")
+app.add_typer(department, name="department")
+Creds = Annotated[Path, typer.Option("--creds", help="the unit's credentials file (xinfang auth init)")]
+
+
+@department.command("follow")
+def department_follow(
+    unit: Annotated[str, typer.Argument(help="单位编码; must be the credentials' unit")],
+    creds: Creds,
+    limit: Annotated[int, typer.Option(help="stop after this many messages")] = 1000,
+    wait: Annotated[float, typer.Option(help="stop when nothing new arrives for this many seconds")] = 2.0,
+    nats_url: NatsUrl = None,
+    data_dir: DataDir = None,
+) -> None:
+    """推送: print the unit's feed from where the last run stopped, one JSON line per message."""
+    from xinfang.department import follow
+
+    settings = settings_from(data_dir, nats_url)
+    printed = run(lambda: follow(client_url(settings), creds, unit, limit, wait, print))
+    err.print(f"{printed} 条")
+
+
+@department.command("act")
+def department_act(
+    service: Annotated[str, typer.Argument(help="assignment | mediation | supervision")],
+    command: Annotated[str, typer.Argument(help="e.g. acknowledge, reply, answer_order")],
+    creds: Creds,
+    payload: Annotated[str, typer.Option(help="the command's JSON payload, with case_id")] = "{}",
+    nats_url: NatsUrl = None,
+    data_dir: DataDir = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """办理: one of the unit's own actions, as the unit its credentials name (never another)."""
+    from xinfang.department import act as act_as_unit
+
+    settings = settings_from(data_dir, nats_url)
+    try:
+        body = json.loads(payload)
+    except json.JSONDecodeError as exc:
+        fail(InvalidInput(f"payload 不是合法的 JSON: {exc}", "payload"), as_json)
+    result = run(lambda: act_as_unit(client_url(settings), creds, service, command, body), as_json)
+    print(json.dumps({"ok": True, "result": result}, ensure_ascii=False) if as_json else f"✓ {command} 完成")

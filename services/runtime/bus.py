@@ -41,6 +41,9 @@ async def connect(url: str, name: str, reconnect: bool = True, creds: dict[str, 
             **auth,
         )
     except Exception as exc:
+        if "authorization" in str(exc).lower():
+            who = creds["user"] if creds else "(无凭证)"
+            raise Unavailable(f"凭证无效、已过期或已吊销: {who} 未获 NATS {url} 认可 ({exc})", "creds") from None
         raise Unavailable(f"无法连接 NATS {url}: 请先运行 xinfang up ({exc})") from None
 
 

@@ -7,6 +7,8 @@ import asyncio
 import contextlib
 import json
 import stat
+import subprocess
+import sys
 from collections.abc import AsyncIterator, Awaitable
 from pathlib import Path
 from typing import Any
@@ -146,3 +148,40 @@ async def test_rotating_one_departments_credentials_leaves_the_others(
     kept = await connect_as(server, granted.creds(f"dept.{OURS}"))
     await renewed.nc.close()
     await kept.nc.close()
+
+
+def department_cli(server: EmbeddedNats, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "xinfang", "department", *args, "--nats-url", server.url],
+        capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+
+
+async def test_a_department_follows_its_feed_from_where_it_stopped_and_bad_credentials_say_so(
+    district: tuple[EmbeddedNats, access.Access], tmp_path: Path
+) -> None:
+    server, granted = district
+    ours = str(granted.creds(f"dept.{OURS}"))
+    first = await asyncio.to_thread(department_cli, server, "follow", OURS, "--creds", ours, "--wait", "1")
+    assert first.returncode == 0, first.stderr
+    (line,) = first.stdout.splitlines()
+    assert json.loads(line)["event"] == {"unit": OURS} and json.loads(line)["type"] == "case_assigned"
+    again = await asyncio.to_thread(department_cli, server, "follow", OURS, "--creds", ours, "--wait", "1")
+    assert again.returncode == 0 and again.stdout == ""  # resumed after what it had already printed
+    feeds = await connect_as(server, granted.creds("projections"))
+    await feeds.js.publish(f"xf.feed.{OURS}.c2.case_assigned", b'{"n": 2}')
+    await feeds.nc.close()
+    later = await asyncio.to_thread(department_cli, server, "follow", OURS, "--creds", ours, "--wait", "1")
+    assert [json.loads(x)["event"] for x in later.stdout.splitlines()] == [{"n": 2}]
+
+    wrong_unit = await asyncio.to_thread(department_cli, server, "follow", THEIRS, "--creds", ours, "--wait", "1")
+    assert wrong_unit.returncode == 2 and "不是 990101" in wrong_unit.stderr
+    kept = tmp_path / "revoked.json"
+    kept.write_bytes(granted.creds(f"dept.{THEIRS}").read_bytes())
+    access.rotate(tmp_path / "access", [OURS, THEIRS], f"dept.{THEIRS}")
+    server.reload()
+    await asyncio.sleep(0.5)
+    revoked = await asyncio.to_thread(department_cli, server, "follow", THEIRS, "--creds", str(kept), "--wait", "1")
+    assert revoked.returncode == 6 and "凭证无效" in revoked.stderr and "Traceback" not in revoked.stderr
+    missing = await asyncio.to_thread(department_cli, server, "follow", OURS, "--creds", str(tmp_path / "none.json"))
+    assert missing.returncode == 3 and "Traceback" not in missing.stderr

@@ -5,9 +5,13 @@ from __future__ import annotations
 
 import asyncio
 import json
+import subprocess
+import sys
 import time
+from pathlib import Path
 from typing import Any
 
+from services.runtime import access
 from services.runtime.commands import department_subject
 from tests.support.system import PETITION, Client, InProcessSystem
 from xinfang.scenario import REPLY
@@ -63,3 +67,26 @@ async def test_a_department_acts_on_its_own_cases_only_and_as_itself(system: InP
         except Exception:
             answered = False
         assert not answered
+
+
+async def test_a_department_system_acts_from_the_cli_as_its_credentials_say(
+    system: InProcessSystem, tmp_path: Path
+) -> None:
+    creds = access.init(tmp_path / "access", ["990100ZJJ"]).creds("dept.990100ZJJ")
+    async with Client(system.settings) as client:
+        case_id = (await client.cmd("intake", "register", **PETITION))["case_id"]
+        await client.cmd("intake", "accept", case_id=case_id)
+        await once_it_arrived(client, "990100ZJJ", "assignment", "receive", case_id=case_id)
+
+    def act(*payload: str) -> subprocess.CompletedProcess[str]:
+        args = ["department", "act", "assignment", "acknowledge", "--creds", str(creds), "--json", *payload]
+        return subprocess.run(
+            [sys.executable, "-m", "xinfang", *args, "--nats-url", system.settings.nats_url],
+            capture_output=True, text=True, timeout=60,
+        )  # fmt: skip
+
+    other = await asyncio.to_thread(act, "--payload", json.dumps({"case_id": case_id, "department": "990101"}))
+    assert json.loads(other.stdout)["error"]["code"] == "not_your_case" and other.returncode != 0
+    done = await asyncio.to_thread(act, "--payload", json.dumps({"case_id": case_id, "handler": "李工"}))
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert json.loads(done.stdout)["result"]["department"] == "990100ZJJ"
