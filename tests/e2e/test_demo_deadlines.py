@@ -8,6 +8,7 @@ own history on the stream equal what supervision recorded and what the ledger sh
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 from typing import Any
 
@@ -24,6 +25,7 @@ from services.runtime.sidecar import Sidecar, make_engine
 from services.supervision.domain.deadlines import recompute
 from tests.support.system import InProcessSystem, ledger_rows, settle
 from xinfang.demo import run_demo
+from xinfang.demo_people import GIVEN, REPORTS, SURNAMES
 from xinfang.history import case_history
 
 pytestmark = pytest.mark.slow
@@ -94,6 +96,38 @@ async def test_every_deadline_of_the_demo_district_recomputes_from_its_events(sy
     assert any(r["organisation_notified_on"] for r in by_kind["report"]) and any(r["adoption"] for r in rows)
     for component in ("intake", "assignment", "mediation", "supervision", "projections"):
         assert Sidecar(make_engine(settings.db_url(component))).dead_letters() == [], component
+
+
+async def every_feed_message(nc: Any) -> dict[str, str]:
+    """Each unit's whole feed, as one text per stream."""
+    js = nc.jetstream()
+    texts: dict[str, str] = {}
+    for info in await js.streams_info():
+        name = info.config.name
+        if name.startswith("XF_FEED_"):
+            texts[name] = "\n".join(
+                [(await js.get_msg(name, seq)).data.decode() for seq in range(1, info.state.last_seq + 1)]
+            )
+    return texts
+
+
+async def test_no_feed_carries_a_petitioners_identity_or_a_reports_content(system: InProcessSystem) -> None:
+    """After a demo district, every message of every unit's feed: 0 names, phones or report texts (Art 30¶3)."""
+    settings = system.settings
+    nc = await connect(settings.nats_url, "feed-scan")
+    try:
+        await run_demo(nc, settings, cases=60, days=120, seed=5)
+        await settle(system, timeout=120)
+        feeds = await every_feed_message(nc)
+    finally:
+        await nc.close()
+    assert len(feeds) > 10 and sum(len(t) for t in feeds.values()) > 10_000
+    names = {s + a + b for s in SURNAMES for a in GIVEN[::2] for b in GIVEN[1::2]}
+    secrets = [text for pair in REPORTS for text in pair]
+    for stream, text in feeds.items():
+        assert not re.search(r"1[3-9]\d{9}", text), stream  # no phone number
+        assert not [n for n in names if n in text], stream
+        assert not [s for s in secrets if s in text], stream
 
 
 def _decoded(case_id: str, entry: dict[str, Any]) -> Any:
