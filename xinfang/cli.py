@@ -136,7 +136,9 @@ def history(
         fail(error, as_json)
 
     async def read() -> list[dict[str, Any]]:
-        nc = await connect(client_url(settings), "xinfang-history", reconnect=False)
+        nc = await connect(
+            client_url(settings), "xinfang-history", reconnect=False, creds=settings.credentials("staff")
+        )
         try:
             return await case_history(nc, cid)
         finally:
@@ -179,7 +181,8 @@ def replay(
     engine = projections_engine(settings)
 
     async def work() -> Any:
-        nc = await connect(client_url(settings), "xinfang-replay", reconnect=False)
+        creds = settings.credentials("operator")
+        nc = await connect(client_url(settings), "xinfang-replay", reconnect=False, creds=creds)
         with Progress(
             TextColumn("重建 replay"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(), console=err
         ) as bar:
@@ -225,7 +228,7 @@ def demo(
     settings = settings_from(data_dir)
 
     async def work() -> Any:
-        nc = await connect(client_url(settings), "xinfang-demo", reconnect=False)
+        nc = await connect(client_url(settings), "xinfang-demo", reconnect=False, creds=settings.credentials("staff"))
         try:
             with Progress(TextColumn("生成案件 demo"), BarColumn(), MofNCompleteColumn(), console=err) as bar:
                 task = bar.add_task("demo", total=cases)

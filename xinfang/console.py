@@ -78,7 +78,7 @@ async def send(settings: Settings, service: str, command: str, payload: dict[str
     from services.runtime.bus import connect
     from services.runtime.client import call
 
-    nc = await connect(client_url(settings), "xinfang-cli", reconnect=False)
+    nc = await connect(client_url(settings), "xinfang-cli", reconnect=False, creds=settings.credentials("staff"))
     try:
         return await call(nc, service, command, payload)
     finally:

@@ -25,7 +25,7 @@ async def case_history(nc: Client, case_id: str) -> list[dict[str, Any]]:
     expected = sum((info.state.subjects or {}).values())
     if expected == 0:
         raise NotFound(f"案件 {case_id} 在事件流中没有记录", "case")
-    sub = await js.subscribe(subject, ordered_consumer=True, deliver_policy=DeliverPolicy.ALL)
+    sub = await js.subscribe(subject, stream=STREAM, ordered_consumer=True, deliver_policy=DeliverPolicy.ALL)
     events: list[dict[str, Any]] = []
     try:
         while len(events) < expected:

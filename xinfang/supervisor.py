@@ -9,10 +9,13 @@ import sys
 import threading
 import time
 from datetime import timedelta
+from pathlib import Path
 
 from rich.console import Console
 
+from services.runtime.access import AUTHORIZATION, init
 from services.runtime.nats_server import EmbeddedNats, die_with_parent
+from services.runtime.organisation import organisation
 from services.runtime.settings import COMPONENTS, Settings
 from xinfang.components import LABELS
 
@@ -81,6 +84,15 @@ def calendar_warning(settings: Settings) -> str:
     )
 
 
+def grant_access(settings: Settings) -> Path:
+    """The bundled server runs with a user per party: generated from the org file on the first start."""
+    conf = settings.access_dir / AUTHORIZATION
+    if not conf.exists():
+        init(settings.access_dir, sorted(organisation(settings.org_file).units))
+        console.print(f"已生成访问控制配置 (NATS users per party): {settings.access_dir}")
+    return conf
+
+
 def up(settings: Settings) -> int:
     if warning := calendar_warning(settings):
         console.print(f"[yellow]注意[/] {warning}")
@@ -89,7 +101,7 @@ def up(settings: Settings) -> int:
     nats: EmbeddedNats | None = None
     url = settings.nats_url
     if not url:
-        nats = EmbeddedNats(data_dir / "jetstream", settings.nats_port)
+        nats = EmbeddedNats(data_dir / "jetstream", settings.nats_port, authorization=grant_access(settings))
         nats.start()
         url = nats.url
     settings.nats_url_file.write_text(url)

@@ -12,6 +12,7 @@ from typing import Any
 
 from faststream.nats import NatsBroker
 
+from services.runtime.access import with_credentials
 from services.runtime.bus import ensure_stream
 from services.runtime.consumer import EventConsumer, Sink
 from services.runtime.dbthread import DbThread
@@ -47,8 +48,11 @@ broker_log.setLevel(logging.WARNING)
 
 
 def make_broker(settings: Settings, name: str) -> NatsBroker:
+    """A component's connection, as its own party when the district has NATS users (xinfang auth init)."""
+    creds = settings.credentials(name)
     return NatsBroker(
-        settings.nats_url,
+        with_credentials(settings.nats_url, creds),
+        inbox_prefix=creds["inbox_prefix"] if creds else "_INBOX",
         name=f"xinfang-{name}",
         max_reconnect_attempts=-1,
         reconnect_time_wait=1,

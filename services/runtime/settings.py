@@ -4,10 +4,12 @@ import secrets
 from datetime import date
 from functools import cached_property
 from pathlib import Path
+from typing import Any
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from services.runtime.access import credentials as access_credentials
 from services.runtime.calendar import calendar
 from services.runtime.clock import Clock, clock_for
 from services.runtime.limits import STATUTE, Limits, Terms
@@ -75,6 +77,16 @@ class Settings(BaseSettings):
     today: date | None = Field(
         None, description="XF_TODAY=YYYY-MM-DD runs the district as of that date (training, demos); default: the date"
     )
+
+    @property
+    def access_dir(self) -> Path:
+        """Where ``xinfang auth init`` keeps the NATS users and each party's credentials."""
+        return self.data_dir / "access"
+
+    def credentials(self, party: str) -> dict[str, Any] | None:
+        """A party's credentials (services.runtime.access), when this district has them; else an open server."""
+        path = self.access_dir / "creds" / f"{party}.json"
+        return access_credentials(path) if path.exists() else None
 
     def clock(self) -> Clock:
         """The one clock every component of this configuration reads "today" from."""

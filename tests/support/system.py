@@ -52,7 +52,8 @@ class Client:
         self.nc: Any = None
 
     async def __aenter__(self) -> Client:
-        self.nc = await connect(self.settings.nats_url, "test-client")
+        creds = self.settings.credentials("operator")  # a district run with NATS users: the operators' access
+        self.nc = await connect(self.settings.nats_url, "test-client", creds=creds)
         return self
 
     async def __aexit__(self, *exc: object) -> None:
