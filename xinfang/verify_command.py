@@ -67,9 +67,16 @@ async def read_stream(nc: Client, stream: str, cases: list[str] | None) -> tuple
     return messages, int(info.state.last_seq)
 
 
-def read_stores(settings: Settings, cases: list[str] | None) -> dict[str, dict[str, Published]]:
-    """What each service's own log says its relay published (or is about to), by event id."""
+def relay_positions(settings: Settings) -> dict[str, int]:
+    """How far each service's relay says it has published, read before the stream: what lies at or below is on it."""
     from services.runtime.sidecar import Sidecar, make_engine
+
+    return {name: Sidecar(make_engine(settings.db_url(name))).relay_position(name) for name in SERVICES}
+
+
+def read_stores(settings: Settings, cases: list[str] | None, passed: dict[str, int]) -> dict[str, dict[str, Published]]:
+    """What each service's own log says its relay published (or is about to), by event id; read after the stream,
+    so every event on it is there."""
     from services.runtime.store import store_env
     from services.runtime.stored import to_public
 
@@ -80,7 +87,6 @@ def read_stores(settings: Settings, cases: list[str] | None) -> dict[str, dict[s
         with warnings.catch_warnings():  # each store maps its own tracking table; SQLAlchemy notes the second
             warnings.filterwarnings("ignore", "This declarative base already contains", SAWarning)
             application = definition.application(store_env(name, url, settings.resolved_cipher_key), settings)
-        passed = Sidecar(make_engine(url)).relay_position(name)
         places: dict[str, int] = defaultdict(int)
         mine: dict[str, Published] = {}
         for position, stored in application.stored_events():
@@ -89,7 +95,7 @@ def read_stores(settings: Settings, cases: list[str] | None) -> dict[str, dict[s
                 continue
             places[event.case_id] += 1
             if not cases or event.case_id in cases:
-                mine[event.event_id] = Published(places[event.case_id], event, position <= passed)
+                mine[event.event_id] = Published(places[event.case_id], event, position <= passed[name])
         stores[name] = mine
     return stores
 
@@ -103,6 +109,7 @@ async def verify(
     stores: bool = True,
 ) -> Outcome:
     """Every finding, by case and sequence: the chains, the stores (unless told not to) and a kept digest."""
+    passed = relay_positions(settings) if stores else {}
     messages, last_seq = await read_stream(nc, stream, cases)
     findings: list[Finding] = []
     if not cases:
@@ -110,7 +117,7 @@ async def verify(
         gone = [s for s in range(1, last_seq + 1) if s not in seen]
         findings += [Finding("", s, "dropped", "", 0, "流中此序号的消息已被删除") for s in gone]
     chains, resent = chains_of(messages, findings)
-    published = read_stores(settings, cases) if stores else {}
+    published = read_stores(settings, cases, passed) if stores else {}
     known = {event_id for store in published.values() for event_id in store} if stores else None
     for chain in chains.values():
         findings += check_chain(chain, known)
