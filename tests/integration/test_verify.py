@@ -21,11 +21,13 @@ from typing import Any
 
 import pytest
 from nats.js.errors import NotFoundError
+from sqlalchemy import create_engine, text
 
 from events import STREAM
 from services.runtime.bus import connect, stream_config
 from services.runtime.chain import CHAIN_HASH, Link, link_hash
 from services.runtime.nats_server import EmbeddedNats
+from services.runtime.settings import Settings
 from tests.support.clock import TODAY
 from tests.support.system import Client, InProcessSystem, settle
 from xinfang import digest as digests
@@ -102,6 +104,11 @@ def generated(messages: list[Message], seed: int) -> list[Tampering]:
         + [swapped(messages, rng, across=k % 2 == 1) for k in range(EACH)]
         + [forged(messages, rng, hash_holds=k % 2 == 1) for k in range(EACH)]
     )
+
+
+@pytest.fixture
+def settings(settings: Settings) -> Settings:
+    return settings.model_copy(update={"duplicate_window_s": 1})
 
 
 @pytest.fixture
@@ -207,3 +214,26 @@ def test_a_header_hash_names_the_exact_bytes() -> None:
     link = Link(1, "0" * 64, link_hash("intake", 1, "0" * 64, "xf.case.c.x", b"{}"))
     assert link.holds("intake", "xf.case.c.x", b"{}") and not link.holds("intake", "xf.case.c.x", b"{ }")
     assert not link.holds("mediation", "xf.case.c.x", b"{}") and CHAIN_HASH in link.headers()
+
+
+async def test_a_relay_that_forgot_its_position_resends_every_event_with_the_same_links(
+    system: InProcessSystem, settings: Settings
+) -> None:
+    """Past the de-duplication window a re-send lands on the stream again: it carries the very links it had."""
+    await district(system)
+    await system.stop()
+    await asyncio.sleep(1.5)  # past the window: JetStream keeps what the relays send again
+    for name in ("intake", "assignment", "mediation", "supervision"):
+        engine = create_engine(settings.db_url(name))
+        with engine.begin() as conn:
+            conn.execute(text("delete from xf_outbox_position"))
+            conn.execute(text("delete from xf_chain_heads"))
+        engine.dispose()
+    await system.start()
+    await settle(system)
+    nc = await connect(settings.nats_url, "verify-test")
+    try:
+        outcome = await verify(nc, settings)
+    finally:
+        await nc.close()
+    assert outcome.findings == [] and outcome.resent > CASES * 10 and outcome.messages == 2 * outcome.resent
