@@ -25,7 +25,7 @@ from sqlalchemy import create_engine, text
 
 from events import STREAM
 from services.runtime.bus import connect, stream_config
-from services.runtime.chain import CHAIN_HASH, Link, link_hash
+from services.runtime.chain import CHAIN_HASH, Heads, Link, link_hash
 from services.runtime.nats_server import EmbeddedNats
 from services.runtime.settings import Settings
 from tests.support.clock import TODAY
@@ -35,7 +35,7 @@ from xinfang.verification import Message
 from xinfang.verify_command import TAMPERED, read_stream, verify
 
 CASES = 6
-EACH = 6  # tamperings of each kind
+EACH = 10  # tamperings of each kind
 
 
 @dataclass
@@ -94,6 +94,21 @@ def forged(messages: list[Message], rng: random.Random, hash_holds: bool) -> Tam
     headers = {**head.headers, **Link(n, prev, digest).headers(), "Nats-Msg-Id": payload["event_id"]}
     copy = renumbered([*messages, Message(0, head.subject, data, headers)])
     return Tampering("forged", copy, head.case_id, {len(copy)})
+
+
+def rehashed(messages: list[Message], case_id: str) -> list[Message]:
+    """One case's first event changed and every link of its producer's chain computed again, as a relay would."""
+    first = next(m for m in messages if m.case_id == case_id)
+    heads = Heads({})
+    out = []
+    for m in messages:
+        data = m.data.replace(b'"actor":"', b'"actor":"X') if m is first else m.data
+        if (m.case_id, m.source) == (case_id, first.source):
+            link = heads.extend(m.source, case_id, m.subject, data)
+            m = Message(m.seq, m.subject, data, {**m.headers, **link.headers()})
+            heads.commit()
+        out.append(m)
+    return out
 
 
 def generated(messages: list[Message], seed: int) -> list[Tampering]:
@@ -237,3 +252,27 @@ async def test_a_relay_that_forgot_its_position_resends_every_event_with_the_sam
     finally:
         await nc.close()
     assert outcome.findings == [] and outcome.resent > CASES * 10 and outcome.messages == 2 * outcome.resent
+
+
+async def test_a_chain_rewritten_whole_is_shown_by_the_stores_and_by_a_kept_digest(
+    system: InProcessSystem, scratch: EmbeddedNats, tmp_path: Path
+) -> None:
+    await district(system)
+    settings = system.settings
+    nc, copy_nc = await connect(settings.nats_url, "verify-test"), await connect(scratch.url, "verify-copy")
+    try:
+        held = await verify(nc, settings)
+        held.digest.save(tmp_path / "kept.json", TODAY.isoformat())
+        kept = digests.load(tmp_path / "kept.json")
+        messages, _ = await read_stream(nc, STREAM, None)
+        victim = messages[0].case_id
+        await rewrite(copy_nc, rehashed(messages, victim))
+        chains_alone = await verify(copy_nc, settings, stores=False)
+        with_stores = await verify(copy_nc, settings)
+        with_digest = await verify(copy_nc, settings, kept=kept, stores=False)
+    finally:
+        await nc.close()
+        await copy_nc.close()
+    assert chains_alone.findings == [], "a chain computed again holds on its own"
+    assert (victim, 1, "changed") in {f.key for f in with_stores.findings}
+    assert {(f.case_id, f.kind) for f in with_digest.findings} >= {(victim, "changed"), ("", "rewritten")}
