@@ -173,8 +173,13 @@ def verify_command(
             await nc.close()
 
     outcome = run(work, as_json)
-    saved = outcome.digest.save(digest, settings.clock().today().isoformat()) if digest is not None else None
-    report(outcome, as_json, digest if saved else None)
+    # A digest seals what holds: a stream with findings is never handed to a supervisor as the one to keep.
+    sealed = digest is not None and not outcome.findings
+    if sealed and digest is not None:
+        outcome.digest.save(digest, settings.clock().today().isoformat())
+    report(outcome, as_json, digest if sealed else None)
+    if digest is not None and not sealed and not as_json:
+        out.print("[red]核验未通过, 未导出摘要[/] (a digest seals only a history that holds)")
     raise typer.Exit(TAMPERED if outcome.findings else 0)
 
 

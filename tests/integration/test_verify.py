@@ -213,6 +213,8 @@ async def test_a_message_deleted_in_place_is_reported_and_the_cli_says_so(
     as_json = json.loads((await asyncio.to_thread(xinfang, settings, "verify", "--json")).stdout)
     found = {(f["case_id"], f["seq"], f["kind"]) for f in as_json["findings"]}
     assert ("", gone.seq, "dropped") in found and as_json["ok"] is False
+    refused = await asyncio.to_thread(xinfang, settings, "verify", "--digest", str(tmp_path / "after.json"))
+    assert refused.returncode == TAMPERED and not (tmp_path / "after.json").exists() and "未导出摘要" in refused.stdout
 
     kept.write_text(kept.read_text().replace(gone.case_id, str(uuid.uuid4())))
     edited = await asyncio.to_thread(xinfang, settings, "verify", "--against", str(kept))
