@@ -13,6 +13,7 @@ from eventsourcing.persistence import Notification
 from nats.aio.client import Client
 
 from events import STREAM, CaseEvent
+from services.runtime.chain import SOURCE, Heads
 from services.runtime.dbthread import DbThread
 from services.runtime.lifecycle import stop_requested
 from services.runtime.sidecar import Sidecar
@@ -33,7 +34,9 @@ class OutboxRelay:
     """Reads the event store after its saved position and publishes with a stable Nats-Msg-Id.
 
     A crash between publish and saving the position re-sends; JetStream drops the re-send as a
-    duplicate (same Nats-Msg-Id within the window) and consumers recognise the event id beyond it.
+    duplicate (same Nats-Msg-Id within the window) and consumers recognise the event id beyond it. Each event
+    carries its link in the case's chain (``chain``); the heads are saved with the position, so a re-send
+    carries the same links.
     """
 
     def __init__(
@@ -60,6 +63,7 @@ class OutboxRelay:
         self.saved_position = 0
         self.saved_at = 0.0
         self.published = 0
+        self.heads = Heads({})
 
     def _read(self, after: int) -> list[Outgoing]:
         notes: Sequence[Notification] = self.app.notifications(after, self.batch)
@@ -67,6 +71,7 @@ class OutboxRelay:
 
     async def run(self) -> None:
         self.position = self.saved_position = await self.db.run(self.sidecar.relay_position, self.name)
+        self.heads = Heads(await self.db.run(self.sidecar.chain_heads, self.name))
         while not stop_requested():
             try:
                 await self._pass()
@@ -85,22 +90,20 @@ class OutboxRelay:
                 await asyncio.wait_for(self.wake.wait(), self.poll_s)
             return
         futures = []
+        self.heads.discard()  # a pass that failed is linked again from the heads it started from
         for item in outgoing:
             if item.event is None:
                 continue
-            futures.append(
-                await self.js.publish_async(
-                    item.event.subject,
-                    item.event.to_json(),
-                    stream=STREAM,
-                    headers={"Nats-Msg-Id": item.event.event_id, "Xf-Source": self.name},
-                )
-            )
+            event, data = item.event, item.event.to_json()
+            link = self.heads.extend(self.name, event.case_id, event.subject, data)
+            headers = {"Nats-Msg-Id": event.event_id, SOURCE: self.name, **link.headers()}
+            futures.append(await self.js.publish_async(event.subject, data, stream=STREAM, headers=headers))
         if futures:
             acks = await asyncio.wait_for(asyncio.gather(*futures, return_exceptions=True), timeout=30)
             failed = [a for a in acks if isinstance(a, BaseException)]
             if failed:
                 raise failed[0]
+        self.heads.commit()
         self.position = outgoing[-1].position
         self.published += len(futures)
         await self._save_position(force=False)
@@ -111,5 +114,6 @@ class OutboxRelay:
         loop = asyncio.get_running_loop()
         if self.position == self.saved_position or (not force and loop.time() - self.saved_at < 1.0):
             return
-        await self.db.run(self.sidecar.save_relay_position, self.name, self.position)
+        await self.db.run(self.sidecar.save_relay_position, self.name, self.position, self.heads.changed())
+        self.heads.dirty.clear()
         self.saved_position, self.saved_at = self.position, loop.time()

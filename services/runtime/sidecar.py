@@ -1,4 +1,4 @@
-"""Small tables beside an event store: the relay's position and the dead letters (SQLAlchemy Core)."""
+"""Small tables beside an event store: the relay's position and chain heads, the dead letters (SQLAlchemy Core)."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from sqlalchemy import (
     Table,
     Text,
     create_engine,
+    delete,
     event,
     insert,
     select,
@@ -31,6 +32,16 @@ outbox_position = Table(
     metadata,
     Column("relay", String(64), primary_key=True),
     Column("position", BigInteger, nullable=False),
+)
+
+# The last link of each case's hash chain the relay published (services/runtime/chain.py), saved with its position.
+chain_heads = Table(
+    "xf_chain_heads",
+    metadata,
+    Column("relay", String(64), primary_key=True),
+    Column("case_id", String(64), primary_key=True),
+    Column("n", BigInteger, nullable=False),
+    Column("hash", String(64), nullable=False),
 )
 
 dead_letters = Table(
@@ -67,20 +78,31 @@ class Sidecar:
 
     def __init__(self, engine: Engine):
         self.engine = engine
-        metadata.create_all(engine, tables=[outbox_position, dead_letters])
+        metadata.create_all(engine, tables=[outbox_position, chain_heads, dead_letters])
 
     def relay_position(self, relay: str) -> int:
         with self.engine.connect() as conn:
             value = conn.execute(select(outbox_position.c.position).where(outbox_position.c.relay == relay))
             return int(value.scalar() or 0)
 
-    def save_relay_position(self, relay: str, position: int) -> None:
+    def save_relay_position(self, relay: str, position: int, heads: dict[str, tuple[int, str]] | None = None) -> None:
+        """The position, and the chain heads it reached, in one transaction: a re-send carries the same links."""
         with self.engine.begin() as conn:
             done = conn.execute(
                 update(outbox_position).where(outbox_position.c.relay == relay).values(position=position)
             )
             if done.rowcount == 0:
                 conn.execute(insert(outbox_position).values(relay=relay, position=position))
+            if heads:
+                mine = chain_heads.c.relay == relay
+                conn.execute(delete(chain_heads).where(mine, chain_heads.c.case_id.in_(list(heads))))
+                rows = [{"relay": relay, "case_id": c, "n": n, "hash": h} for c, (n, h) in heads.items()]
+                conn.execute(insert(chain_heads), rows)
+
+    def chain_heads(self, relay: str) -> dict[str, tuple[int, str]]:
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(chain_heads).where(chain_heads.c.relay == relay))
+            return {r.case_id: (int(r.n), r.hash) for r in rows}
 
     def dead_letter(
         self,

@@ -27,6 +27,7 @@ from tests.support.system import InProcessSystem, ledger_rows, settle
 from xinfang.demo import run_demo
 from xinfang.demo_people import GIVEN, REPORTS, SURNAMES
 from xinfang.history import case_history
+from xinfang.verify_command import verify
 
 pytestmark = pytest.mark.slow
 
@@ -75,11 +76,13 @@ async def test_every_deadline_of_the_demo_district_recomputes_from_its_events(sy
         differences = await check(
             nc, make_engine(settings.db_url("projections")), settings.clock(), None, lambda *_: None
         )
+        verified = await verify(nc, settings)
     finally:
         await nc.close()
 
     assert len(rows) >= CASES and checked > CASES
     assert all(not d for d in differences.values()), differences
+    assert verified.findings == [] and verified.cases >= CASES, verified.findings[:5]  # xinfang verify holds
     statuses = Counter(r["status"] for r in rows)
     for status in ("not_accepted", "merged", "handling", "rated", "reviewed", "finalised"):
         assert statuses[status] > 0, statuses

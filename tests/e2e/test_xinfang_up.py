@@ -167,6 +167,9 @@ async def test_sigkill_mid_run_loses_nothing_and_applies_nothing_twice(tmp_path:
             assert assigned == accepted
         checked = xinfang(settings, "replay", "--check")
         assert checked.returncode == 0, checked.stdout + checked.stderr
+        # Each relay's re-sends after the kill carried the links they first had: every chain holds.
+        verified = xinfang(settings, "verify")
+        assert verified.returncode == 0, verified.stdout + verified.stderr
     finally:
         system.stop()
 
