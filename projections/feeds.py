@@ -29,7 +29,7 @@ from events.base import FEED_PREFIX, feed_stream, feed_subject
 from events.vocabulary import Kind
 from projections.store import Projection, insert_ignore, positions
 from services.runtime.dbthread import DbThread
-from services.runtime.lifecycle import stop_requested
+from services.runtime.lifecycle import keep_passing
 
 log = logging.getLogger(__name__)
 metadata = MetaData()
@@ -172,14 +172,7 @@ class FeedRelay:
     async def run(self) -> None:
         await self.ensure_streams()
         self.position = await self.db.run(self._saved)
-        while not stop_requested():
-            try:
-                await self._pass()
-            except asyncio.CancelledError:
-                raise
-            except Exception:
-                log.exception("feed relay failed at %s; retrying", self.position)
-                await asyncio.sleep(1.0)
+        await keep_passing(self._pass, lambda: f"feed relay failed at {self.position}")
 
     async def _pass(self) -> None:
         rows = await self.db.run(self._read, self.position)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import io
 import logging
-from collections.abc import Awaitable, Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from typing import TypeVar
 
 log = logging.getLogger(__name__)
@@ -23,6 +23,18 @@ def stop_requested() -> bool:
     """True once the running task was asked to stop, even if a library swallowed the cancellation."""
     task = asyncio.current_task()
     return task is not None and task.cancelling() > 0
+
+
+async def keep_passing(step: Callable[[], Awaitable[None]], failed: Callable[[], str], retry_s: float = 1.0) -> None:
+    """Run a loop's passes until asked to stop; a pass that fails is logged (``failed()`` says where) and retried."""
+    while not stop_requested():
+        try:
+            await step()
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            log.exception("%s; retrying", failed())
+            await asyncio.sleep(retry_s)
 
 
 async def stop_tasks(tasks: Iterable[asyncio.Task[object]], timeout: float = STOP_TIMEOUT_S) -> list[str]:

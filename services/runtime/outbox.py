@@ -15,7 +15,7 @@ from nats.aio.client import Client
 from events import STREAM, CaseEvent
 from services.runtime.chain import SOURCE, Heads
 from services.runtime.dbthread import DbThread
-from services.runtime.lifecycle import stop_requested
+from services.runtime.lifecycle import keep_passing
 from services.runtime.sidecar import Sidecar
 from services.runtime.store import ServiceApplication
 
@@ -72,14 +72,7 @@ class OutboxRelay:
     async def run(self) -> None:
         self.position = self.saved_position = await self.db.run(self.sidecar.relay_position, self.name)
         self.heads = Heads(await self.db.run(self.sidecar.chain_heads, self.name))
-        while not stop_requested():
-            try:
-                await self._pass()
-            except asyncio.CancelledError:
-                raise
-            except Exception:
-                log.exception("relay %s failed at position %s; retrying", self.name, self.position)
-                await asyncio.sleep(1.0)
+        await keep_passing(self._pass, lambda: f"relay {self.name} failed at position {self.position}")
 
     async def _pass(self) -> None:
         outgoing = await self.db.run(self._read, self.position)
