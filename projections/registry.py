@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import Engine
 
 from projections.feeds import Feeds
+from projections.handoffs import HandoffLog
 from projections.leaders import LeaderView
 from projections.ledger import Ledger
 from projections.store import Projection, ProjectionSink
@@ -12,7 +13,12 @@ from services.runtime.clock import Clock
 from services.runtime.settings import Settings
 from services.runtime.sidecar import Sidecar, make_engine
 
-PROJECTIONS: dict[str, type[Projection]] = {"ledger": Ledger, "leaders": LeaderView, "feeds": Feeds}
+PROJECTIONS: dict[str, type[Projection]] = {
+    "ledger": Ledger,
+    "leaders": LeaderView,
+    "feeds": Feeds,
+    "handoffs": HandoffLog,
+}
 
 
 def sinks_for(engine: Engine, clock: Clock, names: list[str] | None = None) -> list[ProjectionSink]:

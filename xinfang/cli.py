@@ -119,6 +119,28 @@ def show_leader(
     show(rows, LEADER_HEADERS, fmt, f"领导包案 {leader or ''}".strip())
 
 
+@app.command("handoffs")
+def show_handoffs(
+    case: Annotated[str | None, typer.Argument(help="信访件编号 or case id; every case when omitted")] = None,
+    unit: Annotated[str | None, typer.Option(help="only handoffs from or to this unit")] = None,
+    fmt: Format = "table",
+    data_dir: DataDir = None,
+) -> None:
+    """流转记录: every handoff (交办、改派、异议、争议、复查/复核交办、退回重办) with who, when and why."""
+    from projections.handoffs import HEADERS, handoff_rows
+    from xinfang.views import plain_rows
+
+    settings = settings_from(data_dir)
+    engine = projections_engine(settings)
+    try:
+        cid = case_id(settings, case) if case else None
+    except XinfangError as error:
+        fail(error, False)
+    with engine.connect() as conn:
+        rows = plain_rows(handoff_rows(conn, cid, unit))
+    show(rows, HEADERS, fmt, f"流转记录 {case or unit or ''}".strip())
+
+
 @app.command()
 def history(
     case: CaseArg,

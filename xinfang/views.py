@@ -53,6 +53,10 @@ def _plain(value: Any) -> Any:
     return value
 
 
+def plain_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [{k: _plain(v) for k, v in row.items()} for row in rows]
+
+
 def ledger_rows(engine: Engine, status: str | None = None) -> list[dict[str, Any]]:
     query = select(ledger).order_by(ledger.c.received_on, ledger.c.case_no)
     if status:
