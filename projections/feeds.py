@@ -27,7 +27,7 @@ from sqlalchemy import Column, Connection, Engine, Integer, MetaData, String, Ta
 from events import CaseEvent
 from events.base import FEED_PREFIX, feed_stream, feed_subject
 from events.vocabulary import Kind
-from projections.store import Projection, insert_ignore, positions
+from projections.store import Projection, insert_ignore, read_position, save_position
 from services.runtime.dbthread import DbThread
 from services.runtime.lifecycle import keep_passing
 
@@ -162,12 +162,11 @@ class FeedRelay:
 
     def _saved(self) -> int:
         with self.engine.connect() as conn:
-            return int(conn.execute(select(positions.c.position).where(positions.c.projection == RELAY)).scalar() or 0)
+            return read_position(conn, RELAY)
 
     def _save(self, position: int) -> None:
         with self.engine.begin() as conn:
-            if not insert_ignore(conn, positions, {"projection": RELAY, "position": position}):
-                conn.execute(positions.update().where(positions.c.projection == RELAY).values(position=position))
+            save_position(conn, RELAY, position)
 
     async def run(self) -> None:
         await self.ensure_streams()

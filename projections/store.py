@@ -60,6 +60,16 @@ def insert_ignore(conn: Connection, table: Table, row: dict[str, Any]) -> bool:
     return bool(conn.execute(stmt).rowcount)
 
 
+def read_position(conn: Connection, name: str) -> int:
+    """A consumer's or relay's saved stream position on the read side (0 before its first save)."""
+    return int(conn.execute(select(positions.c.position).where(positions.c.projection == name)).scalar() or 0)
+
+
+def save_position(conn: Connection, name: str, position: int) -> None:
+    if not insert_ignore(conn, positions, {"projection": name, "position": position}):
+        conn.execute(update(positions).where(positions.c.projection == name).values(position=position))
+
+
 # What an event sets on its case's row, given the row as it stands (for counters and lists).
 Values = Callable[[Any, dict[str, Any]], dict[str, Any]]
 CHUNK = 500  # ids per IN (...) query, well inside every database's parameter limit
@@ -170,12 +180,10 @@ class ProjectionSink:
 
     def position(self) -> int:
         with self.engine.connect() as conn:
-            value = conn.execute(select(positions.c.position).where(positions.c.projection == self.name))
-            return int(value.scalar() or 0)
+            return read_position(conn, self.name)
 
     def _save_position(self, conn: Connection, seq: int) -> None:
-        if not insert_ignore(conn, positions, {"projection": self.name, "position": seq}):
-            conn.execute(update(positions).where(positions.c.projection == self.name).values(position=seq))
+        save_position(conn, self.name, seq)
 
     def apply(self, deliveries: list[Delivery]) -> None:
         """Apply a batch in one transaction; an event applied before (republished, redelivered) is skipped."""
