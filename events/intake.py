@@ -47,6 +47,11 @@ class PetitionRegistered(CaseEvent):
     recorded_as_told: bool = Field(
         False, title="口头信访如实记录", description="made orally and recorded as told (Art 19¶1)"
     )
+    petitioner_key: str = Field(
+        "",
+        title="信访人标识",
+        description="who petitions, as a keyed hash (HMAC): repeat petitioners seen without a name; none for a report",
+    )
     about_cadre: bool = Field(
         False, title="反映干部问题", description="a report naming a cadre; who it is stays in intake (Art 30¶2)"
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import Engine
 
+from projections.casefiles import CaseFiles
 from projections.feeds import Feeds
 from projections.handoffs import HandoffLog
 from projections.leaders import LeaderView
@@ -18,6 +19,7 @@ PROJECTIONS: dict[str, type[Projection]] = {
     "leaders": LeaderView,
     "feeds": Feeds,
     "handoffs": HandoffLog,
+    "casefiles": CaseFiles,
 }
 
 

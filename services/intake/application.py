@@ -44,8 +44,9 @@ class IntakeApplication(ServiceApplication):
     def register(self, cmd: RegisterPetition) -> dict[str, Any]:
         self._check_places(cmd)
         code, case_id = new_query_code(), uuid4()
-        matter, index = self._matter_for(case_id, cmd)
-        petition = Petition.register(case_id, self.clock.today(), matter, code, **cmd.model_dump())
+        who = petitioner_key(self.secret, [p.model_dump() for p in cmd.petitioners])
+        matter, index = self._matter_for(case_id, cmd, who)
+        petition = Petition.register(case_id, self.clock.today(), matter, code, **cmd.model_dump(), petitioner_key=who)
         matter.add_case(case_id, petition.case_no)
         return self.saved(petition, matter, *index, query_code=code, repeat=petition.repeat)
 
@@ -150,10 +151,9 @@ class IntakeApplication(ServiceApplication):
         if cmd.cadre:
             self.org.organisation_department()  # Art 30¶2: there must be one to tell
 
-    def _matter_for(self, case_id: UUID, cmd: RegisterPetition) -> tuple[Matter, list[MatterIndex]]:
+    def _matter_for(self, case_id: UUID, cmd: RegisterPetition, who: str) -> tuple[Matter, list[MatterIndex]]:
         """同一事项: the related case's matter, else the indexed (petitioner, category, locality), else a new one."""
-        petitioners = [p.model_dump() for p in cmd.petitioners]
-        key = MatterIndex.key_for(petitioner_key(self.secret, petitioners), cmd.category, cmd.locality)
+        key = MatterIndex.key_for(who, cmd.category, cmd.locality)
         index = self.find(MatterIndex.create_id(key), MatterIndex)
         if cmd.related_case is not None:
             matter = self.matter_of(self.load_as(cmd.related_case, "related_case"))

@@ -71,6 +71,9 @@ class Settings(BaseSettings):
     warning_days: list[int] = Field(
         list(STATUTE.warning_days), description="预警: days before each limit, e.g. XF_WARNING_DAYS=[5,3,1]"
     )
+    assess_min_cases: int = Field(
+        5, description="考核: a rate over fewer cases than this is shown but marked 样本不足 and not ranked"
+    )
     sweep_interval_s: float = Field(60.0, description="how often supervision looks for warnings and overdue clocks")
     batch_size: int = Field(256, description="messages a consumer applies in one transaction")
     relay_poll_s: float = Field(0.05, description="outbox relay idle poll interval")

@@ -135,6 +135,7 @@ class Petition(CaseAggregate):
         matter_id: UUID | None = None,
         guidance: str = "",
         cadre: str = "",
+        petitioner_key: str = "",
     ):
         if received_on > entered_on:
             raise ReceivedInFuture(f"来信来访日期 {received_on} 晚于登记日期 {entered_on}", "received_on")
@@ -165,6 +166,7 @@ class Petition(CaseAggregate):
         self.matter_id = matter_id
         self.guidance = guidance
         self.cadre = cadre  # 被反映干部: only ever told to the organisation department, never on the bus
+        self.petitioner_key = petitioner_key  # 同一信访人, keyed (HMAC); never a name
         self.status = Decision.registered
         self.materials = Materials.none
         self.decline_reason: str | None = None
@@ -504,6 +506,7 @@ def registered(stored: Any) -> dict[str, Any]:
         "withheld": withheld,
         "recorded_as_told": stored.channel in ORAL_CHANNELS,
         "about_cadre": withheld and bool(getattr(stored, "cadre", "")),
+        "petitioner_key": "" if withheld else getattr(stored, "petitioner_key", ""),  # a reporter is never linked
     }
 
 

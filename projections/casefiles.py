@@ -1,0 +1,161 @@
+"""The case files and their journal: the projection behind the inbox, board, 考核, trends, watch list and report.
+
+``case_file`` holds each case's current file (``projections.casefile``); ``case_journal`` every event the file
+folds, with its effective date (生效日期) and when it was recorded (记录时间), so any view can be read as of an
+effective date or as known at a time (``files_as_of``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Connection,
+    Date,
+    DateTime,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    bindparam,
+    func,
+    insert,
+    select,
+    update,
+)
+
+from events import EVENT_TYPES, CaseEvent
+from projections.casefile import CaseFile, fold, folds
+from projections.store import Projection, chunks
+
+metadata = MetaData()
+
+journal = Table(
+    "case_journal",
+    metadata,
+    Column("event_id", String(36), primary_key=True, comment="事件ID"),
+    Column("case_id", String(36), index=True, nullable=False, comment="案件ID"),
+    Column("n", Integer, nullable=False, comment="序号", doc="the event's place among its case's (stream order)"),
+    Column("event_type", String(64), nullable=False, comment="事件"),
+    Column("effective_on", Date, index=True, nullable=False, comment="生效日期"),
+    Column("recorded_at", DateTime(timezone=True), index=True, nullable=False, comment="记录时间"),
+    Column("payload", Text, nullable=False, comment="内容"),
+)
+files = Table(
+    "case_file",
+    metadata,
+    Column("case_id", String(36), primary_key=True, comment="案件ID"),
+    Column("case_no", String(32), index=True, comment="信访件编号"),
+    Column("received_on", Date, index=True, comment="来信来访日期"),
+    Column("lead", String(32), index=True, comment="主办单位编码"),
+    Column("status", String(24), index=True, comment="状态"),
+    Column("open", Boolean, index=True, comment="在办"),
+    Column("state", Text, nullable=False, comment="案卷"),
+)
+
+
+class CaseFiles(Projection):
+    """案卷: one file per case, and the journal of the events it folds."""
+
+    name = "casefiles"
+    tables = (journal, files)
+    ignored = frozenset(t for t in EVENT_TYPES.values() if not folds(t))
+
+    def applies(self, event: type[CaseEvent]) -> bool:
+        return folds(event)
+
+    def apply(self, conn: Connection, events: list[CaseEvent]) -> None:
+        case_ids = list(dict.fromkeys(e.case_id for e in events))
+        counts: dict[str, int] = {}
+        for part in chunks(case_ids):
+            query = select(journal.c.case_id, func.max(journal.c.n)).where(journal.c.case_id.in_(part))
+            counts.update({case: int(n) for case, n in conn.execute(query.group_by(journal.c.case_id))})
+        entries = []
+        for e in events:
+            counts[e.case_id] = counts.get(e.case_id, 0) + 1
+            entries.append(
+                {
+                    "event_id": e.event_id,
+                    "case_id": e.case_id,
+                    "n": counts[e.case_id],
+                    "event_type": e.event_type,
+                    "effective_on": e.effective_on,
+                    "recorded_at": e.recorded_at,
+                    "payload": e.to_json().decode(),
+                }
+            )
+        conn.execute(insert(journal), entries)
+        found: dict[str, CaseFile] = {}
+        for part in chunks(case_ids):
+            for row in conn.execute(select(files.c.case_id, files.c.state).where(files.c.case_id.in_(part))):
+                found[row.case_id] = CaseFile.model_validate_json(row.state)
+        existing = set(found)
+        for event in events:
+            fold(found.setdefault(event.case_id, CaseFile(case_id=event.case_id)), event)
+        rows = [_row(found[i]) for i in case_ids]
+        new = [r for r in rows if r["case_id"] not in existing]
+        changed = [{**r, "_case": r["case_id"]} for r in rows if r["case_id"] in existing]
+        if new:
+            conn.execute(insert(files), new)
+        if changed:
+            columns = [c.name for c in files.c if c.name != "case_id"]
+            stmt = update(files).where(files.c.case_id == bindparam("_case"))
+            conn.execute(stmt.values({c: bindparam(c) for c in columns}), changed)
+
+
+def _row(file: CaseFile) -> dict[str, Any]:
+    return {
+        "case_id": file.case_id,
+        "case_no": file.case_no,
+        "received_on": file.received_on,
+        "lead": file.lead,
+        "status": file.status,
+        "open": file.open(),
+        "state": file.model_dump_json(),
+    }
+
+
+@dataclass(frozen=True)
+class AsOf:
+    """Which state a view reads: as of an effective date, as known at a time; both None is "now, all known"."""
+
+    on: date | None = None
+    known_at: datetime | None = None
+
+    @property
+    def current(self) -> bool:
+        return self.on is None and self.known_at is None
+
+    def describe(self) -> str:
+        parts = [f"截至 {self.on.isoformat()}"] if self.on else []
+        if self.known_at:
+            parts.append(f"以 {self.known_at.isoformat(timespec='minutes')} 前的记录为准")
+        return "，".join(parts)
+
+
+def journal_events(conn: Connection, as_of: AsOf, case_id: str | None = None) -> list[CaseEvent]:
+    """The journal's events in stream order, up to an effective date and recorded by a time."""
+    query = select(journal.c.event_type, journal.c.payload).order_by(journal.c.case_id, journal.c.n)
+    if as_of.on is not None:
+        query = query.where(journal.c.effective_on <= as_of.on)
+    if as_of.known_at is not None:
+        query = query.where(journal.c.recorded_at <= as_of.known_at)
+    if case_id is not None:
+        query = query.where(journal.c.case_id == case_id)
+    return [EVENT_TYPES[row.event_type].model_validate_json(row.payload) for row in conn.execute(query)]
+
+
+def files_as_of(conn: Connection, as_of: AsOf = AsOf()) -> dict[str, CaseFile]:
+    """Every case's file: the current ones, or folded from the journal as of a date / as known at a time."""
+    if as_of.current:
+        rows = conn.execute(select(files.c.case_id, files.c.state).order_by(files.c.received_on, files.c.case_no))
+        return {row.case_id: CaseFile.model_validate_json(row.state) for row in rows}
+    found: dict[str, CaseFile] = {}
+    for event in journal_events(conn, as_of):
+        fold(found.setdefault(event.case_id, CaseFile(case_id=event.case_id)), event)
+    return dict(sorted(found.items(), key=lambda item: (item[1].received_on or date.min, item[1].case_no)))
