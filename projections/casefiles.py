@@ -1,8 +1,8 @@
 """The case files and their journal: the projection behind the inbox, board, 考核, trends, watch list and report.
 
-``case_file`` holds each case's current file (``projections.casefile``); ``case_journal`` every event the file
-folds, with its effective date (生效日期) and when it was recorded (记录时间), so any view can be read as of an
-effective date or as known at a time (``files_as_of``).
+``case_file`` holds each case's current file (``projections.casefile``); ``case_journal`` every event of the
+stream, with its effective date (生效日期) and when it was recorded (记录时间), so any view can be read as of an
+effective date or as known at a time (``files_as_of``, ``projections.asof``).
 """
 
 from __future__ import annotations
@@ -64,10 +64,9 @@ class CaseFiles(Projection):
 
     name = "casefiles"
     tables = (journal, files)
-    ignored = frozenset(t for t in EVENT_TYPES.values() if not folds(t))
 
     def applies(self, event: type[CaseEvent]) -> bool:
-        return folds(event)
+        return True  # the journal keeps every event, so every view can be read as of a date (``projections.asof``)
 
     def apply(self, conn: Connection, events: list[CaseEvent]) -> None:
         case_ids = list(dict.fromkeys(e.case_id for e in events))
@@ -96,8 +95,9 @@ class CaseFiles(Projection):
                 found[row.case_id] = CaseFile.model_validate_json(row.state)
         existing = set(found)
         for event in events:
-            fold(found.setdefault(event.case_id, CaseFile(case_id=event.case_id)), event)
-        rows = [_row(found[i]) for i in case_ids]
+            if folds(type(event)):
+                fold(found.setdefault(event.case_id, CaseFile(case_id=event.case_id)), event)
+        rows = [_row(found[i]) for i in case_ids if i in found]
         new = [r for r in rows if r["case_id"] not in existing]
         changed = [{**r, "_case": r["case_id"]} for r in rows if r["case_id"] in existing]
         if new:
@@ -157,5 +157,6 @@ def files_as_of(conn: Connection, as_of: AsOf = AsOf()) -> dict[str, CaseFile]:
         return {row.case_id: CaseFile.model_validate_json(row.state) for row in rows}
     found: dict[str, CaseFile] = {}
     for event in journal_events(conn, as_of):
-        fold(found.setdefault(event.case_id, CaseFile(case_id=event.case_id)), event)
+        if folds(type(event)):
+            fold(found.setdefault(event.case_id, CaseFile(case_id=event.case_id)), event)
     return dict(sorted(found.items(), key=lambda item: (item[1].received_on or date.min, item[1].case_no)))

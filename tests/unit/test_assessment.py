@@ -4,13 +4,14 @@ the district, for November and for November split by --as-of, and as known at a 
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from events import CaseEvent
 from projections.casefile import fold_all
-from projections.views.assessment import assess, explain, parse_period
+from projections.views.assessment import FIGURES, assess, explain, parse_period
 from tests.support.casefiles import Case
 
 A, B = "990100ZJJ", "990102"  # 住建局, another unit
@@ -153,3 +154,9 @@ def test_a_late_entry_changes_the_plain_figure_by_that_case_and_not_the_one_as_k
 def test_periods_are_a_month_a_quarter_or_a_year(text: str, start: date, end: date) -> None:
     period = parse_period(text)
     assert (period.start, period.end) == (start, end)
+
+
+def test_the_readme_states_every_figure_as_the_code_defines_it() -> None:
+    readme = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
+    for figure in FIGURES:
+        assert f"| {figure.name} | {figure.definition} |" in readme, figure.key
