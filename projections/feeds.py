@@ -27,7 +27,7 @@ from sqlalchemy import Column, Connection, Engine, Integer, MetaData, String, Ta
 from events import CaseEvent
 from events.base import FEED_PREFIX, feed_stream, feed_subject
 from events.vocabulary import Kind
-from projections.store import Projection, insert_ignore, read_position, save_position
+from projections.store import Projection, chunks, insert_ignore, read_position, save_position
 from services.runtime.dbthread import DbThread
 from services.runtime.lifecycle import keep_passing
 
@@ -86,10 +86,9 @@ class Feeds(Projection):
         return True  # every event of a followed case is a milestone of some unit's feed
 
     def apply(self, conn: Connection, events: list[CaseEvent]) -> None:
-        state: dict[str, tuple[str, set[str]]] = {}
+        state = self._load(conn, list(dict.fromkeys(e.case_id for e in events)))
+        messages: list[dict[str, str]] = []  # written at the end in one statement, in order
         for event in events:
-            if event.case_id not in state:
-                state[event.case_id] = self._load(conn, event.case_id)
             kind, current = state[event.case_id]
             if event.event_type == "petition_accepted":
                 kind = str(event.kind)  # type: ignore[attr-defined]
@@ -97,24 +96,30 @@ class Feeds(Projection):
             recipients, after = route(event, kind, current)
             if recipients:
                 payload = event.to_json().decode()
-                conn.execute(
-                    insert(outbox),
-                    [
-                        {"department": unit, "case_id": event.case_id, "event_type": event.event_type,
-                         "event_id": event.event_id, "payload": payload}
-                        for unit in sorted(recipients)
-                    ],
-                )  # fmt: skip
+                messages += [
+                    {"department": unit, "case_id": event.case_id, "event_type": event.event_type,
+                     "event_id": event.event_id, "payload": payload}
+                    for unit in sorted(recipients)
+                ]  # fmt: skip
             if after != current:
                 conn.execute(delete(members).where(members.c.case_id == event.case_id))
                 if after:
                     conn.execute(insert(members), [{"case_id": event.case_id, "department": u} for u in sorted(after)])
             state[event.case_id] = (kind, after)
+        if messages:
+            conn.execute(insert(outbox), messages)
 
-    def _load(self, conn: Connection, case_id: str) -> tuple[str, set[str]]:
-        kind = conn.execute(select(cases.c.kind).where(cases.c.case_id == case_id)).scalar() or ""
-        followed = conn.execute(select(members.c.department).where(members.c.case_id == case_id)).scalars()
-        return kind, set(followed)
+    def _load(self, conn: Connection, case_ids: list[str]) -> dict[str, tuple[str, set[str]]]:
+        """Per case: its kind and the units that follow it."""
+        state: dict[str, tuple[str, set[str]]] = {case: ("", set()) for case in case_ids}
+        for part in chunks(case_ids):
+            for case, kind in conn.execute(select(cases.c.case_id, cases.c.kind).where(cases.c.case_id.in_(part))):
+                state[case] = (kind, state[case][1])
+            for case, unit in conn.execute(
+                select(members.c.case_id, members.c.department).where(members.c.case_id.in_(part))
+            ):
+                state[case][1].add(unit)
+        return state
 
 
 def feed_config(unit: str, replicas: int = 1, duplicate_window_s: int = 3600) -> StreamConfig:

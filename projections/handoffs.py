@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import Column, Connection, Date, Integer, MetaData, String, Table, Text, func, insert, select
+from sqlalchemy import Column, Connection, Date, Integer, MetaData, String, Table, Text, insert, select
 
 from events import EVENT_TYPES, CaseEvent
 from events.assignment import (
@@ -24,7 +24,7 @@ from events.assignment import (
 )
 from events.supervision import CaseSentBack
 from projections.columns import headers
-from projections.store import Projection
+from projections.store import Projection, chunks
 
 metadata = MetaData()
 
@@ -112,10 +112,10 @@ class HandoffLog(Projection):
         return event in HANDOFFS
 
     def apply(self, conn: Connection, events: list[CaseEvent]) -> None:
-        known: dict[str, tuple[int, str, str]] = {}  # case → (handoffs so far, its number, its lead)
+        known = self._known(conn, list(dict.fromkeys(e.case_id for e in events)))
         rows = []
         for event in events:
-            count, number, lead = known.get(event.case_id) or self._known(conn, event.case_id)
+            count, number, lead = known.get(event.case_id, (0, "", ""))
             if isinstance(event, LEADS):
                 lead = event.department
             values = HANDOFFS[type(event)](event, lead)
@@ -126,17 +126,17 @@ class HandoffLog(Projection):
         if rows:
             conn.execute(insert(handoffs), rows)
 
-    def _known(self, conn: Connection, case_id: str) -> tuple[int, str, str]:
-        """How many handoffs a case has had, its number, and its lead now (the latest 交办 or 改派's unit)."""
-        count = conn.execute(select(func.count()).where(handoffs.c.case_id == case_id)).scalar() or 0
-        latest = conn.execute(
-            select(handoffs.c.case_no, handoffs.c.to_unit)
-            .where(handoffs.c.case_id == case_id, handoffs.c.kind.in_(("交办", "改派")))
-            .order_by(handoffs.c.n.desc())
-            .limit(1)
-        ).first()
-        number, lead = (latest[0], str(latest[1]).split("、")[0]) if latest else ("", "")
-        return int(count), number, lead
+    def _known(self, conn: Connection, case_ids: list[str]) -> dict[str, tuple[int, str, str]]:
+        """Per case: how many handoffs it has had, its number, and its lead now (the latest 交办 or 改派's unit)."""
+        known: dict[str, tuple[int, str, str]] = {}
+        for part in chunks(case_ids):
+            query = select(handoffs.c.case_id, handoffs.c.n, handoffs.c.kind, handoffs.c.case_no, handoffs.c.to_unit)
+            for row in conn.execute(query.where(handoffs.c.case_id.in_(part)).order_by(handoffs.c.n)):
+                count, number, lead = known.get(row.case_id, (0, "", ""))
+                if row.kind in ("交办", "改派"):
+                    number, lead = row.case_no, str(row.to_unit).split("、")[0]
+                known[row.case_id] = (max(count, row.n), number, lead)
+        return known
 
 
 def handoff_rows(conn: Connection, case_id: str | None = None, unit: str | None = None) -> list[Row]:
