@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import sys
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -14,7 +13,7 @@ from rich.table import Table
 
 import xinfang.actions  # noqa: F401  (registers the staff actions)
 from services.runtime.errors import InvalidInput, XinfangError
-from services.runtime.settings import COMPONENTS, Settings
+from services.runtime.settings import COMPONENTS
 from xinfang import (
     read_commands,  # noqa: F401  (registers inbox, board, assess, trends, watch, unanswered, report)
     verify_command,  # noqa: F401  (registers xinfang verify)
@@ -22,8 +21,10 @@ from xinfang import (
 from xinfang.console import (
     CaseArg,
     DataDir,
+    Format,
     JsonOpt,
     NatsUrl,
+    Output,
     app,
     case_id,
     client_url,
@@ -33,7 +34,9 @@ from xinfang.console import (
     projections_engine,
     run,
     settings_from,
+    show,
 )
+from xinfang.read_commands import AsOfOpt, KnownAtOpt, view_engine
 
 
 @app.command()
@@ -71,55 +74,37 @@ def serve(
     asyncio.run(run_until_signalled(build_component(component, settings)))
 
 
-Format = Annotated[str, typer.Option("--format", "-f", help="table | json | csv")]
-
-
-def show(rows: list[dict[str, Any]], headers: dict[str, str], fmt: str, title: str) -> None:
-    from services.runtime.organisation import organisation
-    from xinfang.views import readable, to_csv, to_json
-
-    if fmt == "json":
-        print(to_json(rows))
-        return
-    org = organisation(Settings().org_file)
-    labelled = [readable(r, headers, org) for r in rows]
-    if fmt == "csv":
-        sys.stdout.write(to_csv(labelled) if labelled else ",".join(headers.values()) + "\n")
-        return
-    if fmt != "table":
-        fail(InvalidInput(f"未知格式 {fmt!r}: table | json | csv", "format"), False)
-    table = Table(title=f"{title} ({len(rows)} 件)")
-    for header in headers.values():
-        table.add_column(header, overflow="fold")
-    for row in labelled:
-        table.add_row(*row.values())
-    out.print(table)
-
-
 @app.command("ledger")
 def show_ledger(
     fmt: Format = "table",
+    output: Output = None,
     status: Annotated[str | None, typer.Option(help="only cases in this status (e.g. handling)")] = None,
+    as_of: AsOfOpt = None,
+    as_known_at: KnownAtOpt = None,
     data_dir: DataDir = None,
 ) -> None:
-    """台账: one row per case."""
+    """台账: one row per case (a terminal's columns as a table; every column as csv, json or xlsx)."""
     from xinfang.views import LEDGER_HEADERS, LEDGER_TABLE_HEADERS, ledger_rows
 
     headers = LEDGER_TABLE_HEADERS if fmt == "table" else LEDGER_HEADERS
-    show(ledger_rows(projections_engine(settings_from(data_dir)), status), headers, fmt, "信访台账")
+    engine = view_engine(settings_from(data_dir), as_of, as_known_at)
+    show(ledger_rows(engine, status), headers, fmt, "信访台账", output)
 
 
 @app.command("leader")
 def show_leader(
     leader: Annotated[str | None, typer.Argument(help="leader id or name; all leaders when omitted")] = None,
     fmt: Format = "table",
+    output: Output = None,
+    as_of: AsOfOpt = None,
+    as_known_at: KnownAtOpt = None,
     data_dir: DataDir = None,
 ) -> None:
     """领导包案: each owning leader's cases with status and the nearest due date."""
     from xinfang.views import LEADER_HEADERS, leader_rows
 
-    rows = leader_rows(projections_engine(settings_from(data_dir)), leader)
-    show(rows, LEADER_HEADERS, fmt, f"领导包案 {leader or ''}".strip())
+    rows = leader_rows(view_engine(settings_from(data_dir), as_of, as_known_at), leader)
+    show(rows, LEADER_HEADERS, fmt, f"领导包案 {leader or ''}".strip(), output)
 
 
 @app.command("handoffs")
@@ -127,21 +112,23 @@ def show_handoffs(
     case: Annotated[str | None, typer.Argument(help="信访件编号 or case id; every case when omitted")] = None,
     unit: Annotated[str | None, typer.Option(help="only handoffs from or to this unit")] = None,
     fmt: Format = "table",
+    output: Output = None,
+    as_of: AsOfOpt = None,
+    as_known_at: KnownAtOpt = None,
     data_dir: DataDir = None,
 ) -> None:
     """流转记录: every handoff (交办、改派、异议、争议、复查/复核交办、退回重办) with who, when and why."""
     from projections.handoffs import HEADERS, handoff_rows
-    from xinfang.views import plain_rows
 
     settings = settings_from(data_dir)
-    engine = projections_engine(settings)
+    engine = view_engine(settings, as_of, as_known_at)
     try:
         cid = case_id(settings, case) if case else None
     except XinfangError as error:
         fail(error, False)
     with engine.connect() as conn:
-        rows = plain_rows(handoff_rows(conn, cid, unit))
-    show(rows, HEADERS, fmt, f"流转记录 {case or unit or ''}".strip())
+        rows = handoff_rows(conn, cid, unit)
+    show(rows, HEADERS, fmt, f"流转记录 {case or unit or ''}".strip(), output)
 
 
 @app.command()

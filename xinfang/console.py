@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import sys
 from collections.abc import Awaitable, Callable
 from datetime import date
 from pathlib import Path
@@ -11,8 +12,9 @@ from typing import Annotated, Any, TypeVar
 
 import typer
 from rich.console import Console
+from rich.table import Table
 
-from services.runtime.errors import Unavailable, XinfangError
+from services.runtime.errors import InvalidInput, Unavailable, XinfangError
 from services.runtime.settings import Settings
 
 app = typer.Typer(
@@ -35,6 +37,11 @@ OnDate = Annotated[
 ]
 Actor = Annotated[str, typer.Option("--actor", help="who acts (经办人)")]
 CaseArg = Annotated[str, typer.Argument(help="信访件编号 or case id")]
+FORMATS = ("table", "json", "csv", "xlsx")
+Format = Annotated[str, typer.Option("--format", "-f", help="table | json | csv (UTF-8 with BOM) | xlsx (needs -o)")]
+Output = Annotated[
+    Path | None, typer.Option("--output", "-o", help="write to this file (required for xlsx; default: stdout)")
+]
 
 
 def settings_from(data_dir: Path | None = None, nats_url: str | None = None, **extra: Any) -> Settings:
@@ -108,3 +115,59 @@ def act(service: str, command: str, case: str, payload: dict[str, Any], as_json:
         print(json.dumps({"ok": True, "result": result}, ensure_ascii=False))
     else:
         out.print(f"[green]✓[/] {result.get('case_no', '')} {command} 完成")
+
+
+def check_format(fmt: str, output: Path | None) -> None:
+    """Stop with a Chinese error (exit 2) for an unknown format, or xlsx without a file to write."""
+    if fmt not in FORMATS:
+        fail(InvalidInput(f"未知格式 {fmt!r}; 可选: {' | '.join(FORMATS)}", "format"), False)
+    if fmt == "xlsx" and output is None:
+        fail(InvalidInput("xlsx 格式须用 --output/-o 指定文件，如 -o 台账.xlsx", "output"), False)
+
+
+def show(rows: list[dict[str, Any]], headers: dict[str, str], fmt: str, title: str, output: Path | None = None) -> None:
+    """Show a view's rows as staff asked (``--format`` / ``--output``, the ``Format`` and ``Output`` options).
+
+    ``rows``: typed values keyed by column (as the projections return them); ``headers``: column → Chinese header,
+    in order; ``title``: the table's caption and the xlsx sheet's name (cut to 31 characters). ``table`` prints the
+    labelled rows; ``csv`` (UTF-8 with BOM) and ``xlsx`` the same labels under the Chinese headers; ``json`` every
+    column under its key with codes as they are. csv and json go to ``output`` when given, else stdout; xlsx needs
+    ``output``. For a workbook of several sheets, build ``exports.Sheet``s and call ``exports.write_xlsx``.
+    """
+    from services.runtime.organisation import organisation
+    from xinfang import exports
+
+    check_format(fmt, output)
+    if fmt == "json":
+        _emit(exports.to_json(rows) + "\n", output, title, len(rows))
+        return
+    settings = Settings()
+    labelled = [exports.labelled(row, headers, organisation(settings.org_file)) for row in rows]
+    if fmt == "csv":
+        _emit(exports.to_csv(labelled, headers), output, title, len(rows))
+    elif fmt == "xlsx" and output is not None:
+        sheet = exports.Sheet(exports.sheet_title(title), headers, labelled)
+        try:
+            exports.write_xlsx(output, [sheet], settings.clock().now())
+        except OSError as error:
+            fail(InvalidInput(f"无法写入 {output}: {error.strerror or error}", "output"), False)
+        out.print(f"[green]✓[/] {title}: {len(rows)} 件 → {output}")
+    else:
+        table = Table(title=f"{title} ({len(rows)} 件)")
+        for header in headers.values():
+            table.add_column(header, overflow="fold")
+        for row in labelled:
+            table.add_row(*(exports.text(value) for value in row.values()))
+        out.print(table)
+
+
+def _emit(content: str, output: Path | None, title: str, count: int) -> None:
+    """Text to stdout, or to a file (UTF-8, line ends as they are) with a line saying where."""
+    if output is None:
+        sys.stdout.write(content)
+        return
+    try:
+        output.write_text(content, encoding="utf-8", newline="")
+    except OSError as error:
+        fail(InvalidInput(f"无法写入 {output}: {error.strerror or error}", "output"), False)
+    out.print(f"[green]✓[/] {title}: {count} 件 → {output}")

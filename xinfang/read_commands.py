@@ -50,6 +50,17 @@ def parse_as_of(as_of: str | None, known_at: str | None) -> AsOf:
     return AsOf(on, at)
 
 
+def view_engine(settings: Settings, as_of_text: str | None, known_at_text: str | None) -> Any:
+    """The projections database, or a scratch one holding the case views as of a date / as known at a time."""
+    from projections.asof import as_of_engine
+
+    try:
+        as_of = parse_as_of(as_of_text, known_at_text)
+    except XinfangError as error:
+        fail(error, False)
+    return as_of_engine(projections_engine(settings), as_of)
+
+
 def reading_day(as_of: AsOf, settings: Settings) -> date:
     """The day a view is read on: the as-of date, else the day of the as-known-at time, else today."""
     if as_of.on is not None:
@@ -80,9 +91,10 @@ def subtitle(as_of: AsOf, day: date) -> str:
     return as_of.describe() or f"截至 {day.isoformat()}"
 
 
-def _emit(sheets: list[Sheet], fmt: str, output: Path | None) -> None:
+def _emit(sheets: list[Sheet], fmt: str, output: Path | None, when: AsOf, settings: Settings) -> None:
+    """Print or write the view; a workbook is stamped with the as-known-at time when given (reproducible bytes)."""
     try:
-        emit(sheets, fmt, output)
+        emit(sheets, fmt, output, when.known_at or settings.clock().now())
     except XinfangError as error:
         fail(error, False)
 
@@ -97,13 +109,13 @@ def show_inbox(
     data_dir: DataDir = None,
 ) -> None:
     """待办: the unit's open cases as lead or co-handler, each thing due, its due date, days left and marks."""
-    _settings, org, when, day, files = load(data_dir, as_of, as_known_at)
+    settings, org, when, day, files = load(data_dir, as_of, as_known_at)
     try:
         org.unit(unit, "unit")
     except XinfangError as error:
         fail(error, False)
     rows = named(inbox.inbox(files.values(), unit, day), org)
-    _emit([Sheet(f"待办 {org.name_of(unit)} {subtitle(when, day)}", inbox.HEADERS, rows)], fmt, output)
+    _emit([Sheet(f"待办 {org.name_of(unit)} {subtitle(when, day)}", inbox.HEADERS, rows)], fmt, output, when, settings)
 
 
 @app.command("board")
@@ -141,6 +153,8 @@ def show_board(
         ],
         fmt,
         output,
+        when,
+        settings,
     )
 
 
@@ -218,7 +232,7 @@ def show_assess(
     sheets.append(Sheet("指标定义", {"name": "指标", "group": "类别", "definition": "定义"}, definitions))
     if explain:
         sheets.append(Sheet("计入案件", EXPLAIN_HEADERS, _explained(files, chosen, until, by, rows)))
-    _emit(sheets, fmt, output)
+    _emit(sheets, fmt, output, when, settings)
 
 
 RATE_KEYS = {f.key for f in assessment.FIGURES if f.kind == "rate"}
@@ -254,7 +268,7 @@ def show_trends(
     data_dir: DataDir = None,
 ) -> None:
     """趋势: counts by category × locality × month, rising categories, the units most complained about."""
-    _settings, org, when, day, files = load(data_dir, as_of, as_known_at)
+    settings, org, when, day, files = load(data_dir, as_of, as_known_at)
     found = trends.trends(files.values(), day, months)
     title = subtitle(when, day)
     _emit(
@@ -265,6 +279,8 @@ def show_trends(
         ],
         fmt,
         output,
+        when,
+        settings,
     )
 
 
@@ -278,13 +294,13 @@ def show_watch(
     data_dir: DataDir = None,
 ) -> None:
     """信访排查: repeat petitioners (keyed, never named), collective, skip-level, 积案, stability risks."""
-    _settings, _org, when, day, files = load(data_dir, as_of, as_known_at)
+    settings, _org, when, day, files = load(data_dir, as_of, as_known_at)
     try:
         start = date.fromisoformat(since) if since else None
     except ValueError:
         fail(InvalidInput(f"--since {since!r} 应为 YYYY-MM-DD", "since"), False)
     rows = watch.watch(files.values(), day, start)
-    _emit([Sheet(f"信访排查 {subtitle(when, day)}", watch.HEADERS, rows)], fmt, output)
+    _emit([Sheet(f"信访排查 {subtitle(when, day)}", watch.HEADERS, rows)], fmt, output, when, settings)
 
 
 @app.command("unanswered")
@@ -296,7 +312,7 @@ def show_unanswered(
     data_dir: DataDir = None,
 ) -> None:
     """件件有着落: cases past their handling limit with no reply, and any case closed without one (0 by rule)."""
-    _settings, org, when, day, files = load(data_dir, as_of, as_known_at)
+    settings, org, when, day, files = load(data_dir, as_of, as_known_at)
     found = answered.unanswered(files.values(), day)
     title = subtitle(when, day)
     _emit(
@@ -306,6 +322,8 @@ def show_unanswered(
         ],
         fmt,
         output,
+        when,
+        settings,
     )
 
 
@@ -322,7 +340,7 @@ def show_report(
     """年度报告 (Art 41): statistics and fields, 转送/交办/督办, proposals and their adoption, other matters."""
     from xinfang.printable import printable_report
 
-    _settings, org, when, day, files = load(data_dir, as_of, as_known_at)
+    settings, org, when, day, files = load(data_dir, as_of, as_known_at)
     sections = annual_report(files, year, day, org.name_of)
     sheets = [Sheet(f"（{s.part}）{s.title}", s.headers, s.rows) for s in sections]
     if html is not None:
@@ -331,4 +349,4 @@ def show_report(
             encoding="utf-8",
         )
         out.print(f"[green]✓[/] 打印页 {html}")
-    _emit(sheets, fmt, output)
+    _emit(sheets, fmt, output, when, settings)

@@ -1,4 +1,8 @@
-"""A view's output: one or more sheets (a title, Chinese headers, typed rows) as tables, JSON, CSV or Excel."""
+"""A view's output: one or more sheets (a title, Chinese headers, typed rows) as tables, JSON, CSV or Excel.
+
+A view's sheet has a free title (its date, its as-known-at time); in a workbook each becomes an ``exports.Sheet``
+named within Excel's rules, its full title kept on the 说明 sheet.
+"""
 
 from __future__ import annotations
 
@@ -28,13 +32,26 @@ class Sheet:
 
 
 def cell(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "是" if value else "否"
-    if isinstance(value, date | datetime):
-        return value.isoformat()
-    return str(value)
+    """A value as staff read it: dates ISO, 是/否, nothing for None."""
+    from xinfang.exports import text
+
+    return text(value)
+
+
+def workbook_sheets(sheets: list[Sheet]) -> list[Any]:
+    """The sheets as Excel worksheets: a valid, distinct name each, the full title on the 说明 sheet."""
+    from xinfang.exports import Sheet as Worksheet
+    from xinfang.exports import sheet_title
+
+    found, names = [], set()
+    for n, sheet in enumerate(sheets, 1):
+        name = sheet_title(sheet.title)
+        if name in names:
+            name = sheet_title(f"{n} {sheet.title}")
+        names.add(name)
+        notes = [sheet.title, *sheet.notes] if name != sheet.title or sheet.notes else []
+        found.append(Worksheet(name, sheet.headers, sheet.rows, notes))
+    return found
 
 
 def _json(value: Any) -> Any:
@@ -47,8 +64,9 @@ def as_json(sheets: list[Sheet]) -> str:
     return json.dumps(body, ensure_ascii=False, indent=2, sort_keys=False)
 
 
-def emit(sheets: list[Sheet], fmt: str, output: Path | None) -> None:
-    """Print or write the sheets in a format; CSV is the first sheet (with a BOM), xlsx needs ``--output``."""
+def emit(sheets: list[Sheet], fmt: str, output: Path | None, created: datetime | None = None) -> None:
+    """Print or write the sheets in a format; CSV is the first sheet (with a BOM), xlsx needs ``--output`` and is
+    stamped ``created`` (the same sheets and stamp give the same bytes)."""
     if fmt not in FORMATS:
         raise InvalidInput(f"未知格式 {fmt!r}: {' | '.join(FORMATS)}", "format")
     if fmt == "xlsx":
@@ -56,7 +74,7 @@ def emit(sheets: list[Sheet], fmt: str, output: Path | None) -> None:
 
         if output is None:
             raise InvalidInput("xlsx 须用 --output 指定文件", "output")
-        write_xlsx(output, sheets)
+        write_xlsx(output, workbook_sheets(sheets), created)
         out.print(f"[green]✓[/] {output}")
         return
     if fmt == "table":
@@ -74,7 +92,7 @@ def emit(sheets: list[Sheet], fmt: str, output: Path | None) -> None:
         from xinfang.exports import to_csv
 
         first = sheets[0]
-        text = to_csv([{h: cell(r.get(k)) for k, h in first.headers.items()} for r in first.rows], first.headers)
+        text = to_csv(first.rows, first.headers)
     if output is None:
         sys.stdout.write(text)
     else:

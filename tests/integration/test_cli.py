@@ -7,8 +7,14 @@ import json
 import os
 import subprocess
 import sys
+from datetime import datetime
 from pathlib import Path
 
+from openpyxl import load_workbook
+
+from projections.handoffs import HEADERS as HANDOFF_HEADERS
+from projections.leaders import HEADERS as LEADER_HEADERS
+from projections.ledger import HEADERS as LEDGER_HEADERS
 from tests.support.system import PETITION, InProcessSystem, case_count, eventually
 
 
@@ -61,7 +67,9 @@ async def test_staff_take_a_case_through_the_cli(system: InProcessSystem, tmp_pa
 
     await eventually(rated, what="the rated case")
     ledger = await asyncio.to_thread(xinfang, system, "ledger", "--format", "csv")
-    assert "信访件编号" in ledger.stdout and case_no in ledger.stdout and "已评价" in ledger.stdout
+    assert ledger.stdout.startswith("\ufeff信访件编号,")  # the BOM Excel needs to read UTF-8
+    assert case_no in ledger.stdout and "已评价" in ledger.stdout
+    await exported_as_xlsx(system, tmp_path, case_no)
     history = await asyncio.to_thread(xinfang, system, "history", case_no, "--json")
     events = json.loads(history.stdout)
     types = [e["type"] for e in events]
@@ -74,6 +82,29 @@ async def test_staff_take_a_case_through_the_cli(system: InProcessSystem, tmp_pa
     # Art 32: the reply restates the petition's request and facts, carried from intake through the handoffs.
     reply = next(e["event"] for e in events if e["type"] == "reply_issued")
     assert (reply["request"], reply["facts_and_reasons"]) == (PETITION["request"], PETITION["facts"])
+
+
+async def exported_as_xlsx(system: InProcessSystem, tmp_path: Path, case_no: str) -> None:
+    """台账, 领导包案 and 流转记录 as workbooks: the Chinese headers, the case, a date as a date cell."""
+    views = {
+        "ledger": ("信访台账", LEDGER_HEADERS, "received_on"),
+        "leader": ("领导包案", LEADER_HEADERS, "nearest_due"),
+        "handoffs": ("流转记录", HANDOFF_HEADERS, "on"),
+    }
+    for command, (title, headers, a_date) in views.items():
+        target = tmp_path / f"{title}.xlsx"
+        done = await asyncio.to_thread(xinfang, system, command, "--format", "xlsx", "-o", str(target))
+        assert done.returncode == 0 and str(target) in done.stdout, done.stdout + done.stderr
+        book = load_workbook(target)
+        assert book.sheetnames == [title]
+        ws = book[title]
+        assert [c.value for c in ws[1]] == list(headers.values()) and ws.freeze_panes == "A2"
+        (row,) = [dict(zip(headers, cells, strict=True)) for cells in ws.iter_rows(min_row=2)]
+        assert row["case_no"].value == case_no
+        assert row[a_date].is_date and isinstance(row[a_date].value, datetime), (command, row[a_date].value)
+    ledger = load_workbook(tmp_path / "信访台账.xlsx")["信访台账"]
+    status = list(LEDGER_HEADERS).index("status") + 1
+    assert ledger.cell(row=2, column=status).value == "已评价"
 
 
 async def test_bad_input_names_the_field_and_exits_non_zero(system: InProcessSystem, tmp_path: Path) -> None:
@@ -93,6 +124,11 @@ async def test_bad_input_names_the_field_and_exits_non_zero(system: InProcessSys
 
     result = await asyncio.to_thread(xinfang, system, "rate", "XF1", "--rating", "great")
     assert result.returncode != 0 and "Traceback" not in result.stderr
+
+    result = await asyncio.to_thread(xinfang, system, "ledger", "--format", "xlsx")
+    assert result.returncode == 2 and "须用 --output/-o" in result.stderr and "Traceback" not in result.stderr
+    result = await asyncio.to_thread(xinfang, system, "handoffs", "--format", "pdf")
+    assert result.returncode == 2 and "未知格式 'pdf'" in result.stderr
 
 
 def test_without_a_server_every_bus_command_says_so_once_and_exits_6(tmp_path: Path) -> None:

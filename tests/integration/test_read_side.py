@@ -10,6 +10,7 @@ import sys
 from datetime import date
 from typing import Any
 
+import openpyxl
 from sqlalchemy import create_engine
 
 from projections.casefiles import AsOf, files_as_of
@@ -90,6 +91,27 @@ async def test_views_read_the_case_files_and_a_month_as_known_at_a_time_does_not
     for view in (["trends"], ["watch"], ["unanswered"], ["report", "--year", str(today.year)]):
         shown = await xinfang(system, *view)
         assert shown.returncode == 0, (view, shown.stderr)
+
+    workbook = system.settings.data_dir / "考核.xlsx"
+    done = await xinfang(system, "assess", "--period", month, "--format", "xlsx", "-o", str(workbook))
+    assert done.returncode == 0, done.stderr
+    book = openpyxl.load_workbook(workbook)
+    assert book.sheetnames == [f"考核 {month} 考核日 {today.isoformat()}", f"五快 {month}", "指标定义"]
+    figures = book.worksheets[0]
+    assert [c.value for c in figures[1]] == ["考核对象", "指标", "分子", "分母", "比率", "件数", "说明", "排名"]
+    assert figures.freeze_panes == "A2"
+    to_do = system.settings.data_dir / "待办.xlsx"
+    done = await xinfang(system, "inbox", current[first].lead, "--format", "xlsx", "-o", str(to_do))
+    assert done.returncode == 0, done.stderr
+    sheet = openpyxl.load_workbook(to_do).worksheets[0]
+    received = [c for c in sheet["I"][1:] if c.value is not None]  # 来信来访日期
+    assert received and all(c.is_date for c in received)
+
+    earlier = await xinfang(system, "ledger", "--as-of", today.replace(day=2).isoformat(), "--format", "json")
+    assert earlier.returncode == 0, earlier.stderr
+    assert [r["status"] for r in json.loads(earlier.stdout)] == [
+        "registered"
+    ]  # accepted later, and the others received after
 
 
 def rows_of(stdout: str) -> dict[str, dict[str, Any]]:
