@@ -9,6 +9,7 @@ from projections.handoffs import HandoffLog
 from projections.leaders import LeaderView
 from projections.ledger import Ledger
 from projections.store import Projection, ProjectionSink
+from projections.tracking import Tracking
 from services.runtime.clock import Clock
 from services.runtime.settings import Settings
 from services.runtime.sidecar import Sidecar, make_engine
@@ -18,6 +19,7 @@ PROJECTIONS: dict[str, type[Projection]] = {
     "leaders": LeaderView,
     "feeds": Feeds,
     "handoffs": HandoffLog,
+    "tracking": Tracking,
 }
 
 

@@ -15,7 +15,10 @@ from rich.table import Table
 import xinfang.actions  # noqa: F401  (registers the staff actions)
 from services.runtime.errors import InvalidInput, XinfangError
 from services.runtime.settings import COMPONENTS, Settings
-from xinfang import verify_command  # noqa: F401  (registers xinfang verify)
+from xinfang import (
+    track_command,  # noqa: F401  (registers xinfang track)
+    verify_command,  # noqa: F401  (registers xinfang verify)
+)
 from xinfang.console import (
     CaseArg,
     DataDir,
