@@ -55,6 +55,12 @@ class PetitionRegistered(CaseEvent):
     about_cadre: bool = Field(
         False, title="反映干部问题", description="a report naming a cadre; who it is stays in intake (Art 30¶2)"
     )
+    tracking_key: str = Field(
+        "", title="查询码索引", description="SHA-256 of the 查询码: how the tracking view finds the case"
+    )
+    secret_hash: str = Field(
+        "", title="查询密码摘要", description="salted scrypt hash of the 查询密码; empty before secrets were issued"
+    )
 
 
 class MaterialsRequested(CaseEvent):

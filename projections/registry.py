@@ -10,6 +10,7 @@ from projections.handoffs import HandoffLog
 from projections.leaders import LeaderView
 from projections.ledger import Ledger
 from projections.store import Projection, ProjectionSink
+from projections.tracking import Tracking
 from services.runtime.clock import Clock
 from services.runtime.settings import Settings
 from services.runtime.sidecar import Sidecar, make_engine
@@ -20,6 +21,7 @@ PROJECTIONS: dict[str, type[Projection]] = {
     "feeds": Feeds,
     "handoffs": HandoffLog,
     "casefiles": CaseFiles,
+    "tracking": Tracking,
 }
 
 

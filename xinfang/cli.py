@@ -16,6 +16,7 @@ from services.runtime.errors import InvalidInput, XinfangError
 from services.runtime.settings import COMPONENTS
 from xinfang import (
     read_commands,  # noqa: F401  (registers inbox, board, assess, trends, watch, unanswered, report)
+    track_command,  # noqa: F401  (registers xinfang track)
     verify_command,  # noqa: F401  (registers xinfang verify)
 )
 from xinfang.console import (

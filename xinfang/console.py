@@ -27,7 +27,9 @@ out = Console()
 err = Console(stderr=True)
 T = TypeVar("T")
 
-EXIT_CODES = {"invalid_input": 2, "not_found": 3, "conflict": 5, "unavailable": 6, "internal": 1}
+EXIT_CODES = {
+    "invalid_input": 2, "not_found": 3, "conflict": 5, "unavailable": 6, "too_many_attempts": 6, "internal": 1,
+}  # fmt: skip
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="machine-readable output on stdout")]
 DataDir = Annotated[Path | None, typer.Option("--data-dir", help="data directory (XF_DATA_DIR)")]

@@ -21,11 +21,12 @@ from services.intake.commands import (
     ServeNotice,
     SupplementMaterials,
 )
-from services.intake.domain import Matter, MatterIndex, Offices, Petition, new_query_code
+from services.intake.domain import Matter, MatterIndex, Offices, Petition
 from services.intake.domain.identity import FALLBACK_SECRET, petitioner_key
 from services.runtime.clock import OFFICE_TIME, Clock
 from services.runtime.errors import InvalidInput, NotFound
 from services.runtime.organisation import Organisation
+from services.runtime.query_codes import new_query_code, new_secret
 from services.runtime.reactions import UnitOfWork
 from services.runtime.store import ServiceApplication
 
@@ -43,12 +44,15 @@ class IntakeApplication(ServiceApplication):
 
     def register(self, cmd: RegisterPetition) -> dict[str, Any]:
         self._check_places(cmd)
-        code, case_id = new_query_code(), uuid4()
+        code, secret, case_id = new_query_code(), new_secret(), uuid4()
         who = petitioner_key(self.secret, [p.model_dump() for p in cmd.petitioners])
         matter, index = self._matter_for(case_id, cmd, who)
-        petition = Petition.register(case_id, self.clock.today(), matter, code, **cmd.model_dump(), petitioner_key=who)
+        petition = Petition.register(
+            case_id, self.clock.today(), matter, code, secret, **cmd.model_dump(), petitioner_key=who
+        )
         matter.add_case(case_id, petition.case_no)
-        return self.saved(petition, matter, *index, query_code=code, repeat=petition.repeat)
+        # The code and the secret leave intake once, in this answer; its store keeps their hashes only.
+        return self.saved(petition, matter, *index, query_code=code, secret=secret, repeat=petition.repeat)
 
     def request_materials(self, cmd: RequestMaterials) -> dict[str, Any]:
         petition = self.load(cmd.case_id, Petition)

@@ -49,3 +49,9 @@ class Unavailable(XinfangError):
     """The service could not be reached."""
 
     code = "unavailable"
+
+
+class TooManyAttempts(Unavailable):
+    """Too many wrong 查询码/查询密码 attempts on one code: it is locked for a while, whatever is tried."""
+
+    code = "too_many_attempts"

@@ -77,6 +77,11 @@ class Settings(BaseSettings):
     sweep_interval_s: float = Field(60.0, description="how often supervision looks for warnings and overdue clocks")
     batch_size: int = Field(256, description="messages a consumer applies in one transaction")
     relay_poll_s: float = Field(0.05, description="outbox relay idle poll interval")
+    track_max_failures: int = Field(
+        5, ge=1, description="信访件查询: wrong 查询码/查询密码 attempts on one code within the window before it locks"
+    )
+    track_window_minutes: int = Field(15, ge=1, description="信访件查询: the window the failures are counted in")
+    track_lock_minutes: int = Field(15, ge=1, description="信访件查询: how long a code stays locked")
     today: date | None = Field(
         None, description="XF_TODAY=YYYY-MM-DD runs the district as of that date (training, demos); default: the date"
     )

@@ -79,4 +79,4 @@ async def test_republishing_and_redelivering_everything_changes_nothing(system: 
         )
     finally:
         await nc.close()
-    assert differences == {"ledger": [], "leaders": [], "feeds": [], "handoffs": [], "casefiles": []}
+    assert differences == {"ledger": [], "leaders": [], "feeds": [], "handoffs": [], "casefiles": [], "tracking": []}

@@ -47,7 +47,8 @@ def submit(
         print(json.dumps({"ok": True, "result": result}, ensure_ascii=False))
     else:
         repeat = " · [yellow]重复信访[/]" if result.get("repeat") else ""
-        out.print(f"[green]✓ 已登记[/] 信访件编号 {result['case_no']} · 查询码 {result['query_code']}{repeat}")
+        out.print(f"[green]✓ 已登记[/] 信访件编号 {result['case_no']}{repeat}")
+        out.print(f"  查询码 {result['query_code']} · 查询密码 {result['secret']}（仅此一次显示，请告知信访人）")
         out.print(f"  案件ID {result['case_id']}")
 
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import secrets
 from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
@@ -44,20 +42,12 @@ from services.intake.domain.offices import DISTRICT_BUREAU, Offices
 from services.runtime.effective import CaseAggregate
 from services.runtime.notices import Notices, nothing_to_notify, notice_served
 from services.runtime.organisation import Unit
+from services.runtime.query_codes import hash_secret, lookup_key
+from services.runtime.query_codes import new_query_code as new_query_code  # made in the runtime, still named here
 from services.runtime.stored import Twin, same_fields, stored_events
 
 COLLECTIVE_THRESHOLD = 5  # 5人以上为集体访
 MAX_REPRESENTATIVES = 5  # Art 20
-QUERY_CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
-
-
-def new_query_code() -> str:
-    """查询码: eight characters a petitioner can read out over the phone."""
-    return "".join(secrets.choice(QUERY_CODE_ALPHABET) for _ in range(8))
-
-
-def hash_query_code(code: str) -> str:
-    return hashlib.sha256(code.encode()).hexdigest()
 
 
 def case_number(case_id: UUID, entered_on: date) -> str:
@@ -136,6 +126,7 @@ class Petition(CaseAggregate):
         guidance: str = "",
         cadre: str = "",
         petitioner_key: str = "",
+        secret_hash: str = "",
     ):
         if received_on > entered_on:
             raise ReceivedInFuture(f"来信来访日期 {received_on} 晚于登记日期 {entered_on}", "received_on")
@@ -156,7 +147,8 @@ class Petition(CaseAggregate):
         self.facts = facts
         self.collective = collective
         self.repeat = repeat
-        self.query_code_hash = query_code_hash
+        self.query_code_hash = query_code_hash  # 查询码索引: sha256 of the code, never the code
+        self.secret_hash = secret_hash  # 查询密码: salted scrypt, never the secret ("" before secrets were issued)
         self.entered_on = entered_on
         self.office = office
         self.representatives = representatives
@@ -182,6 +174,7 @@ class Petition(CaseAggregate):
         entered_on: date,
         matter: Matter,
         query_code: str,
+        secret: str,
         *,
         received_on: date | None,
         petitioners: list[dict[str, Any]],
@@ -192,7 +185,8 @@ class Petition(CaseAggregate):
     ) -> Petition:
         """登记: received today unless entered late (补录); five or more petitioners make it collective (集体访); a
         matter that already has a case makes it a repeat (重复信访), linked to the matter's first case (首办). A visit
-        to the wrong level records the guidance given (Art 20¶1, 47)."""
+        to the wrong level records the guidance given (Art 20¶1, 47). The petitioner's 查询码 and 查询密码 are kept
+        as hashes only."""
         channel = details.get("channel", "")
         check_guidance(channel, details.get("skip_level", False), details.get("guidance", ""))
         if details.get("kind") != Kind.report:  # a report may come without a name (Art 30: its own rules)
@@ -206,7 +200,8 @@ class Petition(CaseAggregate):
             petitioners=petitioners,
             collective=cls.is_collective(collective, petitioners),
             repeat=repeat or matter.has_earlier_case(),
-            query_code_hash=hash_query_code(query_code),
+            query_code_hash=lookup_key(query_code),
+            secret_hash=hash_secret(secret),
             entered_on=entered_on,
             related_case=related_case or matter.first_case(case_id),
             matter_id=matter.id,
@@ -507,6 +502,8 @@ def registered(stored: Any) -> dict[str, Any]:
         "recorded_as_told": stored.channel in ORAL_CHANNELS,
         "about_cadre": withheld and bool(getattr(stored, "cadre", "")),
         "petitioner_key": "" if withheld else getattr(stored, "petitioner_key", ""),  # a reporter is never linked
+        "tracking_key": stored.query_code_hash,
+        "secret_hash": getattr(stored, "secret_hash", "") or "",
     }
 
 

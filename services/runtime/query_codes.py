@@ -1,0 +1,81 @@
+"""查询码 and 查询密码: what a petitioner is given at registration to follow their case, and how each is kept.
+
+The code names the case (its lookup key, a plain SHA-256 of the normalised code, is on the bus so the read side
+can find the case); the secret proves the petitioner holds it and is kept only as a salted scrypt hash, so
+neither the stores nor the stream can give it back. Both are eight characters a petitioner can read out over the
+phone: no 0/O, 1/I.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import secrets
+from functools import cache
+
+ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
+LENGTH = 8
+# scrypt cost: N=2^14, r=8, p=1 (16 MiB, some tens of milliseconds a check), the parameters stored with each hash.
+SCRYPT_N, SCRYPT_R, SCRYPT_P = 16384, 8, 1
+SALT_BYTES, HASH_BYTES = 16, 32
+SCHEME = "scrypt"
+
+
+def _new() -> str:
+    return "".join(secrets.choice(ALPHABET) for _ in range(LENGTH))
+
+
+def new_query_code() -> str:
+    """查询码: names the case when the petitioner asks after it."""
+    return _new()
+
+
+def new_secret() -> str:
+    """查询密码: shown once at registration, kept only as a hash."""
+    return _new()
+
+
+def normalised(text: str) -> str:
+    """As a petitioner may type it: any case, with spaces around."""
+    return text.strip().upper()
+
+
+def lookup_key(code: str) -> str:
+    """The code's lookup key (查询码索引): the SHA-256 hex digest of the normalised code."""
+    return hashlib.sha256(normalised(code).encode()).hexdigest()
+
+
+def _scrypt(secret: str, salt: bytes, n: int, r: int, p: int) -> bytes:
+    return hashlib.scrypt(normalised(secret).encode(), salt=salt, n=n, r=r, p=p, maxmem=0, dklen=HASH_BYTES)
+
+
+def _b64(raw: bytes) -> str:
+    return base64.b64encode(raw).decode("ascii")
+
+
+def hash_secret(secret: str) -> str:
+    """``scrypt$N$r$p$<salt b64>$<hash b64>``, with a fresh random salt."""
+    salt = secrets.token_bytes(SALT_BYTES)
+    digest = _scrypt(secret, salt, SCRYPT_N, SCRYPT_R, SCRYPT_P)
+    return f"{SCHEME}${SCRYPT_N}${SCRYPT_R}${SCRYPT_P}${_b64(salt)}${_b64(digest)}"
+
+
+def secret_matches(secret: str, hashed: str) -> bool:
+    """Whether a secret is the one a hash was made of; a malformed or empty hash matches nothing."""
+    try:
+        scheme, n, r, p, salt, digest = hashed.split("$")
+        if scheme != SCHEME:
+            return False
+        expected = base64.b64decode(digest, validate=True)
+        found = _scrypt(secret, base64.b64decode(salt, validate=True), int(n), int(r), int(p))
+    except ValueError:
+        return False
+    return hmac.compare_digest(found, expected)
+
+
+@cache
+def dummy_hash() -> str:
+    """A hash of no secret anyone holds, to check against when a code names no case: a wrong code then costs the
+    same scrypt as a wrong secret."""
+    return hash_secret(new_secret())
