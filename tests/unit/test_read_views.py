@@ -110,3 +110,25 @@ def test_trends_count_by_month_category_and_locality_and_find_the_rising_categor
                                                                    ("2026-11", 4)]  # fmt: skip
     assert found["rising"] == [{"category": "housing", "latest": 4, "earlier_mean": 1.0, "change": 3.0}]
     assert found["units"] == [{"unit": A, "count": 7, "share": 1.0}]
+
+
+def test_the_annual_report_has_the_four_parts_of_art_41_and_prints() -> None:
+    from projections.views.annual import annual_report
+    from xinfang.printable import printable_report
+    from xinfang.sheets import Sheet
+
+    c1, e1 = assigned_case("R1")
+    _, e2 = assigned_case("R2", lead=B)
+    events = [*e1, c1.order("DB-1", A, d(2026, 11, 4), d(2026, 11, 9), form="listed"),
+              c1.order_answered("DB-1", A, d(2026, 11, 8)), *e2]  # fmt: skip
+    sections = annual_report(fold_all(events), 2026, DAY, lambda code: {A: "住建局", B: "街道"}.get(code, code))
+    assert [s.part for s in sections] == ["一"] * 5 + ["二", "三", "四"]
+    totals = {r["item"]: r["value"] for r in sections[0].rows}
+    assert (totals["登记信访事项"], totals["受理"]) == (2, 2)
+    handed = {r["item"]: r["value"] for r in sections[5].rows}
+    assert (handed["交办（首次）"], handed["督办单"], handed["其中挂牌督办"], handed["督办单按期回复"]) == (2, 1, 1, 1)
+    assert {r["item"]: r["value"] for r in sections[4].rows} == {"住建局": 1, "街道": 1}
+    page = printable_report(
+        "2026年度信访工作报告", "截至 2026-11-23", [Sheet(s.title, s.headers, s.rows) for s in sections]
+    )
+    assert page.startswith("<!DOCTYPE html>") and "@media print" in page and "转送、交办、督办情况" in page
