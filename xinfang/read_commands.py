@@ -7,6 +7,7 @@ Every view reads the case files (``projections.casefiles``): the current ones, o
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import Annotated, Any
@@ -70,8 +71,19 @@ def reading_day(as_of: AsOf, settings: Settings) -> date:
     return settings.clock().today()
 
 
-def load(data_dir: Path | None, as_of_text: str | None, known_at_text: str | None) -> tuple[Any, ...]:
-    """The settings, the organisation, the as-of, the reading day and the case files."""
+@dataclass
+class Reading:
+    """What a view reads: the settings, the organisation, the as-of, the day it is read on, the case files."""
+
+    settings: Settings
+    org: Organisation
+    when: AsOf
+    day: date
+    files: dict[str, CaseFile]
+
+
+def load(data_dir: Path | None, as_of_text: str | None, known_at_text: str | None) -> Reading:
+    """The case files as asked (now, as of a date, as known at a time), with what reading them needs."""
     settings = settings_from(data_dir)
     try:
         as_of = parse_as_of(as_of_text, known_at_text)
@@ -80,7 +92,7 @@ def load(data_dir: Path | None, as_of_text: str | None, known_at_text: str | Non
     with projections_engine(settings).connect() as conn:
         files = files_as_of(conn, as_of)
     files = {k: f for k, f in files.items() if f.received_on is not None}
-    return settings, organisation(settings.org_file), as_of, reading_day(as_of, settings), files
+    return Reading(settings, organisation(settings.org_file), as_of, reading_day(as_of, settings), files)
 
 
 def named(rows: list[dict[str, Any]], org: Organisation, keys: set[str] = UNIT_KEYS) -> list[dict[str, Any]]:
@@ -91,10 +103,13 @@ def subtitle(as_of: AsOf, day: date) -> str:
     return as_of.describe() or f"截至 {day.isoformat()}"
 
 
-def _emit(sheets: list[Sheet], fmt: str, output: Path | None, when: AsOf, settings: Settings) -> None:
-    """Print or write the view; a workbook is stamped with the as-known-at time when given (reproducible bytes)."""
+def _emit(sheets: list[Sheet], fmt: str, output: Path | None, r: Reading) -> None:
+    """Print or write the view: units, categories and localities by their names for people, by their codes in JSON
+    (for scripts); a workbook is stamped with the as-known-at time when given (reproducible bytes)."""
+    if fmt != "json":
+        sheets = [Sheet(s.title, s.headers, named(s.rows, r.org), s.notes) for s in sheets]
     try:
-        emit(sheets, fmt, output, when.known_at or settings.clock().now())
+        emit(sheets, fmt, output, r.when.known_at or r.settings.clock().now())
     except XinfangError as error:
         fail(error, False)
 
@@ -109,13 +124,13 @@ def show_inbox(
     data_dir: DataDir = None,
 ) -> None:
     """待办: the unit's open cases as lead or co-handler, each thing due, its due date, days left and marks."""
-    settings, org, when, day, files = load(data_dir, as_of, as_known_at)
+    r = load(data_dir, as_of, as_known_at)
     try:
-        org.unit(unit, "unit")
+        r.org.unit(unit, "unit")
     except XinfangError as error:
         fail(error, False)
-    rows = named(inbox.inbox(files.values(), unit, day), org)
-    _emit([Sheet(f"待办 {org.name_of(unit)} {subtitle(when, day)}", inbox.HEADERS, rows)], fmt, output, when, settings)
+    rows = inbox.inbox(r.files.values(), unit, r.day)
+    _emit([Sheet(f"待办 {r.org.name_of(unit)} {subtitle(r.when, r.day)}", inbox.HEADERS, rows)], fmt, output, r)
 
 
 @app.command("board")
@@ -130,31 +145,30 @@ def show_board(
     data_dir: DataDir = None,
 ) -> None:
     """督办看板: per unit open, due within 7 days, overdue, orders, 挂牌督办, major and urgent; the overdue items."""
-    settings, org, when, day, files = load(data_dir, as_of, as_known_at)
-    counts, overdue = board.board(files.values(), day)
+    r = load(data_dir, as_of, as_known_at)
+    counts, overdue = board.board(r.files.values(), r.day)
     try:
-        chosen = assessment.parse_period(period or f"{day:%Y-%m}")
+        chosen = assessment.parse_period(period or f"{r.day:%Y-%m}")
     except XinfangError as error:
         fail(error, False)
     speed = assessment.assess(
-        files,
+        r.files,
         chosen,
-        day,
+        r.day,
         "unit",
-        settings.assess_min_cases,
+        r.settings.assess_min_cases,
         keys=[f.key for f in assessment.FIGURES if f.kind == "days"],
     )
-    title = subtitle(when, day)
+    title = subtitle(r.when, r.day)
     _emit(
         [
-            Sheet(f"督办看板 {title}", board.HEADERS, named(counts, org)),
-            Sheet(f"逾期事项（逾期最久在前） {title}", board.OVERDUE_HEADERS, named(overdue, org)),
-            Sheet(f"五快 {chosen.name}", SPEED_HEADERS, named(speed, org)),
+            Sheet(f"督办看板 {title}", board.HEADERS, counts),
+            Sheet(f"逾期事项（逾期最久在前） {title}", board.OVERDUE_HEADERS, overdue),
+            Sheet(f"五快 {chosen.name}", SPEED_HEADERS, speed),
         ],
         fmt,
         output,
-        when,
-        settings,
+        r,
     )
 
 
@@ -201,7 +215,7 @@ def show_assess(
 ) -> None:
     """考核: 及时受理率、及时告知率、按期办结率、参评率、满意率、重复信访率、初信初访一次性化解率 … with numerators,
     denominators and definitions; rates over too few cases are marked, not ranked."""
-    settings, org, when, day, files = load(data_dir, as_of, as_known_at)
+    r = load(data_dir, as_of, as_known_at)
     try:
         chosen = assessment.parse_period(period)
         if by not in ("district", "unit", "leader"):
@@ -210,29 +224,20 @@ def show_assess(
         fail(error, False)
     scope = unit or leader
     by = "unit" if unit else "leader" if leader else by
-    until = min(day, chosen.end)
-    rows = assessment.assess(files, chosen, until, by, settings.assess_min_cases, scope)
-    minimum = settings.assess_min_cases
-    title = f"考核 {chosen.name} {org.name_of(scope) if scope else ''} 考核日 {until.isoformat()}".replace("  ", " ")
+    until = min(r.day, chosen.end)
+    rows = assessment.assess(r.files, chosen, until, by, r.settings.assess_min_cases, scope)
+    minimum = r.settings.assess_min_cases
+    title = f"考核 {chosen.name} {r.org.name_of(scope) if scope else ''} 考核日 {until.isoformat()}".replace("  ", " ")
     if as_of is not None or as_known_at is not None:
-        title += f"（{when.describe()}）"
-    rates = named(
-        [
-            _readable_rate(r, minimum)
-            for r in rows
-            if r["figure"] in RATE_KEYS or (r["count"] is not None and r["figure"] in COUNT_KEYS)
-        ],
-        org,
-    )
-    speed = named(
-        [{**r, "note": "样本不足" if r["insufficient"] else ""} for r in rows if r["figure"] in DAY_KEYS], org
-    )
+        title += f"（{r.when.describe()}）"
+    rates = [_readable_rate(row, minimum) for row in rows if row["figure"] in RATE_KEYS | COUNT_KEYS]
+    speed = [{**row, "note": "样本不足" if row["insufficient"] else ""} for row in rows if row["figure"] in DAY_KEYS]
     sheets = [Sheet(title, RATE_HEADERS, rates), Sheet(f"五快 {chosen.name}", SPEED_HEADERS, speed)]
     definitions = [{"name": f.name, "group": f.group, "definition": f.definition} for f in assessment.FIGURES]
     sheets.append(Sheet("指标定义", {"name": "指标", "group": "类别", "definition": "定义"}, definitions))
     if explain:
-        sheets.append(Sheet("计入案件", EXPLAIN_HEADERS, _explained(files, chosen, until, by, rows)))
-    _emit(sheets, fmt, output, when, settings)
+        sheets.append(Sheet("计入案件", EXPLAIN_HEADERS, _explained(r.files, chosen, until, by, rows)))
+    _emit(sheets, fmt, output, r)
 
 
 RATE_KEYS = {f.key for f in assessment.FIGURES if f.kind == "rate"}
@@ -260,7 +265,7 @@ def _explained(
 
 @app.command("trends")
 def show_trends(
-    months: Annotated[int, typer.Option(help="how many months up to the reading day")] = 12,
+    months: Annotated[int, typer.Option(help="how many months up to the reading r.day")] = 12,
     as_of: AsOfOpt = None,
     as_known_at: KnownAtOpt = None,
     fmt: Format = "table",
@@ -268,19 +273,18 @@ def show_trends(
     data_dir: DataDir = None,
 ) -> None:
     """趋势: counts by category × locality × month, rising categories, the units most complained about."""
-    settings, org, when, day, files = load(data_dir, as_of, as_known_at)
-    found = trends.trends(files.values(), day, months)
-    title = subtitle(when, day)
+    r = load(data_dir, as_of, as_known_at)
+    found = trends.trends(r.files.values(), r.day, months)
+    title = subtitle(r.when, r.day)
     _emit(
         [
-            Sheet(f"分类×属地×月份 {title}", trends.CELL_HEADERS, named(found["cells"], org)),
-            Sheet("上升的问题分类", trends.RISING_HEADERS, named(found["rising"], org)),
-            Sheet("信访反映集中的单位", trends.UNIT_HEADERS, named(found["units"], org)),
+            Sheet(f"分类×属地×月份 {title}", trends.CELL_HEADERS, found["cells"]),
+            Sheet("上升的问题分类", trends.RISING_HEADERS, found["rising"]),
+            Sheet("信访反映集中的单位", trends.UNIT_HEADERS, found["units"]),
         ],
         fmt,
         output,
-        when,
-        settings,
+        r,
     )
 
 
@@ -294,13 +298,13 @@ def show_watch(
     data_dir: DataDir = None,
 ) -> None:
     """信访排查: repeat petitioners (keyed, never named), collective, skip-level, 积案, stability risks."""
-    settings, _org, when, day, files = load(data_dir, as_of, as_known_at)
+    r = load(data_dir, as_of, as_known_at)
     try:
         start = date.fromisoformat(since) if since else None
     except ValueError:
         fail(InvalidInput(f"--since {since!r} 应为 YYYY-MM-DD", "since"), False)
-    rows = watch.watch(files.values(), day, start)
-    _emit([Sheet(f"信访排查 {subtitle(when, day)}", watch.HEADERS, rows)], fmt, output, when, settings)
+    rows = watch.watch(r.files.values(), r.day, start)
+    _emit([Sheet(f"信访排查 {subtitle(r.when, r.day)}", watch.HEADERS, rows)], fmt, output, r)
 
 
 @app.command("unanswered")
@@ -312,18 +316,17 @@ def show_unanswered(
     data_dir: DataDir = None,
 ) -> None:
     """件件有着落: cases past their handling limit with no reply, and any case closed without one (0 by rule)."""
-    settings, org, when, day, files = load(data_dir, as_of, as_known_at)
-    found = answered.unanswered(files.values(), day)
-    title = subtitle(when, day)
+    r = load(data_dir, as_of, as_known_at)
+    found = answered.unanswered(r.files.values(), r.day)
+    title = subtitle(r.when, r.day)
     _emit(
         [
-            Sheet(f"逾期未答复 {title}", answered.HEADERS, named(found["past_limit"], org)),
-            Sheet(f"办结而无答复（按规则应为0） {title}", answered.HEADERS, named(found["closed_unanswered"], org)),
+            Sheet(f"逾期未答复 {title}", answered.HEADERS, found["past_limit"]),
+            Sheet(f"办结而无答复（按规则应为0） {title}", answered.HEADERS, found["closed_unanswered"]),
         ],
         fmt,
         output,
-        when,
-        settings,
+        r,
     )
 
 
@@ -340,13 +343,13 @@ def show_report(
     """年度报告 (Art 41): statistics and fields, 转送/交办/督办, proposals and their adoption, other matters."""
     from xinfang.printable import printable_report
 
-    settings, org, when, day, files = load(data_dir, as_of, as_known_at)
-    sections = annual_report(files, year, day, org.name_of)
+    r = load(data_dir, as_of, as_known_at)
+    sections = annual_report(r.files, year, r.day, r.org.name_of)
     sheets = [Sheet(f"（{s.part}）{s.title}", s.headers, s.rows) for s in sections]
     if html is not None:
         html.write_text(
-            printable_report(f"{year}年度信访工作报告", subtitle(when, min(day, date(year, 12, 31))), sheets),
+            printable_report(f"{year}年度信访工作报告", subtitle(r.when, min(r.day, date(year, 12, 31))), sheets),
             encoding="utf-8",
         )
         out.print(f"[green]✓[/] 打印页 {html}")
-    _emit(sheets, fmt, output, when, settings)
+    _emit(sheets, fmt, output, r)
