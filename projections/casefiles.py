@@ -17,6 +17,7 @@ from sqlalchemy import (
     Connection,
     Date,
     DateTime,
+    Engine,
     Integer,
     MetaData,
     String,
@@ -25,12 +26,13 @@ from sqlalchemy import (
     bindparam,
     func,
     insert,
+    inspect,
     select,
     update,
 )
 
 from events import EVENT_TYPES, CaseEvent
-from projections.casefile import CaseFile, fold, folds
+from projections.casefile import FOLD_VERSION, CaseFile, fold, folds
 from projections.store import Projection, chunks
 
 metadata = MetaData()
@@ -56,6 +58,7 @@ files = Table(
     Column("status", String(24), index=True, comment="状态"),
     Column("open", Boolean, index=True, comment="在办"),
     Column("state", Text, nullable=False, comment="案卷"),
+    Column("fold", Integer, nullable=False, comment="案卷版本", doc="the FOLD_VERSION that wrote it"),
 )
 
 
@@ -64,6 +67,15 @@ class CaseFiles(Projection):
 
     name = "casefiles"
     tables = (journal, files)
+
+    def reshaped(self, engine: Engine) -> list[str]:
+        """Its tables of another shape, or files folded by another version of the fold: either way, rebuilt."""
+        found = super().reshaped(engine)
+        if not found and inspect(engine).has_table(files.name):
+            with engine.connect() as conn:
+                stale = conn.execute(select(files.c.case_id).where(files.c.fold != FOLD_VERSION).limit(1)).first()
+            found += [files.name] if stale else []
+        return found
 
     def applies(self, event: type[CaseEvent]) -> bool:
         return True  # the journal keeps every event, so every view can be read as of a date (``projections.asof``)
@@ -117,6 +129,7 @@ def _row(file: CaseFile) -> dict[str, Any]:
         "status": file.status,
         "open": file.open(),
         "state": file.model_dump_json(),
+        "fold": FOLD_VERSION,
     }
 
 

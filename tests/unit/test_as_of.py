@@ -55,3 +55,22 @@ def test_nothing_left_out_is_the_live_view(tmp_path: Path) -> None:
         ]
         assert files_as_of(conn, everything) == files_as_of(conn)
         assert files_as_of(conn)[events()[0].case_id].status == "closed"
+
+
+def test_files_folded_by_an_earlier_version_are_rebuilt_from_the_stream(tmp_path: Path) -> None:
+    from sqlalchemy import update
+
+    from projections.casefiles import files as case_files
+    from projections.registry import sinks_for
+    from tests.support.clock import CLOCK
+
+    engine = live(tmp_path)
+    (sink,) = sinks_for(engine, CLOCK, ["casefiles"])
+    with engine.begin() as conn:
+        sink._save_position(conn, 7)
+    (again,) = sinks_for(engine, CLOCK, ["casefiles"])
+    assert again.position() == 7  # the same version: kept
+    with engine.begin() as conn:
+        conn.execute(update(case_files).values(fold=0))
+    (upgraded,) = sinks_for(engine, CLOCK, ["casefiles"])
+    assert upgraded.position() == 0  # read again from sequence 1
