@@ -230,9 +230,14 @@ def show_assess(
     title = f"考核 {chosen.name} {r.org.name_of(scope) if scope else ''} 考核日 {until.isoformat()}".replace("  ", " ")
     if as_of is not None or as_known_at is not None:
         title += f"（{r.when.describe()}）"
-    rates = [_readable_rate(row, minimum) for row in rows if row["figure"] in RATE_KEYS | COUNT_KEYS]
-    speed = [{**row, "note": "样本不足" if row["insufficient"] else ""} for row in rows if row["figure"] in DAY_KEYS]
-    sheets = [Sheet(title, RATE_HEADERS, rates), Sheet(f"五快 {chosen.name}", SPEED_HEADERS, speed)]
+    sheets = []
+    for group in dict.fromkeys(f.group for f in assessment.FIGURES):  # one sheet per figure group, in their order
+        mine = [row for row in rows if assessment.BY_KEY[row["figure"]].group == group]
+        if group == "五快":
+            speed = [{**row, "note": "样本不足" if row["insufficient"] else ""} for row in mine]
+            sheets.append(Sheet(f"{group} {title}", SPEED_HEADERS, speed))
+        else:
+            sheets.append(Sheet(f"{group} {title}", RATE_HEADERS, [_readable_rate(row, minimum) for row in mine]))
     definitions = [{"name": f.name, "group": f.group, "definition": f.definition} for f in assessment.FIGURES]
     sheets.append(Sheet("指标定义", {"name": "指标", "group": "类别", "definition": "定义"}, definitions))
     if explain:
@@ -240,9 +245,6 @@ def show_assess(
     _emit(sheets, fmt, output, r)
 
 
-RATE_KEYS = {f.key for f in assessment.FIGURES if f.kind == "rate"}
-COUNT_KEYS = {f.key for f in assessment.FIGURES if f.kind == "count"}
-DAY_KEYS = {f.key for f in assessment.FIGURES if f.kind == "days"}
 EXPLAIN_HEADERS = {"scope": "考核对象", "name": "指标", "counted": "计入（分母）", "met": "符合（分子）"}
 
 

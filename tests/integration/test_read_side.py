@@ -96,7 +96,11 @@ async def test_views_read_the_case_files_and_a_month_as_known_at_a_time_does_not
     done = await xinfang(system, "assess", "--period", month, "--format", "xlsx", "-o", str(workbook))
     assert done.returncode == 0, done.stderr
     book = openpyxl.load_workbook(workbook)
-    assert book.sheetnames == [f"考核 {month} 考核日 {today.isoformat()}", f"五快 {month}", "指标定义"]
+    groups = ["受理告知", "办理", "评价", "重复信访", "越级和集体访", "督办", "五快"]
+    assert book.sheetnames == [f"{g} 考核 {month} 考核日 {today.isoformat()}"[:31] for g in groups] + [
+        "指标定义",
+        "说明",
+    ]
     figures = book.worksheets[0]
     assert [c.value for c in figures[1]] == ["考核对象", "指标", "分子", "分母", "比率", "件数", "说明", "排名"]
     assert figures.freeze_panes == "A2"
@@ -116,5 +120,4 @@ async def test_views_read_the_case_files_and_a_month_as_known_at_a_time_does_not
 
 def rows_of(stdout: str) -> dict[str, dict[str, Any]]:
     """The figures of `assess --format json`, by key."""
-    rates = next(iter(json.loads(stdout).values()))
-    return {r["figure"]: r for r in rates}
+    return {r["figure"]: r for sheet in json.loads(stdout).values() for r in sheet if "figure" in r}
