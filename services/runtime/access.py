@@ -23,6 +23,7 @@ import bcrypt
 from events.base import FEED_PREFIX, STREAM, SUBJECT_PREFIX, feed_stream
 from services.runtime.commands import COMMAND_PREFIX, DEPARTMENT_PREFIX
 from services.runtime.errors import InvalidInput, NotFound
+from services.runtime.lease import BUCKET as LEASES
 
 JS = "$JS.API"
 SERVICES = ("intake", "assignment", "mediation", "supervision")
@@ -72,7 +73,7 @@ def department(unit: str) -> Party:
 
 def parties(units: list[str]) -> list[Party]:
     """Every party of a district: its components, staff, the auditor and each unit."""
-    trusted_js = (f"{JS}.>", "$JS.ACK.>", "$JS.FC.>")
+    trusted_js = (f"{JS}.>", "$JS.ACK.>", "$JS.FC.>", f"$KV.{LEASES}.>")  # components also hold their leases
     found = [
         Party(
             name=service,

@@ -17,10 +17,16 @@ class DbThread:
     def __init__(self, name: str):
         self.name = name
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"db-{name}")
+        # Checked on the thread just before each call: the component's lease (``services.runtime.lease``).
+        self.guard: Callable[[], None] = lambda: None
 
     async def run(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self._pool, functools.partial(fn, *args, **kwargs))
+        return await loop.run_in_executor(self._pool, functools.partial(self._guarded, fn, *args, **kwargs))
+
+    def _guarded(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        self.guard()
+        return fn(*args, **kwargs)
 
     async def close(self, timeout: float = 10.0) -> None:
         """Let the call in progress finish (its transaction commits or rolls back whole), drop the queued ones,

@@ -13,10 +13,11 @@ from typing import Any
 from faststream.nats import NatsBroker
 
 from services.runtime.access import with_credentials
-from services.runtime.bus import ensure_stream
+from services.runtime.bus import connect, ensure_stream
 from services.runtime.consumer import EventConsumer, Sink
 from services.runtime.dbthread import DbThread
 from services.runtime.group_commit import GroupCommit
+from services.runtime.lease import Lease, lease_bucket
 from services.runtime.lifecycle import STOP_TIMEOUT_S, stop_tasks, within
 from services.runtime.outbox import OutboxRelay
 from services.runtime.reactions import ApplicationSink
@@ -73,6 +74,14 @@ class Component:
 
     async def start(self) -> None:
         raise NotImplementedError
+
+    def fence(self, check: Callable[[], None]) -> None:
+        """Every database call of the component first runs ``check`` (the lease): no write once it fails."""
+        for thread in self.db_threads():
+            thread.guard = check
+
+    def db_threads(self) -> list[DbThread]:
+        return [t for t in (getattr(self, "db", None), getattr(self, "relay_db", None)) if isinstance(t, DbThread)]
 
     async def stop(self) -> None:
         """Within a bound, whatever is in flight: background loops first, then the connection."""
@@ -168,6 +177,7 @@ class ProjectionHost(Component):
 
 
 INSIST_AFTER_S = 2.0
+LEASE_LOST_EXIT = 75  # EX_TEMPFAIL: started again, the process waits as a standby
 
 
 async def run_until_signalled(component: Component) -> None:
@@ -188,9 +198,31 @@ async def run_until_signalled(component: Component) -> None:
 
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, on_signal)
+    settings = component.settings
+    nc = await connect(settings.nats_url, f"xinfang-{component.name}-lease", creds=settings.credentials(component.name))
+    lease = Lease(await lease_bucket(nc, settings.lease_ttl_s, settings.stream_replicas), component.name,
+                  settings.lease_ttl_s)  # fmt: skip
+    acquiring = asyncio.create_task(lease.acquire())
+    stopping = asyncio.create_task(stop.wait())
+    await asyncio.wait({acquiring, stopping}, return_when=asyncio.FIRST_COMPLETED)
+    if stop.is_set():  # stopped while a standby
+        acquiring.cancel()
+        await nc.close()
+        return
+    component.fence(lease.check)
+    keeping = asyncio.create_task(lease.keep(), name=f"{component.name}-lease")
     await component.start()
     log.info("%s ready", component.name)
     print(f"[xinfang] {component.name} ready", flush=True)
-    await stop.wait()
+    losing = asyncio.create_task(lease.lost.wait())
+    await asyncio.wait({stopping, losing}, return_when=asyncio.FIRST_COMPLETED)
+    if lease.lost.is_set() and not stop.is_set():
+        # Another instance may be active now: write nothing more, leave at once (the supervisor restarts us).
+        log.error("%s: lease lost, exiting", component.name)
+        print(f"[xinfang] {component.name} lost its lease, exiting", flush=True)
+        os._exit(LEASE_LOST_EXIT)
     await within(component.stop(), 3 * STOP_TIMEOUT_S, f"stopping {component.name}")
+    keeping.cancel()
+    await lease.release()
+    await nc.close()
     log.info("%s stopped", component.name)
