@@ -20,8 +20,10 @@ from xinfang import (
     verify_command,  # noqa: F401  (registers xinfang verify)
 )
 from xinfang.console import (
+    STAFF_DEADLINE_S,
     CaseArg,
     DataDir,
+    Deadline,
     Format,
     JsonOpt,
     NatsUrl,
@@ -36,7 +38,10 @@ from xinfang.console import (
     run,
     settings_from,
     show,
+    staff_line,
+    unanswered,
 )
+from xinfang.demo_paths import DEMO_DEADLINE_S
 from xinfang.read_commands import AsOfOpt, KnownAtOpt, view_engine
 
 
@@ -231,26 +236,26 @@ def demo(
     cases: Annotated[int, typer.Option(help="how many generated cases")] = 200,
     days: Annotated[int, typer.Option(help="spread their receipt over this many past days")] = 180,
     seed: Annotated[int, typer.Option(help="random seed; the same seed gives the same district")] = 7,
+    deadline: Deadline = DEMO_DEADLINE_S,
     data_dir: DataDir = None,
 ) -> None:
     """演示数据: load a district's worth of generated cases through the running system (xinfang up)."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
-    from services.runtime.bus import connect
     from xinfang.demo import PATH_LABELS, run_demo
 
     settings = settings_from(data_dir)
 
     async def work() -> Any:
-        nc = await connect(client_url(settings), "xinfang-demo", reconnect=False, creds=settings.credentials("staff"))
+        line = staff_line(settings, "xinfang-demo")
         try:
             with Progress(TextColumn("生成案件 demo"), BarColumn(), MofNCompleteColumn(), console=err) as bar:
                 task = bar.add_task("demo", total=cases)
                 return await run_demo(
-                    nc, settings, cases, days, seed, lambda done, total: bar.update(task, completed=done)
+                    line, settings, cases, days, seed, lambda done, total: bar.update(task, completed=done), deadline
                 )
         finally:
-            await nc.close()
+            await line.close()
 
     report = run(work)
     table = Table(title=f"演示数据: {cases} 件")
@@ -403,7 +408,10 @@ def department_act(
     service: Annotated[str, typer.Argument(help="assignment | mediation | supervision")],
     command: Annotated[str, typer.Argument(help="e.g. acknowledge, reply, answer_order")],
     creds: Creds,
-    payload: Annotated[str, typer.Option(help="the command's JSON payload, with case_id")] = "{}",
+    payload: Annotated[
+        str, typer.Option(help="the command's JSON payload, with case_id (and a command_id to choose it)")
+    ] = "{}",
+    deadline: Deadline = STAFF_DEADLINE_S,
     nats_url: NatsUrl = None,
     data_dir: DataDir = None,
     as_json: JsonOpt = False,
@@ -416,5 +424,8 @@ def department_act(
         body = json.loads(payload)
     except json.JSONDecodeError as exc:
         fail(InvalidInput(f"payload 不是合法的 JSON: {exc}", "payload"), as_json)
-    result = run(lambda: act_as_unit(client_url(settings), creds, service, command, body), as_json)
+    if not isinstance(body, dict):
+        fail(InvalidInput("payload 须是 JSON 对象 {…}", "payload"), as_json)
+    check = unanswered("xinfang department follow（本单位推送中有无该操作的事件）")
+    result = run(lambda: act_as_unit(client_url(settings), creds, service, command, body, deadline), as_json, check)
     print(json.dumps({"ok": True, "result": result}, ensure_ascii=False) if as_json else f"✓ {command} 完成")

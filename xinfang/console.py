@@ -14,7 +14,8 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from services.runtime.errors import InvalidInput, Unavailable, XinfangError
+from services.runtime.client import STAFF_DEADLINE_S
+from services.runtime.errors import InvalidInput, Unanswered, Unavailable, XinfangError
 from services.runtime.settings import Settings
 
 app = typer.Typer(
@@ -28,7 +29,8 @@ err = Console(stderr=True)
 T = TypeVar("T")
 
 EXIT_CODES = {
-    "invalid_input": 2, "not_found": 3, "conflict": 5, "unavailable": 6, "too_many_attempts": 6, "internal": 1,
+    "invalid_input": 2, "idempotency_key_reused": 2, "not_found": 3, "conflict": 5, "unavailable": 6,
+    "too_many_attempts": 6, "internal": 1,
 }  # fmt: skip
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="machine-readable output on stdout")]
@@ -38,6 +40,14 @@ OnDate = Annotated[
     date | None, typer.Option("--on", help="effective date, YYYY-MM-DD; default today", formats=["%Y-%m-%d"])
 ]
 Actor = Annotated[str, typer.Option("--actor", help="who acts (经办人)")]
+Deadline = Annotated[
+    float,
+    typer.Option(
+        "--deadline",
+        min=0,
+        help="seconds to keep trying while the service or NATS is unavailable (restarting), with the same 请求标识",
+    ),
+]
 CaseArg = Annotated[str, typer.Argument(help="信访件编号 or case id")]
 FORMATS = ("table", "json", "csv", "xlsx")
 Format = Annotated[str, typer.Option("--format", "-f", help="table | json | csv (UTF-8 with BOM) | xlsx (needs -o)")]
@@ -73,25 +83,50 @@ def fail(error: XinfangError, as_json: bool) -> None:
     raise typer.Exit(EXIT_CODES.get(error.code, 4))
 
 
-def run(coro: Callable[[], Awaitable[T]], as_json: bool = False) -> T:
+def run(
+    coro: Callable[[], Awaitable[T]],
+    as_json: bool = False,
+    explain: Callable[[XinfangError], XinfangError] = lambda error: error,
+) -> T:
     try:
         return asyncio.run(coro())  # type: ignore[arg-type]
     except XinfangError as error:
-        fail(error, as_json)
+        fail(explain(error), as_json)
     except OSError as error:
         fail(Unavailable(f"无法连接: {error}"), as_json)
     raise AssertionError("unreachable")
 
 
-async def send(settings: Settings, service: str, command: str, payload: dict[str, Any]) -> Any:
+def staff_line(settings: Settings, name: str = "xinfang-cli") -> Any:
+    """The CLI's connection as staff, dialled again (within a command's deadline) when the server restarts."""
     from services.runtime.bus import connect
+    from services.runtime.client import Line
+
+    return Line(lambda: connect(client_url(settings), name, reconnect=False, creds=settings.credentials("staff")))
+
+
+async def send(
+    settings: Settings, service: str, command: str, payload: dict[str, Any], deadline: float = STAFF_DEADLINE_S
+) -> Any:
+    """One staff command with its 请求标识, tried again through an outage for ``deadline`` seconds."""
     from services.runtime.client import call
 
-    nc = await connect(client_url(settings), "xinfang-cli", reconnect=False, creds=settings.credentials("staff"))
+    line = staff_line(settings)
     try:
-        return await call(nc, service, command, payload)
+        return await call(line, service, command, payload, deadline=deadline)
     finally:
-        await nc.close()
+        await line.close()
+
+
+def unanswered(how_to_check: str) -> Callable[[XinfangError], XinfangError]:
+    """A command given up on after it may have reached its service says how staff find out whether it was applied."""
+
+    def explain(error: XinfangError) -> XinfangError:
+        if isinstance(error, Unanswered):
+            return Unanswered(f"{error.message}。请用 {how_to_check} 核对后再决定是否重做", error.command_id)
+        return error
+
+    return explain
 
 
 def projections_engine(settings: Settings) -> Any:
@@ -106,13 +141,23 @@ def case_id(settings: Settings, case: str) -> str:
     return resolve_case(projections_engine(settings), case)
 
 
-def act(service: str, command: str, case: str, payload: dict[str, Any], as_json: bool, data_dir: Path | None) -> None:
+def act(
+    service: str,
+    command: str,
+    case: str,
+    payload: dict[str, Any],
+    as_json: bool,
+    data_dir: Path | None,
+    deadline: float = STAFF_DEADLINE_S,
+) -> None:
     settings = settings_from(data_dir)
     try:
         body = {"case_id": case_id(settings, case), **{k: v for k, v in payload.items() if v is not None}}
     except XinfangError as error:
         fail(error, as_json)
-    result = run(lambda: send(settings, service, command, body), as_json)
+    result = run(
+        lambda: send(settings, service, command, body, deadline), as_json, unanswered(f"xinfang history {case}")
+    )
     if as_json:
         print(json.dumps({"ok": True, "result": result}, ensure_ascii=False))
     else:

@@ -16,10 +16,10 @@ from typing import Any
 
 from nats.aio.client import Client
 
-from services.runtime.client import call
+from services.runtime.client import Line, call
 from services.runtime.organisation import organisation
 from services.runtime.settings import Settings
-from xinfang.demo_paths import PATHS, DemoCase, OutOfTime
+from xinfang.demo_paths import DEMO_DEADLINE_S, PATHS, DemoCase, OutOfTime
 
 CONCURRENT_CASES = 24
 PATH_LABELS = {
@@ -61,14 +61,16 @@ def first_failure(group: BaseExceptionGroup[Any]) -> BaseException:
 
 
 async def run_demo(
-    nc: Client,
+    nc: Client | Line,
     settings: Settings,
     cases: int = 200,
     days: int = 180,
     seed: int = 7,
     progress: Callable[[int, int], None] = lambda done, total: None,
+    deadline: float = DEMO_DEADLINE_S,
 ) -> DemoReport:
-    """Drive ``cases`` generated cases through the services; then sweep, order and bulletin as supervisors do."""
+    """Drive ``cases`` generated cases through the services; then sweep, order and bulletin as supervisors do.
+    Each command carries its own 请求标识 and rides through an outage for ``deadline`` seconds."""
     rng = random.Random(seed)
     org = organisation(settings.org_file)
     today = settings.clock().today()
@@ -82,7 +84,7 @@ async def run_demo(
     async def one(index: int) -> None:
         nonlocal done
         path, age = plan[index]
-        case = DemoCase(nc, random.Random(f"{seed}:{index}"), org, today, index, age)
+        case = DemoCase(nc, random.Random(f"{seed}:{index}"), org, today, index, age, deadline)
         report.paths[path.__name__] += 1
         async with gate:
             try:
@@ -101,7 +103,7 @@ async def run_demo(
                 group.create_task(one(i))
     except ExceptionGroup as failed:
         raise first_failure(failed) from None
-    await call(nc, "supervision", "sweep", {}, timeout=120)
+    await call(nc, "supervision", "sweep", {}, timeout=120, deadline=max(deadline, 120))
     for case in stalled[: max(1, len(stalled) // 2)]:
         case.on = today
         await case.do("supervision", "issue_order", reason="办理逾期，请于期限内报送办理情况", grounds=["delay"])
@@ -110,7 +112,7 @@ async def run_demo(
     last_month_end = first_of_month - timedelta(days=1)
     bulletin = {"period_from": last_month_end.replace(day=1).isoformat(), "period_to": last_month_end.isoformat()}
     try:
-        named = await call(nc, "supervision", "publish_bulletin", bulletin, timeout=60)
+        named = await call(nc, "supervision", "publish_bulletin", bulletin, timeout=60, deadline=deadline)
         report.bulletin = len(named.get("named", [])) if isinstance(named, dict) else 0
     except Exception as exc:  # a second demo run in the same month finds the bulletin already published
         if getattr(exc, "code", "") != "bulletin_already_published":

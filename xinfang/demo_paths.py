@@ -11,11 +11,13 @@ from typing import Any
 from nats.aio.client import Client
 
 from services.assignment.domain.routing import route
+from services.runtime.client import Line
 from services.runtime.organisation import Organisation
 from xinfang.demo_people import RECEIVERS, REPORTS, matter, person
 from xinfang.scenario import NOT_YET, when_ready
 
 # every channel of Art 17, online the most common as in a real district
+DEMO_DEADLINE_S = 60.0  # a demo rides out a component's (or NATS's) restart: `xinfang demo --deadline`
 CHANNELS = ["letter", "visit", "online", "online", "phone", "fax", "leader_mailbox", "hotline_12345"]
 
 
@@ -26,8 +28,18 @@ class OutOfTime(Exception):
 class DemoCase:
     """One generated case: its dates move forward step by step, never past today."""
 
-    def __init__(self, nc: Client, rng: random.Random, org: Organisation, today: date, index: int, age: int):
+    def __init__(
+        self,
+        nc: Client | Line,
+        rng: random.Random,
+        org: Organisation,
+        today: date,
+        index: int,
+        age: int,
+        outage: float = DEMO_DEADLINE_S,
+    ):
         self.nc, self.rng, self.org, self.today, self.index = nc, rng, org, today, index
+        self.outage = outage  # how long each command rides through an outage (xinfang demo --deadline)
         self.on = today - timedelta(days=age)
         self.case_id = ""
         self.department = ""
@@ -42,7 +54,9 @@ class DemoCase:
 
     async def do(self, service: str, command: str, wait: tuple[str, ...] = (), **payload: Any) -> Any:
         body = {"case_id": self.case_id, "on": self.on.isoformat(), **payload}
-        return await when_ready(self.nc, service, command, body, time.monotonic() + 120, 30, also=wait)
+        return await when_ready(
+            self.nc, service, command, body, time.monotonic() + 120, 30, also=wait, outage=self.outage
+        )
 
     async def register(self, kind: str = "claim", category: str | None = None, **extra: Any) -> None:
         category, locality, request, facts = matter(self.rng, category)
@@ -63,7 +77,9 @@ class DemoCase:
 
     async def _register(self, petition: dict[str, Any]) -> None:
         self.petition = petition
-        result = await when_ready(self.nc, "intake", "register", petition, time.monotonic() + 120, 30)
+        result = await when_ready(
+            self.nc, "intake", "register", petition, time.monotonic() + 120, 30, outage=self.outage
+        )
         self.case_id = result["case_id"]
         lead, _ = route(self.org, petition["kind"], petition["category"], petition["locality"],
                         petition.get("reported_unit", ""))  # fmt: skip

@@ -17,7 +17,7 @@ from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
 from events.base import FEED_PREFIX, feed_stream
 from services.runtime.access import credentials
 from services.runtime.bus import connect
-from services.runtime.client import error_from
+from services.runtime.client import STAFF_DEADLINE_S, Line, request
 from services.runtime.commands import department_subject
 from services.runtime.errors import InvalidInput, Unavailable
 
@@ -69,18 +69,25 @@ async def follow(
     return printed
 
 
-async def act(url: str, creds_file: Path, service: str, command: str, payload: dict[str, Any]) -> Any:
-    """Send one of the department's actions as the unit its credentials name; the service's answer."""
+async def act(
+    url: str,
+    creds_file: Path,
+    service: str,
+    command: str,
+    payload: dict[str, Any],
+    deadline: float = STAFF_DEADLINE_S,
+) -> Any:
+    """Send one of the department's actions as the unit its credentials name; the service's answer. It carries a
+    请求标识 (the payload's ``command_id``, else a new one) and rides through an outage for ``deadline`` seconds."""
+    from xinfang.asyncapi import department_commands
+
     creds = credentials(creds_file)
     own = unit_of(creds)
-    nc = await connect(url, f"xinfang-dept-{own}", reconnect=False, creds=creds)
+    if department_subject("{unit}", service, command) not in department_commands():
+        raise InvalidInput(f"{service}.{command} 不是单位可以办理的操作", "command")
+    line = Line(lambda: connect(url, f"xinfang-dept-{own}", reconnect=False, creds=creds))
     try:
-        reply = await nc.request(department_subject(own, service, command), json.dumps(payload).encode(), timeout=30)
-    except nats.errors.NoRespondersError:
-        raise InvalidInput(f"{service}.{command} 不是单位可以办理的操作", "command") from None
+        subject = department_subject(own, service, command)
+        return await request(line, subject, payload, f"服务 {service}", 30, deadline)
     finally:
-        await nc.close()
-    answer: dict[str, Any] = json.loads(reply.data)
-    if not answer.get("ok"):
-        raise error_from(answer.get("error") or {})
-    return answer["result"]
+        await line.close()

@@ -8,7 +8,7 @@ from typing import Any
 
 from nats.aio.client import Client
 
-from services.runtime.client import call
+from services.runtime.client import STAFF_DEADLINE_S, Line, call
 
 # A command can arrive before the case's event has reached that service; these answers mean "not yet".
 NOT_YET = ("not_found", "not_closed_yet")
@@ -25,31 +25,39 @@ REPLY = {
 
 
 async def when_ready(
-    nc: Client,
+    nc: Client | Line,
     service: str,
     command: str,
     payload: dict[str, Any],
     deadline: float,
     timeout: float,
     also: tuple[str, ...] = (),
+    outage: float = STAFF_DEADLINE_S,
 ) -> Any:
     """Send a command, retrying while the case has not reached the service yet (or, for ``also`` answers, has
-    not caught up with an earlier step), until the deadline."""
+    not caught up with an earlier step), until the deadline (a ``time.monotonic()`` reading).
+
+    Each try is a new command with its own key (a "not yet" is its key's recorded outcome), and rides through an
+    outage of the service or of NATS for ``outage`` seconds with that key (``call``'s deadline). The tries back off
+    a little, since each refused one leaves its key's record in the service's store."""
+    wait = 0.02
     while True:
         try:
-            return await call(nc, service, command, payload, timeout=timeout)
+            return await call(nc, service, command, payload, timeout=timeout, deadline=outage)
         except Exception as exc:
             if getattr(exc, "code", "") not in (*NOT_YET, *also) or time.monotonic() > deadline:
                 raise
-            await asyncio.sleep(0.02)
+            await asyncio.sleep(wait)
+            wait = min(0.2, wait * 1.5)
 
 
 async def lifecycle(
-    nc: Client, petition: dict[str, Any], major: bool = False, within: float = 60, timeout: float = 30
+    nc: Client | Line, petition: dict[str, Any], major: bool = False, within: float = 60, timeout: float = 30
 ) -> str:
-    """Register, accept, acknowledge, reply, close and rate one case; returns its case id."""
+    """Register, accept, acknowledge, reply, close and rate one case; returns its case id. Each command rides
+    through an outage for ``timeout`` seconds."""
     deadline = time.monotonic() + within
-    case_id = (await call(nc, "intake", "register", petition, timeout=timeout))["case_id"]
+    case_id = (await call(nc, "intake", "register", petition, timeout=timeout, deadline=timeout))["case_id"]
     steps: list[tuple[str, str, dict[str, Any]]] = [
         ("intake", "accept", {"major": major}),
         ("assignment", "acknowledge", {"department": "990100ZJJ", "handler": "李工"}),
@@ -58,7 +66,7 @@ async def lifecycle(
         ("supervision", "rate", {"rating": "satisfied"}),
     ]
     for service, command, payload in steps:
-        await when_ready(nc, service, command, {"case_id": case_id, **payload}, deadline, timeout)
+        await when_ready(nc, service, command, {"case_id": case_id, **payload}, deadline, timeout, outage=timeout)
     return case_id
 
 

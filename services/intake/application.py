@@ -48,10 +48,17 @@ class IntakeApplication(ServiceApplication):
         who = petitioner_key(self.secret, [p.model_dump() for p in cmd.petitioners])
         matter, index = self._matter_for(case_id, cmd, who)
         petition = Petition.register(
-            case_id, self.clock.today(), matter, code, secret, **cmd.model_dump(), petitioner_key=who
+            case_id,
+            self.clock.today(),
+            matter,
+            code,
+            secret,
+            **cmd.model_dump(exclude={"command_id"}),
+            petitioner_key=who,
         )
         matter.add_case(case_id, petition.case_no)
-        # The code and the secret leave intake once, in this answer; its store keeps their hashes only.
+        # The code and the secret leave intake once, in this answer; its store keeps their hashes only (and, with
+        # a command_id, the answer sealed under that key for a repeat whose answer was lost: runtime.idempotency).
         return self.saved(petition, matter, *index, query_code=code, secret=secret, repeat=petition.repeat)
 
     def request_materials(self, cmd: RequestMaterials) -> dict[str, Any]:

@@ -14,12 +14,15 @@ from pydantic import BaseModel, Field, ValidationError
 
 from services.runtime.errors import InvalidInput, NotFound, NotYourCase, XinfangError
 from services.runtime.group_commit import GroupCommit
+from services.runtime.idempotency import CommandKey
 
 log = logging.getLogger(__name__)
 
 COMMAND_PREFIX = "xf.cmd"
 DEPARTMENT_PREFIX = "xf.dept"  # xf.dept.<unit>.<service>.<command>: a department system acts as the unit it names
 COMMANDS_IN_FLIGHT = 64
+COMMAND_ID_MAX_LENGTH = 100
+STAFF = "staff"  # whose key a bureau command's command_id is (a department's is its unit's, from its subject)
 
 
 class Command(BaseModel):
@@ -29,6 +32,17 @@ class Command(BaseModel):
     name: ClassVar[str] = ""
     # A command a department system may send for its own cases, on its own subjects (department_subject).
     for_departments: ClassVar[bool] = False
+
+    command_id: str | None = Field(
+        None,
+        min_length=1,
+        max_length=COMMAND_ID_MAX_LENGTH,
+        pattern=r"^[\x21-\x7e]+$",
+        title="请求标识",
+        description="idempotency key chosen by the client (a UUID; visible ASCII): a repeat with the same key answers "
+        "the first outcome and applies nothing again; the same key with another payload is refused "
+        "(idempotency_key_reused); optional for old clients, every client of ours sets it",
+    )
 
 
 class CaseCommand(Command):
@@ -103,6 +117,13 @@ class CommandRoutes:
             subject = department_subject("*", self.service, name)
             self._subscribe(name, model, handler, description, subject, department=True)
 
+    def key(self, name: str, command: Any, unit: str) -> CommandKey | None:
+        """The command's idempotency key, scoped by who sent it: a department's unit (its subject), else staff."""
+        if command.command_id is None:
+            return None
+        payload = command.model_dump(mode="json", exclude={"command_id"})
+        return CommandKey.of(self.service, f"dept.{unit}" if unit else STAFF, command.command_id, name, payload)
+
     def _on_own_case(self, handler: Handler, unit: str) -> Handler:
         """The handler, once the case is found to be one the unit leads or co-handles (unknown cases alike)."""
 
@@ -126,7 +147,7 @@ class CommandRoutes:
                 unit = msg.raw_message.subject.split(".")[2] if department else ""
                 command = parse_as(model, msg.body, unit) if department else parse(model, msg.body)
                 run = self._on_own_case(handler, unit) if department else handler
-                result = await self.committer.submit(run, command)
+                result = await self.committer.submit(run, command, self.key(name, command, unit))
             except XinfangError as exc:
                 return {"ok": False, "error": exc.to_dict()}
             except Exception as exc:

@@ -45,10 +45,26 @@ class Conflict(XinfangError):
     code = "conflict"
 
 
+class IdempotencyKeyReused(InvalidInput):
+    """A ``command_id`` (请求标识) already recorded for a different command or payload: a key names one request."""
+
+    code = "idempotency_key_reused"
+
+
 class Unavailable(XinfangError):
     """The service could not be reached."""
 
     code = "unavailable"
+
+
+class Unanswered(Unavailable):
+    """No answer within the caller's deadline, after the command may have reached the service: it may or may not
+    have been applied. Sending it again with the same ``command_id`` is safe (the service answers its first outcome).
+    """
+
+    def __init__(self, message: str, command_id: str):
+        super().__init__(message)
+        self.command_id = command_id
 
 
 class TooManyAttempts(Unavailable):

@@ -6,16 +6,21 @@ import asyncio
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 
 from eventsourcing.domain import Aggregate
+from pydantic_core import to_jsonable_python
 
 from services.runtime.dbthread import DbThread
 from services.runtime.errors import Conflict, Unavailable, XinfangError
+from services.runtime.idempotency import CommandKey, CommandRecord, record_class, recorded
 from services.runtime.lifecycle import stop_requested, stop_tasks
 from services.runtime.store import ServiceApplication
 
 log = logging.getLogger(__name__)
+
+RETENTION = timedelta(days=30)
 
 
 @dataclass
@@ -23,6 +28,7 @@ class Pending:
     handler: Callable[[Any], Any]
     command: Any
     future: asyncio.Future[Any] = field(repr=False)
+    key: CommandKey | None = None
 
 
 class GroupCommit:
@@ -31,23 +37,31 @@ class GroupCommit:
     Each command runs its rules against the stored state; the batch's new events are saved together, so one
     fsync serves many commands. If two commands in a batch touched the same case, the batch's save fails on
     the version check and every command is run again alone: the rules, not the batching, decide.
+
+    A command sent with a key (``command_id``, ``services.runtime.idempotency``) is first looked up: a key recorded
+    within the retention answers its first outcome, and nothing runs. Otherwise its outcome is recorded under the
+    key in the same save as its effects (a refused command's record alone). Two commands of one batch with the same
+    key make two first records of one id: the save fails on the version check like any other clash, and run alone,
+    the second finds the first's record.
     """
 
-    def __init__(self, app: ServiceApplication, db: DbThread, max_batch: int = 128):
+    def __init__(self, app: ServiceApplication, db: DbThread, max_batch: int = 128, retention: timedelta = RETENTION):
         self.app = app
         self.db = db
         self.max_batch = max_batch
+        self.retention = retention
+        self.records: type[CommandRecord] = record_class(app.name)
         self.queue: asyncio.Queue[Pending] = asyncio.Queue()
         self.task: asyncio.Task[None] | None = None
         self.closed = False
 
-    async def submit(self, handler: Callable[[Any], Any], command: Any) -> Any:
+    async def submit(self, handler: Callable[[Any], Any], command: Any, key: CommandKey | None = None) -> Any:
         if self.closed:
             raise Unavailable("服务正在停止，请稍后重试 (the service is stopping)")
         if self.task is None:
             self.task = asyncio.create_task(self._work(), name="group-commit")
         future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
-        await self.queue.put(Pending(handler, command, future))
+        await self.queue.put(Pending(handler, command, future, key))
         return await future
 
     async def close(self) -> None:
@@ -81,24 +95,62 @@ class GroupCommit:
         if len(batch) == 1:
             return [self._alone(batch[0])]
         collected: list[Aggregate] = []
-        outcomes: list[Any] = []
         with self.app.collecting(collected):
-            for pending in batch:
-                try:
-                    outcomes.append(pending.handler(pending.command))
-                except XinfangError as exc:
-                    outcomes.append(exc)
+            outcomes = [self._decide(pending, collected) for pending in batch]
         if not collected:
             return outcomes
         try:
             self.app.commit(*collected)
         except Conflict:
-            log.debug("batch of %d touched one case twice; deciding alone", len(batch))
+            log.debug("batch of %d touched one case (or key) twice; deciding alone", len(batch))
             return [self._alone(p) for p in batch]
         return outcomes
 
     def _alone(self, pending: Pending) -> Any:
+        collected: list[Aggregate] = []
+        with self.app.collecting(collected):
+            outcome = self._decide(pending, collected)
+        if not collected:
+            return outcome
         try:
-            return pending.handler(pending.command)
+            self.app.commit(*collected)
+        except Conflict as clash:
+            # Another instance of the service (one queue group, one database) may have just recorded the key.
+            key = pending.key
+            record = self._record(key) if key is not None else None
+            if key is None or record is None:
+                return clash
+            return record.answer(key)
+        return outcome
+
+    def _decide(self, pending: Pending, collected: list[Aggregate]) -> Any:
+        """The command's outcome (its result, or the named error refusing it); what it changed is in ``collected``,
+        with its key's record when it has a key."""
+        key = pending.key
+        record = self.app.find(key.record_id, self.records) if key is not None else None
+        if key is not None and record is not None and record.current(self.app.clock.now(), self.retention):
+            return record.answer(key)
+        start = len(collected)
+        try:
+            outcome = pending.handler(pending.command)
         except XinfangError as exc:
-            return exc
+            del collected[start:]  # a refused command changes nothing (but its key's record)
+            outcome = exc
+        if key is None or not recorded(outcome):
+            return outcome
+        if not isinstance(outcome, XinfangError):
+            outcome = to_jsonable_python(outcome)  # the first answer as its repeats will read it back
+        now = self.app.clock.now()
+        if record is None:
+            record = self.records.first(key, outcome, now)
+        else:  # recorded before the retention: the key is decided anew
+            record.again(key, outcome, now)
+        collected.append(record)
+        return outcome
+
+    def _record(self, key: CommandKey) -> CommandRecord | None:
+        """The key's record while it still answers (within the retention), else None."""
+        record = self.app.find(key.record_id, self.records)
+        if record is None or not record.current(self.app.clock.now(), self.retention):
+            return None
+        return record

@@ -14,6 +14,7 @@ from faststream.nats import NatsBroker
 
 from services.runtime.access import with_credentials
 from services.runtime.bus import connect, ensure_stream
+from services.runtime.commands import CommandRoutes
 from services.runtime.consumer import EventConsumer, Sink
 from services.runtime.dbthread import DbThread
 from services.runtime.group_commit import GroupCommit
@@ -99,6 +100,7 @@ class ServiceHost(Component):
         self.db = DbThread(self.name)
         self.relay_db = DbThread(f"{self.name}-relay")
         self.committer: GroupCommit | None = None
+        self.routes: CommandRoutes | None = None
         self.relay: OutboxRelay | None = None
         self.consumer: EventConsumer | None = None
 
@@ -110,8 +112,8 @@ class ServiceHost(Component):
     async def start(self) -> None:
         app, sidecar = await self.db.run(self._open_store)
         self.app = app
-        self.committer = GroupCommit(app, self.db)
-        routes = command_routes(self.name, app, self.committer)
+        self.committer = GroupCommit(app, self.db, retention=self.settings.idempotency_retention)
+        self.routes = routes = command_routes(self.name, app, self.committer)
         self.broker.include_router(routes.router)
         await self.broker.start()
         nc = self.broker.connection

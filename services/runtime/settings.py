@@ -1,7 +1,7 @@
 """Configuration from environment variables (prefix ``XF_``) and flags, with embedded-mode defaults."""
 
 import secrets
-from datetime import date
+from datetime import date, timedelta
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -77,6 +77,12 @@ class Settings(BaseSettings):
     assess_min_cases: int = Field(
         5, description="考核: a rate over fewer cases than this is shown but marked 样本不足 and not ranked"
     )
+    idempotency_retention_days: int = Field(
+        30,
+        ge=1,
+        description="请求标识 (command_id): days a key answers its command's first outcome; a key sent again later is "
+        "decided anew",
+    )
     sweep_interval_s: float = Field(60.0, description="how often supervision looks for warnings and overdue clocks")
     batch_size: int = Field(256, description="messages a consumer applies in one transaction")
     relay_poll_s: float = Field(0.05, description="outbox relay idle poll interval")
@@ -98,6 +104,10 @@ class Settings(BaseSettings):
         """A party's credentials (services.runtime.access), when this district has them; else an open server."""
         path = self.access_dir / "creds" / f"{party}.json"
         return access_credentials(path) if path.exists() else None
+
+    @property
+    def idempotency_retention(self) -> timedelta:
+        return timedelta(days=self.idempotency_retention_days)
 
     def clock(self) -> Clock:
         """The one clock every component of this configuration reads "today" from."""

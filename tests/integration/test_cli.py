@@ -134,9 +134,18 @@ async def test_bad_input_names_the_field_and_exits_non_zero(system: InProcessSys
 def test_without_a_server_every_bus_command_says_so_once_and_exits_6(tmp_path: Path) -> None:
     env = {**os.environ, "XF_NATS_URL": "nats://127.0.0.1:1", "XF_DATA_DIR": str(tmp_path)}
     case = "1867f503-0377-43f5-bfaa-14123f0ba81f"
-    for args in (["accept", case], ["history", case], ["demo", "--cases", "1"], ["replay", "--check"]):
+    # a command keeps trying to connect until its --deadline; then it says once that it could not, and that nothing
+    # was applied (it never reached a service)
+    for args in (
+        ["accept", case, "--deadline", "2"],
+        ["history", case],
+        ["demo", "--cases", "1", "--deadline", "2"],
+        ["replay", "--check"],
+    ):
         done = subprocess.run(
             [sys.executable, "-m", "xinfang", *args], capture_output=True, text=True, env=env, timeout=60
         )
         assert done.returncode == 6, (args, done.stderr)
         assert done.stderr.count("无法连接 NATS") == 1 and "Traceback" not in done.stderr, (args, done.stderr)
+        if "--deadline" in args:
+            assert "操作未执行" in done.stderr and "可能已执行" not in done.stderr, (args, done.stderr)

@@ -16,7 +16,7 @@ async def test_the_system_stops_with_commands_and_events_in_flight(settings: Set
     await running.start()
     async with Client(settings) as client:
         calls = [
-            asyncio.create_task(call(client.nc, "intake", "register", numbered(PETITION, i), timeout=5))
+            asyncio.create_task(call(client.nc, "intake", "register", numbered(PETITION, i), timeout=5, deadline=5))
             for i in range(200)
         ]
         # Stop once the first is answered: the others in flight, its events travelling to the other services.

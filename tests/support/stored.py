@@ -1,4 +1,5 @@
-"""Every aggregate of the services and every stored event class, as the services' domain packages define them."""
+"""Every aggregate of the services and every stored event class, as the services' domain packages (and the runtime,
+for each service's command records) define them."""
 
 from __future__ import annotations
 
@@ -8,14 +9,16 @@ import pkgutil
 
 from eventsourcing.domain import Aggregate
 
+from services.runtime.idempotency import RECORDS
 from services.runtime.stored import event_classes
 
 SERVICES = ("intake", "assignment", "mediation", "supervision")
 
 
 def aggregates() -> list[type[Aggregate]]:
-    """Every aggregate class the services' domain packages define."""
-    found = []
+    """Every aggregate class the services' domain packages define, and each service's command record (请求标识,
+    declared by the runtime under the service's name)."""
+    found: list[type[Aggregate]] = list(RECORDS.values())
     for service in SERVICES:
         package = importlib.import_module(f"services.{service}.domain")
         for info in pkgutil.iter_modules(package.__path__):

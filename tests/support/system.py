@@ -60,7 +60,7 @@ class Client:
         await self.nc.close()
 
     async def cmd(self, service: str, command: str, **payload: Any) -> Any:
-        return await call(self.nc, service, command, payload, timeout=30)
+        return await call(self.nc, service, command, payload, timeout=30, deadline=30)
 
     async def ready(self, service: str, command: str, case_id: str, **payload: Any) -> Any:
         """A command for a case that may not have reached the service yet (its events travel the stream)."""

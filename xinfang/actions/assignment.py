@@ -8,7 +8,7 @@ import typer
 
 from events.vocabulary import TaskForceRole, label
 from services.runtime.errors import InvalidInput
-from xinfang.console import Actor, CaseArg, DataDir, JsonOpt, OnDate, act, app, fail
+from xinfang.console import STAFF_DEADLINE_S, Actor, CaseArg, DataDir, Deadline, JsonOpt, OnDate, act, app, fail
 
 PANEL = "交办"
 ROLES = {label(role): role.value for role in TaskForceRole} | {role.value: role.value for role in TaskForceRole}
@@ -20,12 +20,15 @@ def receive(
     department: Annotated[str, typer.Option(help="收到交办的单位 code (主办或协办)")],
     on: OnDate = None,
     actor: Actor = "",
+    deadline: Deadline = STAFF_DEADLINE_S,
     as_json: JsonOpt = False,
     data_dir: DataDir = None,
 ) -> None:
     """收到交办: the day the 交办 reached the department; its 5 working days to object and the lead's 15 days to
     tell the petitioner (接收情况告知) run from it (Art 23¶3)."""
-    act("assignment", "receive", case, {"department": department, "on": on, "actor": actor}, as_json, data_dir)
+    act(
+        "assignment", "receive", case, {"department": department, "on": on, "actor": actor}, as_json, data_dir, deadline
+    )
 
 
 @app.command(rich_help_panel=PANEL)
@@ -35,12 +38,13 @@ def acknowledge(
     handler: Annotated[str, typer.Option(help="直接承办人")] = "",
     on: OnDate = None,
     actor: Actor = "",
+    deadline: Deadline = STAFF_DEADLINE_S,
     as_json: JsonOpt = False,
     data_dir: DataDir = None,
 ) -> None:
     """签收: the lead department acknowledges its case (with no receipt recorded before, also its receipt)."""
     payload = {"department": department, "handler": handler, "on": on, "actor": actor}
-    act("assignment", "acknowledge", case, payload, as_json, data_dir)
+    act("assignment", "acknowledge", case, payload, as_json, data_dir, deadline)
 
 
 @app.command("object", rich_help_panel=PANEL)
@@ -51,12 +55,13 @@ def object_(
     proposed: Annotated[str, typer.Option("--proposed", help="认为应当负责的单位 code")] = "",
     on: OnDate = None,
     actor: Actor = "",
+    deadline: Deadline = STAFF_DEADLINE_S,
     as_json: JsonOpt = False,
     data_dir: DataDir = None,
 ) -> None:
     """交办异议: a department objects within 5 working days of its receipt, with reasons (Art 23¶3)."""
     payload = {"department": department, "reasons": reasons, "proposed_department": proposed, "on": on, "actor": actor}
-    act("assignment", "object", case, payload, as_json, data_dir)
+    act("assignment", "object", case, payload, as_json, data_dir, deadline)
 
 
 @app.command("decide-objection", rich_help_panel=PANEL)
@@ -68,20 +73,26 @@ def decide_objection(
     co_handler: Annotated[list[str] | None, typer.Option("--co-handler", help="改派后的协办单位 code; repeat")] = None,
     on: OnDate = None,
     actor: Actor = "",
+    deadline: Deadline = STAFF_DEADLINE_S,
     as_json: JsonOpt = False,
     data_dir: DataDir = None,
 ) -> None:
     """异议处理: the petition bureau reassigns the case or refuses the objection (Art 23)."""
     payload = {"agree": agree, "department": department, "co_handlers": co_handler, "reason": reason}
-    act("assignment", "decide_objection", case, payload | {"on": on, "actor": actor}, as_json, data_dir)
+    act("assignment", "decide_objection", case, payload | {"on": on, "actor": actor}, as_json, data_dir, deadline)
 
 
 @app.command("refer-dispute", rich_help_panel=PANEL)
 def refer_dispute(
-    case: CaseArg, on: OnDate = None, actor: Actor = "", as_json: JsonOpt = False, data_dir: DataDir = None
+    case: CaseArg,
+    on: OnDate = None,
+    actor: Actor = "",
+    deadline: Deadline = STAFF_DEADLINE_S,
+    as_json: JsonOpt = False,
+    data_dir: DataDir = None,
 ) -> None:
     """争议提请: to the disputing departments' common superior, else the joint conference (Art 24)."""
-    act("assignment", "refer_dispute", case, {"on": on, "actor": actor}, as_json, data_dir)
+    act("assignment", "refer_dispute", case, {"on": on, "actor": actor}, as_json, data_dir, deadline)
 
 
 @app.command("settle-dispute", rich_help_panel=PANEL)
@@ -92,12 +103,13 @@ def settle_dispute(
     by: Annotated[str, typer.Option(help="裁定机关: the common superior's code, or joint_conference")],
     on: OnDate = None,
     actor: Actor = "",
+    deadline: Deadline = STAFF_DEADLINE_S,
     as_json: JsonOpt = False,
     data_dir: DataDir = None,
 ) -> None:
     """争议裁定: the deciding body names the responsible department (Art 24)."""
     payload = {"department": department, "reason": reason, "by": by, "on": on, "actor": actor}
-    act("assignment", "settle_dispute", case, payload, as_json, data_dir)
+    act("assignment", "settle_dispute", case, payload, as_json, data_dir, deadline)
 
 
 @app.command("mark-major", rich_help_panel=PANEL)
@@ -107,11 +119,20 @@ def mark_major(
     risk: Annotated[str, typer.Option(help="marked (人工标记) | stability (稳定风险)")] = "marked",
     on: OnDate = None,
     actor: Actor = "",
+    deadline: Deadline = STAFF_DEADLINE_S,
     as_json: JsonOpt = False,
     data_dir: DataDir = None,
 ) -> None:
     """列为重大案件: the lead department's district leader owns the case (领导包案)."""
-    act("assignment", "mark_major", case, {"risk": risk, "reason": reason, "on": on, "actor": actor}, as_json, data_dir)
+    act(
+        "assignment",
+        "mark_major",
+        case,
+        {"risk": risk, "reason": reason, "on": on, "actor": actor},
+        as_json,
+        data_dir,
+        deadline,
+    )
 
 
 @app.command("task-force", rich_help_panel=PANEL)
@@ -122,6 +143,7 @@ def task_force(
     ],
     on: OnDate = None,
     actor: Actor = "",
+    deadline: Deadline = STAFF_DEADLINE_S,
     as_json: JsonOpt = False,
     data_dir: DataDir = None,
 ) -> None:
@@ -130,7 +152,15 @@ def task_force(
         members = [parse_member(text) for text in member]
     except InvalidInput as error:
         fail(error, as_json)
-    act("assignment", "form_task_force", case, {"members": members, "on": on, "actor": actor}, as_json, data_dir)
+    act(
+        "assignment",
+        "form_task_force",
+        case,
+        {"members": members, "on": on, "actor": actor},
+        as_json,
+        data_dir,
+        deadline,
+    )
 
 
 def parse_member(text: str) -> dict[str, Any]:

@@ -10,9 +10,11 @@ import typer
 
 from services.runtime.errors import InvalidInput, NotFound, XinfangError
 from xinfang.console import (
+    STAFF_DEADLINE_S,
     Actor,
     CaseArg,
     DataDir,
+    Deadline,
     JsonOpt,
     OnDate,
     act,
@@ -23,6 +25,7 @@ from xinfang.console import (
     run,
     send,
     settings_from,
+    unanswered,
 )
 
 PANEL = "受理"
@@ -32,6 +35,7 @@ Items = Annotated[list[str], typer.Option("--item", help="材料 (repeat --item 
 @app.command(rich_help_panel=PANEL)
 def submit(
     file: Annotated[Path, typer.Argument(help="petition as JSON (see examples/petition.json)")],
+    deadline: Deadline = STAFF_DEADLINE_S,
     as_json: JsonOpt = False,
     data_dir: DataDir = None,
 ) -> None:
@@ -42,7 +46,8 @@ def submit(
         fail(NotFound(f"文件不存在: {file}", "file"), as_json)
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         fail(InvalidInput(f"{file} 不是合法的 JSON: {exc}", "file"), as_json)
-    result = run(lambda: send(settings_from(data_dir), "intake", "register", payload), as_json)
+    check = unanswered("xinfang ledger 查看是否已登记")
+    result = run(lambda: send(settings_from(data_dir), "intake", "register", payload, deadline), as_json, check)
     if as_json:
         print(json.dumps({"ok": True, "result": result}, ensure_ascii=False))
     else:
@@ -58,11 +63,12 @@ def request_materials(
     item: Items,
     on: OnDate = None,
     actor: Actor = "",
+    deadline: Deadline = STAFF_DEADLINE_S,
     as_json: JsonOpt = False,
     data_dir: DataDir = None,
 ) -> None:
     """一次性告知补正材料: one notice listing every missing item (the 15 days run on, unless a local rule)."""
-    act("intake", "request_materials", case, {"items": item, "on": on, "actor": actor}, as_json, data_dir)
+    act("intake", "request_materials", case, {"items": item, "on": on, "actor": actor}, as_json, data_dir, deadline)
 
 
 @app.command(rich_help_panel=PANEL)
@@ -71,12 +77,13 @@ def supplement(
     item: Annotated[list[str] | None, typer.Option("--item", help="补正的材料 (repeat --item)")] = None,
     on: OnDate = None,
     actor: Actor = "",
+    deadline: Deadline = STAFF_DEADLINE_S,
     as_json: JsonOpt = False,
     data_dir: DataDir = None,
 ) -> None:
     """材料已补正: the petitioner supplied the materials; the acceptance clock resumes."""
     payload = {"items": item or [], "on": on, "actor": actor}
-    act("intake", "supplement_materials", case, payload, as_json, data_dir)
+    act("intake", "supplement_materials", case, payload, as_json, data_dir, deadline)
 
 
 @app.command(rich_help_panel=PANEL)
@@ -91,13 +98,14 @@ def accept(
     ] = False,
     on: OnDate = None,
     actor: Actor = "",
+    deadline: Deadline = STAFF_DEADLINE_S,
     as_json: JsonOpt = False,
     data_dir: DataDir = None,
 ) -> None:
     """受理: accept a registered petition."""
     payload = {"major": major, "new_facts": new_facts, "on": on, "actor": actor}
     payload |= {"claim_route": "duty" if duty else "opinion"}
-    act("intake", "accept", case, payload, as_json, data_dir)
+    act("intake", "accept", case, payload, as_json, data_dir, deadline)
 
 
 @app.command(rich_help_panel=PANEL)
@@ -115,12 +123,13 @@ def decline(
     explanation: Annotated[str, typer.Option(help="告知内容")] = "",
     on: OnDate = None,
     actor: Actor = "",
+    deadline: Deadline = STAFF_DEADLINE_S,
     as_json: JsonOpt = False,
     data_dir: DataDir = None,
 ) -> None:
     """不予受理: decline a petition, with the reason (and legal route) told to the petitioner."""
     payload = {"reason": reason, "routed_to": routed_to, "explanation": explanation, "on": on, "actor": actor}
-    act("intake", "decline", case, payload, as_json, data_dir)
+    act("intake", "decline", case, payload, as_json, data_dir, deadline)
 
 
 @app.command(rich_help_panel=PANEL)
@@ -129,6 +138,7 @@ def merge(
     into: Annotated[str, typer.Option("--into", help="在办案件: 信访件编号 or case id of the open case")],
     on: OnDate = None,
     actor: Actor = "",
+    deadline: Deadline = STAFF_DEADLINE_S,
     as_json: JsonOpt = False,
     data_dir: DataDir = None,
 ) -> None:
@@ -138,7 +148,7 @@ def merge(
     except XinfangError as error:
         error.field = "into"
         fail(error, as_json)
-    act("intake", "merge", case, {"into": target, "on": on, "actor": actor}, as_json, data_dir)
+    act("intake", "merge", case, {"into": target, "on": on, "actor": actor}, as_json, data_dir, deadline)
 
 
 @app.command("report-urgent", rich_help_panel=PANEL)
@@ -154,10 +164,11 @@ def report_urgent(
     ] = None,
     on: OnDate = None,
     actor: Actor = "",
+    deadline: Deadline = STAFF_DEADLINE_S,
     as_json: JsonOpt = False,
     data_dir: DataDir = None,
 ) -> None:
     """重大紧急信访: report at once to the 本级党委和政府, the bureau above and 国家信访局, notifying the competent
     departments and the joint conference office; a later report on the case is a 续报 (Art 25)."""
     payload = {"summary": summary, "measures": measures, "departments": department or [], "at": at, "on": on}
-    act("intake", "report_urgent", case, {**payload, "actor": actor}, as_json, data_dir)
+    act("intake", "report_urgent", case, {**payload, "actor": actor}, as_json, data_dir, deadline)

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from services.runtime.errors import InvalidInput
-from xinfang.console import Actor, CaseArg, DataDir, JsonOpt, OnDate, act, app, fail
+from xinfang.console import STAFF_DEADLINE_S, Actor, CaseArg, DataDir, Deadline, JsonOpt, OnDate, act, app, fail
 
 PANEL = "办理"
 Participants = Annotated[list[str] | None, typer.Option("--participant", help="参加人 (repeatable)")]
@@ -33,12 +33,13 @@ def investigate(
     investigator: Annotated[list[str] | None, typer.Option("--investigator", help="调查人员 (repeatable)")] = None,
     on: OnDate = None,
     actor: Actor = "",
+    deadline: Deadline = STAFF_DEADLINE_S,
     as_json: JsonOpt = False,
     data_dir: DataDir = None,
 ) -> None:
     """记录调查核实: record an investigation."""
     payload = {"findings": findings, "investigators": investigator or [], "on": on, "actor": actor}
-    act("mediation", "record_investigation", case, payload, as_json, data_dir)
+    act("mediation", "record_investigation", case, payload, as_json, data_dir, deadline)
 
 
 @app.command(rich_help_panel=PANEL)
@@ -58,6 +59,7 @@ def mediate(
     agreement: Annotated[str, typer.Option(help="调解协议书 / 和解协议书的内容 (required when agreed)")] = "",
     on: OnDate = None,
     actor: Actor = "",
+    deadline: Deadline = STAFF_DEADLINE_S,
     as_json: JsonOpt = False,
     data_dir: DataDir = None,
 ) -> None:
@@ -72,7 +74,7 @@ def mediate(
         "on": on,
         "actor": actor,
     }
-    act("mediation", "record_mediation", case, payload, as_json, data_dir)
+    act("mediation", "record_mediation", case, payload, as_json, data_dir, deadline)
 
 
 @app.command(rich_help_panel=PANEL)
@@ -83,12 +85,13 @@ def hearing(
     complex_case: Annotated[bool, typer.Option("--complex", help="复杂疑难案件 (complex case)")] = False,
     on: OnDate = None,
     actor: Actor = "",
+    deadline: Deadline = STAFF_DEADLINE_S,
     as_json: JsonOpt = False,
     data_dir: DataDir = None,
 ) -> None:
     """记录听证: record a hearing (major or complex cases only)."""
     payload = {"participants": participant or [], "conclusion": conclusion, "complex": complex_case}
-    act("mediation", "record_hearing", case, {**payload, "on": on, "actor": actor}, as_json, data_dir)
+    act("mediation", "record_hearing", case, {**payload, "on": on, "actor": actor}, as_json, data_dir, deadline)
 
 
 @app.command(rich_help_panel=PANEL)
@@ -99,6 +102,7 @@ def assist(
     approved_by: Annotated[str, typer.Option(help="批准人 (who approved)")],
     on: OnDate = None,
     actor: Actor = "",
+    deadline: Deadline = STAFF_DEADLINE_S,
     as_json: JsonOpt = False,
     data_dir: DataDir = None,
 ) -> None:
@@ -108,7 +112,7 @@ def assist(
     except InvalidInput as error:
         fail(error, as_json)
     payload = {"assistance_type": assistance_type, "amount_fen": amount_fen, "approved_by": approved_by}
-    act("mediation", "grant_assistance", case, {**payload, "on": on, "actor": actor}, as_json, data_dir)
+    act("mediation", "grant_assistance", case, {**payload, "on": on, "actor": actor}, as_json, data_dir, deadline)
 
 
 @app.command(rich_help_panel=PANEL)
@@ -122,12 +126,13 @@ def extend(
     ] = None,
     on: OnDate = None,
     actor: Actor = "",
+    deadline: Deadline = STAFF_DEADLINE_S,
     as_json: JsonOpt = False,
     data_dir: DataDir = None,
 ) -> None:
     """批准延期 (Art 34): extend the handling limit by at most 30 days."""
     payload = {"days": days, "approved_by": approved_by, "reason": reason, "notified_on": notified_on}
-    act("mediation", "approve_extension", case, {**payload, "on": on, "actor": actor}, as_json, data_dir)
+    act("mediation", "approve_extension", case, {**payload, "on": on, "actor": actor}, as_json, data_dir, deadline)
 
 
 @app.command(rich_help_panel=PANEL)
@@ -138,13 +143,14 @@ def recuse(
     new_handler: Annotated[str, typer.Option("--new-handler", help="新承办人")],
     on: OnDate = None,
     actor: Actor = "",
+    deadline: Deadline = STAFF_DEADLINE_S,
     as_json: JsonOpt = False,
     data_dir: DataDir = None,
 ) -> None:
     """回避: a handler with a direct interest in the matter or the petitioner withdraws; another takes the case
     (Art 28¶3)."""
     payload = {"handler": handler, "reason": reason, "new_handler": new_handler, "on": on, "actor": actor}
-    act("mediation", "recuse", case, payload, as_json, data_dir)
+    act("mediation", "recuse", case, payload, as_json, data_dir, deadline)
 
 
 @app.command("co-opinion", rich_help_panel=PANEL)
@@ -154,12 +160,13 @@ def co_opinion(
     opinion: Annotated[str, typer.Option(help="协办意见 (its opinion)")],
     on: OnDate = None,
     actor: Actor = "",
+    deadline: Deadline = STAFF_DEADLINE_S,
     as_json: JsonOpt = False,
     data_dir: DataDir = None,
 ) -> None:
     """报送协办意见: a co-handler reports to the lead department (主办/协办)."""
     payload = {"department": department, "opinion": opinion, "on": on, "actor": actor}
-    act("mediation", "submit_co_handler_opinion", case, payload, as_json, data_dir)
+    act("mediation", "submit_co_handler_opinion", case, payload, as_json, data_dir, deadline)
 
 
 @app.command(rich_help_panel=PANEL)
@@ -175,6 +182,7 @@ def reply(
     facts: Annotated[str, typer.Option(help="事实和理由 (Art 32); default: the petition's")] = "",
     on: OnDate = None,
     actor: Actor = "",
+    deadline: Deadline = STAFF_DEADLINE_S,
     as_json: JsonOpt = False,
     data_dir: DataDir = None,
 ) -> None:
@@ -187,7 +195,7 @@ def reply(
         "request": request,
         "facts_and_reasons": facts,
     }
-    act("mediation", "reply", case, {**payload, "on": on, "actor": actor}, as_json, data_dir)
+    act("mediation", "reply", case, {**payload, "on": on, "actor": actor}, as_json, data_dir, deadline)
 
 
 @app.command("record-execution", rich_help_panel=PANEL)
@@ -196,11 +204,14 @@ def record_execution(
     result: Annotated[str, typer.Option(help="执行情况 (what was done)")],
     on: OnDate = None,
     actor: Actor = "",
+    deadline: Deadline = STAFF_DEADLINE_S,
     as_json: JsonOpt = False,
     data_dir: DataDir = None,
 ) -> None:
     """记录支持意见已执行 (Art 32¶2): the supported opinion carried out; supervision follows it until then."""
-    act("mediation", "record_execution", case, {"result": result, "on": on, "actor": actor}, as_json, data_dir)
+    act(
+        "mediation", "record_execution", case, {"result": result, "on": on, "actor": actor}, as_json, data_dir, deadline
+    )
 
 
 @app.command("answer-suggestion", rich_help_panel=PANEL)
@@ -211,12 +222,13 @@ def answer_suggestion(
     reward: Annotated[str, typer.Option(help="奖励 given under the rules (Art 29¶2), optional")] = "",
     on: OnDate = None,
     actor: Actor = "",
+    deadline: Deadline = STAFF_DEADLINE_S,
     as_json: JsonOpt = False,
     data_dir: DataDir = None,
 ) -> None:
     """回复建议意见 (Art 29): whether a suggestion is adopted, and any reward."""
     payload = {"adoption": adoption, "text": text, "reward": reward, "on": on, "actor": actor}
-    act("mediation", "answer_suggestion", case, payload, as_json, data_dir)
+    act("mediation", "answer_suggestion", case, payload, as_json, data_dir, deadline)
 
 
 @app.command("answer-duty", rich_help_panel=PANEL)
@@ -226,12 +238,13 @@ def answer_duty(
     performed: Annotated[bool, typer.Option("--performed", help="已依法履行职责 (else: 答复)")] = False,
     on: OnDate = None,
     actor: Actor = "",
+    deadline: Deadline = STAFF_DEADLINE_S,
     as_json: JsonOpt = False,
     data_dir: DataDir = None,
 ) -> None:
     """依法履行或者答复 (Art 31(5)): the duty performed, or the reply given."""
     payload = {"performed": performed, "text": text, "on": on, "actor": actor}
-    act("mediation", "answer_duty", case, payload, as_json, data_dir)
+    act("mediation", "answer_duty", case, payload, as_json, data_dir, deadline)
 
 
 @app.command("feed-back-report", rich_help_panel=PANEL)
@@ -240,12 +253,13 @@ def feed_back_report(
     record_no: Annotated[str, typer.Option(help="纪检监察机关本机关案卷号 (the discipline body's record)")],
     on: OnDate = None,
     actor: Actor = "",
+    deadline: Deadline = STAFF_DEADLINE_S,
     as_json: JsonOpt = False,
     data_dir: DataDir = None,
 ) -> None:
     """检举控告已反馈 (Art 30): only the record number and the day; the content stays in the discipline body's file."""
     payload = {"record_no": record_no, "on": on, "actor": actor}
-    act("mediation", "feed_back_report", case, payload, as_json, data_dir)
+    act("mediation", "feed_back_report", case, payload, as_json, data_dir, deadline)
 
 
 @app.command("close", rich_help_panel=PANEL)
@@ -254,8 +268,9 @@ def close_case(
     report: Annotated[str, typer.Option(help="办结报告 (closing report, optional)")] = "",
     on: OnDate = None,
     actor: Actor = "",
+    deadline: Deadline = STAFF_DEADLINE_S,
     as_json: JsonOpt = False,
     data_dir: DataDir = None,
 ) -> None:
     """办结: close a replied case."""
-    act("mediation", "close", case, {"report": report, "on": on, "actor": actor}, as_json, data_dir)
+    act("mediation", "close", case, {"report": report, "on": on, "actor": actor}, as_json, data_dir, deadline)

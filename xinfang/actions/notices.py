@@ -7,7 +7,7 @@ from typing import Annotated, Any
 import typer
 
 from events.vocabulary import NoticeKind
-from xinfang.console import Actor, CaseArg, DataDir, JsonOpt, OnDate, act, app
+from xinfang.console import STAFF_DEADLINE_S, Actor, CaseArg, DataDir, Deadline, JsonOpt, OnDate, act, app
 
 PANEL = "告知"
 # Each notice is recorded where the decision it tells was made.
@@ -35,6 +35,7 @@ def notify(
     competent_body: Annotated[str, typer.Option(help="有权处理的机关、单位 (a matter outside the scope)")] = "",
     on: OnDate = None,
     actor: Actor = "",
+    deadline: Deadline = STAFF_DEADLINE_S,
     as_json: JsonOpt = False,
     data_dir: DataDir = None,
 ) -> None:
@@ -42,4 +43,4 @@ def notify(
     delivery (Art 35, 36)."""
     payload: dict[str, Any] = {"notice": notice.value, "method": method, "content": content}
     payload |= {"unreachable": unreachable, "competent_body": competent_body, "on": on, "actor": actor}
-    act(SERVED_BY[notice], "serve_notice", case, payload, as_json, data_dir)
+    act(SERVED_BY[notice], "serve_notice", case, payload, as_json, data_dir, deadline)

@@ -9,17 +9,35 @@ from typing import Annotated, Any
 
 import typer
 
-from xinfang.console import Actor, CaseArg, DataDir, JsonOpt, OnDate, act, app, out, run, send, settings_from
+from xinfang.console import (
+    STAFF_DEADLINE_S,
+    Actor,
+    CaseArg,
+    DataDir,
+    Deadline,
+    JsonOpt,
+    OnDate,
+    act,
+    app,
+    out,
+    run,
+    send,
+    settings_from,
+    unanswered,
+)
 
 PANEL = "督办"
 Stage = Annotated[str, typer.Option("--stage", help="review 复查 | re_review 复核")]
 
 
-def send_plain(command: str, payload: dict[str, Any], as_json: bool, data_dir: Path | None) -> Any:
+def send_plain(
+    command: str, payload: dict[str, Any], as_json: bool, data_dir: Path | None, deadline: float = STAFF_DEADLINE_S
+) -> Any:
     """A command not bound to one case, straight to the service."""
     settings = settings_from(data_dir)
     body = {k: v for k, v in payload.items() if v is not None}
-    result = run(lambda: send(settings, "supervision", command, body), as_json)
+    check = unanswered("xinfang ledger 与 xinfang history <案件>")
+    result = run(lambda: send(settings, "supervision", command, body, deadline), as_json, check)
     if as_json:
         print(json.dumps({"ok": True, "result": result}, ensure_ascii=False))
     return result
@@ -32,12 +50,13 @@ def rate(
     comment: Annotated[str, typer.Option(help="评价意见")] = "",
     on: OnDate = None,
     actor: Actor = "",
+    deadline: Deadline = STAFF_DEADLINE_S,
     as_json: JsonOpt = False,
     data_dir: DataDir = None,
 ) -> None:
     """回访评价: the petitioner's rating of the latest closed round; 不满意 in round 1 sends the case back."""
     payload = {"rating": rating, "comment": comment, "on": on, "actor": actor}
-    act("supervision", "rate", case, payload, as_json, data_dir)
+    act("supervision", "rate", case, payload, as_json, data_dir, deadline)
 
 
 @app.command("request-review", rich_help_panel=PANEL)
@@ -47,12 +66,13 @@ def request_review(
     reasons: Annotated[str, typer.Option(help="申请理由")],
     on: OnDate = None,
     actor: Actor = "",
+    deadline: Deadline = STAFF_DEADLINE_S,
     as_json: JsonOpt = False,
     data_dir: DataDir = None,
 ) -> None:
     """申请复查/复核: within 30 days of the reply or the review opinion (Art 35, 36)."""
     payload = {"stage": stage, "reasons": reasons, "on": on, "actor": actor}
-    act("supervision", "request_review", case, payload, as_json, data_dir)
+    act("supervision", "request_review", case, payload, as_json, data_dir, deadline)
 
 
 @app.command("review-opinion", rich_help_panel=PANEL)
@@ -64,12 +84,13 @@ def review_opinion(
     body: Annotated[str, typer.Option(help="复查/复核机关 code (the one assignment named)")],
     on: OnDate = None,
     actor: Actor = "",
+    deadline: Deadline = STAFF_DEADLINE_S,
     as_json: JsonOpt = False,
     data_dir: DataDir = None,
 ) -> None:
     """出具复查/复核意见: the re-review opinion finalises the case (终结, Art 36)."""
     payload = {"stage": stage, "outcome": outcome, "text": text, "body": body, "on": on, "actor": actor}
-    act("supervision", "review_opinion", case, payload, as_json, data_dir)
+    act("supervision", "review_opinion", case, payload, as_json, data_dir, deadline)
 
 
 @app.command("exclude-hearing", rich_help_panel=PANEL)
@@ -79,12 +100,13 @@ def exclude_hearing(
     to_on: Annotated[date, typer.Option("--to", help="听证结束日 YYYY-MM-DD", formats=["%Y-%m-%d"])],
     on: OnDate = None,
     actor: Actor = "",
+    deadline: Deadline = STAFF_DEADLINE_S,
     as_json: JsonOpt = False,
     data_dir: DataDir = None,
 ) -> None:
     """扣除听证期间: hearing time is not counted in the 复核 limit (Art 36¶2; a 复查 takes no exclusion)."""
     payload = {"stage": "re_review", "from_on": from_on, "to_on": to_on, "on": on, "actor": actor}
-    act("supervision", "exclude_hearing", case, payload, as_json, data_dir)
+    act("supervision", "exclude_hearing", case, payload, as_json, data_dir, deadline)
 
 
 @app.command(rich_help_panel=PANEL)
@@ -97,12 +119,13 @@ def publicise(
     ] = None,
     on: OnDate = None,
     actor: Actor = "",
+    deadline: Deadline = STAFF_DEADLINE_S,
     as_json: JsonOpt = False,
     data_dir: DataDir = None,
 ) -> None:
     """公示复核意见 (Art 36¶2): a re-review opinion given after a hearing, made public by the re-review body."""
     payload = {"venue": venue, "content": content, "until_on": until_on, "on": on, "actor": actor}
-    act("supervision", "publicise", case, payload, as_json, data_dir)
+    act("supervision", "publicise", case, payload, as_json, data_dir, deadline)
 
 
 @app.command(rich_help_panel=PANEL)
@@ -113,12 +136,13 @@ def aftercare(
     department: Annotated[str, typer.Option(help="责任单位 code; default the lead department")] = "",
     on: OnDate = None,
     actor: Actor = "",
+    deadline: Deadline = STAFF_DEADLINE_S,
     as_json: JsonOpt = False,
     data_dir: DataDir = None,
 ) -> None:
     """终结后续工作 (Art 37¶3): 疏导教育、矛盾化解、帮扶救助 with the petitioner of a finalised case."""
     payload = {"work": work, "content": content, "department": department, "on": on, "actor": actor}
-    act("supervision", "record_aftercare", case, payload, as_json, data_dir)
+    act("supervision", "record_aftercare", case, payload, as_json, data_dir, deadline)
 
 
 @app.command(rich_help_panel=PANEL)
@@ -126,11 +150,12 @@ def sweep(
     as_of: Annotated[
         date | None, typer.Option("--as-of", help="巡查日期 YYYY-MM-DD; default today", formats=["%Y-%m-%d"])
     ] = None,
+    deadline: Deadline = STAFF_DEADLINE_S,
     as_json: JsonOpt = False,
     data_dir: DataDir = None,
 ) -> None:
     """时限巡查: issue the warnings and overdue marks due now, each exactly once (also runs in the background)."""
-    result = send_plain("sweep", {"as_of": as_of}, as_json, data_dir)
+    result = send_plain("sweep", {"as_of": as_of}, as_json, data_dir, deadline)
     if not as_json:
         out.print(f"[green]✓[/] 巡查 {result['as_of']}: 新预警/逾期 {result['emitted']} 条")
 
@@ -156,13 +181,14 @@ def order(
     ] = None,
     on: OnDate = None,
     actor: Actor = "",
+    deadline: Deadline = STAFF_DEADLINE_S,
     as_json: JsonOpt = False,
     data_dir: DataDir = None,
 ) -> None:
     """下发督办单: to the lead department and the owning leader, on the grounds found (Art 40¶1), with an answer
     deadline (the office's local default; the 2022 text sets none)."""
     payload = {"reason": reason, "grounds": ground or [], "form": form, "answer_due": answer_due, "on": on}
-    act("supervision", "issue_order", case, payload | {"actor": actor}, as_json, data_dir)
+    act("supervision", "issue_order", case, payload | {"actor": actor}, as_json, data_dir, deadline)
 
 
 @app.command("answer-order", rich_help_panel=PANEL)
@@ -173,12 +199,13 @@ def answer_order(
     answer: Annotated[str, typer.Option(help="回复内容")],
     on: OnDate = None,
     actor: Actor = "",
+    deadline: Deadline = STAFF_DEADLINE_S,
     as_json: JsonOpt = False,
     data_dir: DataDir = None,
 ) -> None:
     """回复督办单: the addressed department answers, once."""
     payload = {"order_no": order_no, "department": department, "answer": answer, "on": on, "actor": actor}
-    act("supervision", "answer_order", case, payload, as_json, data_dir)
+    act("supervision", "answer_order", case, payload, as_json, data_dir, deadline)
 
 
 @app.command(rich_help_panel=PANEL)
@@ -196,13 +223,14 @@ def propose(
     ] = None,
     on: OnDate = None,
     actor: Actor = "",
+    deadline: Deadline = STAFF_DEADLINE_S,
     as_json: JsonOpt = False,
     data_dir: DataDir = None,
 ) -> None:
     """提出建议 (Art 40): 改进工作、完善政策或追究责任; the unit it goes to feeds back its adoption in writing."""
     payload: dict[str, Any] = {"kind": kind, "text": text, "department": department, "order_no": order_no}
     payload |= {"feedback_due": feedback_due, "on": on, "actor": actor}
-    act("supervision", "propose", case, payload, as_json, data_dir)
+    act("supervision", "propose", case, payload, as_json, data_dir, deadline)
 
 
 @app.command(rich_help_panel=PANEL)
@@ -214,12 +242,13 @@ def feedback(
     text: Annotated[str, typer.Option(help="书面反馈内容")],
     on: OnDate = None,
     actor: Actor = "",
+    deadline: Deadline = STAFF_DEADLINE_S,
     as_json: JsonOpt = False,
     data_dir: DataDir = None,
 ) -> None:
     """书面反馈采纳情况 (Art 40¶4): the unit the proposal went to, once."""
     payload = {"proposal_no": proposal_no, "department": department, "adoption": adoption, "feedback": text}
-    act("supervision", "feedback", case, payload | {"on": on, "actor": actor}, as_json, data_dir)
+    act("supervision", "feedback", case, payload | {"on": on, "actor": actor}, as_json, data_dir, deadline)
 
 
 @app.command(rich_help_panel=PANEL)
@@ -228,12 +257,13 @@ def bulletin(
     period_to: Annotated[date, typer.Option("--to", help="通报期间止 YYYY-MM-DD", formats=["%Y-%m-%d"])],
     on: OnDate = None,
     actor: Actor = "",
+    deadline: Deadline = STAFF_DEADLINE_S,
     as_json: JsonOpt = False,
     data_dir: DataDir = None,
 ) -> None:
     """通报: name every case overdue or rated unsatisfied in a period; one bulletin per period."""
     payload = {"period_from": period_from, "period_to": period_to, "on": on, "actor": actor}
-    result = send_plain("publish_bulletin", payload, as_json, data_dir)
+    result = send_plain("publish_bulletin", payload, as_json, data_dir, deadline)
     if not as_json:
         out.print(f"[green]✓[/] 通报 {result['bulletin_no']}: {len(result['named'])} 件")
         for named in result["named"]:
