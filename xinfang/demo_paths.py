@@ -12,6 +12,7 @@ from nats.aio.client import Client
 
 from services.assignment.domain.routing import route
 from services.runtime.client import Line
+from services.runtime.errors import XinfangError
 from services.runtime.organisation import Organisation
 from xinfang.demo_people import RECEIVERS, REPORTS, matter, person
 from xinfang.scenario import NOT_YET, when_ready
@@ -54,9 +55,14 @@ class DemoCase:
 
     async def do(self, service: str, command: str, wait: tuple[str, ...] = (), **payload: Any) -> Any:
         body = {"case_id": self.case_id, "on": self.on.isoformat(), **payload}
-        return await when_ready(
-            self.nc, service, command, body, time.monotonic() + 120, 30, also=wait, outage=self.outage
-        )
+        try:
+            return await when_ready(
+                self.nc, service, command, body, time.monotonic() + 120, 30, also=wait, outage=self.outage
+            )
+        except XinfangError as error:  # say which case and step, so a failed demo can be followed up
+            error.message = f"演示案件 #{self.index} ({self.case_id}) {service}.{command} (生效日期 {self.on}): {error}"
+            error.args = (error.message,)
+            raise
 
     async def register(self, kind: str = "claim", category: str | None = None, **extra: Any) -> None:
         category, locality, request, facts = matter(self.rng, category)

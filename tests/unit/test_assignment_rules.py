@@ -402,6 +402,21 @@ def test_a_long_pending_case_gets_an_owning_leader_once(tmp_path: Path) -> None:
     assert [(e.owning_leader_name, e.risks) for e in named] == [(LEADER, ["long_pending"])]
 
 
+def test_a_long_pending_mark_does_not_stop_the_late_entry_of_what_happened_before_it(tmp_path: Path) -> None:
+    """The system's own reaction to an overdue mark (积案, dated the day of the mark) is not a staff action: the
+    department's receipt, which happened months earlier and is entered now (补录), is still accepted."""
+    earlier = date.fromordinal(TODAY.toordinal() - 100)
+    app, case_id = assigned_case(tmp_path, on=earlier)
+    overdue = date.fromordinal(earlier.toordinal() + 60)
+    missed = public(DeadlineMissed, case_id, clock="handling", due_on=overdue, marked_on=TODAY, department="990100ZJJ")
+    Reactor(app).react(missed)
+    assert app.load(case_id, Assignment).owning_leader  # 积案 got its leader today
+    receipt = date.fromordinal(earlier.toordinal() + 2)
+    app.receive(c.ReceiveAssignment(case_id=case_id, department="990100ZJJ", on=receipt))
+    received = [e for e in published(app, case_id) if isinstance(e, AssignmentReceived)]
+    assert [e.received_on for e in received] == [receipt]
+
+
 def test_a_task_force_is_only_for_a_major_case() -> None:
     with pytest.raises(NotMajorCase):
         assignment().form_task_force(members(), TODAY, "")

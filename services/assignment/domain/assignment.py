@@ -623,7 +623,8 @@ class Assignment(CaseAggregate):
     ) -> None:
         self.owning_leader, self.owning_leader_name = owning_leader, owning_leader_name
         self.risks = [*self.risks, *(r for r in risks if r not in self.risks)]
-        self.seen(named_on)
+        if actor != SYSTEM:  # 积案's leader follows an overdue mark, the system's: late entry before it stays open
+            self.seen(named_on)
 
     @event("TaskForceFormed")
     def _task_force_formed(self, members: list[dict[str, str]], formed_on: date, actor: str, case_no: str) -> None:
