@@ -31,6 +31,15 @@ class Child:
         self.ready = threading.Event()
         self.process: subprocess.Popen[str] | None = None
         self.restarts = 0
+        self.failed_starts = 0  # exits before ready, in a row: a crash loop backs off, a killed component does not
+
+    def restart_delay(self) -> float:
+        """At once after a component that had been ready dies; longer and longer while it keeps failing to start."""
+        if self.ready.is_set():
+            self.failed_starts = 0
+            return 0.1
+        self.failed_starts += 1
+        return min(5.0, 0.5 * self.failed_starts)
 
     def start(self) -> None:
         self.ready.clear()
@@ -130,7 +139,7 @@ def up(settings: Settings) -> int:
                 if not child.alive() and not stopping.is_set():
                     child.restarts += 1
                     console.print(f"[yellow]组件 {child.name} 已退出，正在重启 (restart {child.restarts})[/]")
-                    time.sleep(min(5.0, 0.5 * child.restarts))
+                    time.sleep(child.restart_delay())
                     child.start()
     finally:
         console.print("正在停止… (stopping)")
