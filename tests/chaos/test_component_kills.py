@@ -16,7 +16,7 @@ from tests.support.clock import TODAY
 from tests.support.system import ProcessSystem
 from xinfang.demo import run_demo
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(900)]
 CASES = 300
 
 
