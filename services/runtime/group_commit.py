@@ -8,13 +8,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
+from uuid import UUID
 
 from eventsourcing.domain import Aggregate
 from pydantic_core import to_jsonable_python
 
 from services.runtime.dbthread import DbThread
 from services.runtime.errors import Conflict, Unavailable, XinfangError
-from services.runtime.idempotency import CommandKey, CommandRecord, record_class, recorded
+from services.runtime.idempotency import CommandKey, CommandRecord, kept, record_class
 from services.runtime.lifecycle import stop_requested, stop_tasks
 from services.runtime.store import ServiceApplication
 
@@ -95,8 +96,9 @@ class GroupCommit:
         if len(batch) == 1:
             return [self._alone(batch[0])]
         collected: list[Aggregate] = []
+        recorded = self._recorded(batch)
         with self.app.collecting(collected):
-            outcomes = [self._decide(pending, collected) for pending in batch]
+            outcomes = [self._decide(pending, collected, recorded) for pending in batch]
         if not collected:
             return outcomes
         try:
@@ -108,8 +110,9 @@ class GroupCommit:
 
     def _alone(self, pending: Pending) -> Any:
         collected: list[Aggregate] = []
+        recorded = self._recorded([pending])
         with self.app.collecting(collected):
-            outcome = self._decide(pending, collected)
+            outcome = self._decide(pending, collected, recorded)
         if not collected:
             return outcome
         try:
@@ -123,11 +126,16 @@ class GroupCommit:
             return record.answer(key)
         return outcome
 
-    def _decide(self, pending: Pending, collected: list[Aggregate]) -> Any:
+    def _recorded(self, batch: list[Pending]) -> set[UUID]:
+        """The ids of the batch's keys that have a record, in one query (a key is nearly always new)."""
+        return self.app.present({p.key.record_id for p in batch if p.key is not None})
+
+    def _decide(self, pending: Pending, collected: list[Aggregate], recorded: set[UUID]) -> Any:
         """The command's outcome (its result, or the named error refusing it); what it changed is in ``collected``,
-        with its key's record when it has a key."""
+        with its key's record when it has a key. ``recorded``: which keys of its batch have a record."""
         key = pending.key
-        record = self.app.find(key.record_id, self.records) if key is not None else None
+        known = key is not None and key.record_id in recorded
+        record = self.app.find(key.record_id, self.records) if key is not None and known else None
         if key is not None and record is not None and record.current(self.app.clock.now(), self.retention):
             return record.answer(key)
         start = len(collected)
@@ -136,7 +144,7 @@ class GroupCommit:
         except XinfangError as exc:
             del collected[start:]  # a refused command changes nothing (but its key's record)
             outcome = exc
-        if key is None or not recorded(outcome):
+        if key is None or not kept(outcome):
             return outcome
         if not isinstance(outcome, XinfangError):
             outcome = to_jsonable_python(outcome)  # the first answer as its repeats will read it back

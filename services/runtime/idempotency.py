@@ -74,7 +74,7 @@ class Recalled(XinfangError):
         self.code = code
 
 
-def recorded(outcome: Any) -> bool:
+def kept(outcome: Any) -> bool:
     """Whether an outcome is kept for the key: a result or a named error, never a passing one (the service was
     stopping or unreachable, the case changed meanwhile: nothing was applied, a repeat decides again)."""
     return not isinstance(outcome, Unavailable | Conflict | IdempotencyKeyReused)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any, TypeVar
 from uuid import UUID
@@ -19,6 +19,7 @@ from eventsourcing.persistence import (
     Transcoding,
 )
 
+from services.runtime import idempotency  # noqa: F401  (declares each service's command records before a log is read)
 from services.runtime.clock import Clock
 from services.runtime.effective import effective, not_in_future
 from services.runtime.errors import Conflict, NotFound
@@ -97,6 +98,17 @@ class ServiceApplication(Application[UUID]):
         if aggregate is None:
             raise NotFound(f"案件 {aggregate_id} 不存在 (no {kind.__name__} for this case)", "case_id")
         return aggregate
+
+    def present(self, ids: Collection[UUID]) -> set[UUID]:
+        """Which of these aggregates were ever saved: one query for them all on SQL stores (group commit asks
+        this of a batch's idempotency keys, nearly all new), else one look-up each."""
+        wanted = list(ids)
+        record: Any = getattr(self.recorder, "events_record_cls", None)
+        if record is None or not wanted:
+            return {i for i in wanted if self.recorder.select_events(i, limit=1)}
+        with self.recorder.transaction(commit=False) as session:  # type: ignore[attr-defined]
+            rows = session.query(record.originator_id).filter(record.originator_id.in_(wanted)).distinct()
+            return {r[0] if isinstance(r[0], UUID) else UUID(str(r[0])) for r in rows}
 
     _collecting: list[Aggregate] | None = None
 

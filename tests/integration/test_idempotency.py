@@ -15,7 +15,8 @@ from uuid import UUID, uuid4
 
 import pytest
 
-from services.runtime.client import call
+from services.runtime.client import call, request
+from services.runtime.commands import department_subject
 from services.runtime.errors import IdempotencyKeyReused, XinfangError
 from services.runtime.host import ServiceHost
 from services.runtime.nats_server import EmbeddedNats
@@ -171,3 +172,28 @@ async def test_a_cli_command_that_gets_no_answer_says_it_may_have_been_applied(s
     assert "Traceback" not in done.stderr
     # and it had been: what the message asks staff to check
     assert topics(system, "intake").count("xf/intake/Petition/Accepted") == 1
+
+
+async def test_a_department_key_is_its_own_and_answers_its_first_outcome(system: InProcessSystem) -> None:
+    async with Client(system.settings) as client:
+        case_id = (await client.cmd("intake", "register", **PETITION))["case_id"]
+        await client.cmd("intake", "accept", case_id=case_id)
+        await client.ready("assignment", "receive", case_id, department="990100ZJJ")
+
+        async def as_unit(unit: str, **payload: Any) -> Any:
+            subject = department_subject(unit, "assignment", "acknowledge")
+            try:
+                return await request(client.nc, subject, {"case_id": case_id, **payload}, "assignment", 10, 10)
+            except XinfangError as error:
+                return error
+
+        key = str(uuid4())
+        first = await as_unit("990100ZJJ", handler="李工", command_id=key)
+        assert first["department"] == "990100ZJJ"
+        assert await as_unit("990100ZJJ", handler="李工", command_id=key) == first  # not already acknowledged
+        # another unit sending the same key gets its own outcome, never the lead's answer
+        other = await as_unit("990101", handler="李工", command_id=key)
+        assert isinstance(other, XinfangError) and other.code == "not_your_case"
+        reused = await as_unit("990100ZJJ", handler="王工", command_id=key)
+        assert isinstance(reused, XinfangError) and reused.code == "idempotency_key_reused"
+    assert topics(system, "assignment").count("xf/assignment/Assignment/Acknowledged") == 1

@@ -12,6 +12,7 @@ import logging
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from pathlib import Path
 from typing import Any
 from uuid import UUID
 
@@ -29,7 +30,7 @@ from services.runtime.outbox import Outgoing
 from services.runtime.stored import to_public
 from services.runtime.wiring import command_routes, commands_of
 from tests.support.clock import NOW, TODAY
-from tests.support.harness import memory_store
+from tests.support.harness import memory_store, sqlite_store
 
 PETITION = {
     "channel": "visit",
@@ -57,9 +58,9 @@ class Ticking:
 class Intake:
     """Intake's application behind its group commit, sent commands as the routes send them (keys included)."""
 
-    def __init__(self, retention: timedelta = timedelta(days=30)):
+    def __init__(self, retention: timedelta = timedelta(days=30), store: dict[str, str] | None = None):
         self.clock = Ticking()
-        self.app = IntakeApplication(memory_store(), organisation(), self.clock)
+        self.app = IntakeApplication(store or memory_store(), organisation(), self.clock)
         self.db = DbThread("idempotency")
         self.committer = GroupCommit(self.app, self.db, retention=retention)
         self.routes = CommandRoutes("intake", self.committer)
@@ -216,6 +217,27 @@ async def test_the_record_stays_in_the_store_sealed_and_off_the_stream(intake: I
     for secret in ("sealed-key", result["secret"], result["query_code"], result["case_id"]):
         assert secret not in state
     assert records[0].originator_id != UUID(result["case_id"])
+
+
+async def test_on_sqlite_a_batch_asks_once_which_of_its_keys_are_recorded(tmp_path: Path) -> None:
+    service = Intake(store=sqlite_store(tmp_path, "intake"))
+    try:
+        first = await service.send("register", {**PETITION, "command_id": "sql"})
+        key = service.pending("register", {**PETITION, "command_id": "sql"}).key
+        fresh = service.pending("register", {**PETITION, "command_id": "new"}).key
+        assert key is not None and fresh is not None
+        assert service.app.present({key.record_id, fresh.record_id, UUID(first["case_id"])}) == {
+            key.record_id,
+            UUID(first["case_id"]),
+        }
+        payload = {**PETITION, "request": "同一批两次", "command_id": "pair"}
+        batch = [service.pending("register", payload), service.pending("register", {**PETITION, "command_id": "sql"})]
+        batch.append(service.pending("register", payload))
+        outcomes = service.committer._decide_and_save(batch)
+        assert outcomes[0] == outcomes[2] and outcomes[1] == first and service.registered() == 2
+    finally:
+        await service.committer.close()
+        await service.db.close()
 
 
 @pytest.fixture
