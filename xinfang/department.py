@@ -16,7 +16,7 @@ from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
 
 from events.base import FEED_PREFIX, feed_stream
 from services.runtime.access import credentials
-from services.runtime.bus import connect
+from services.runtime.bus import Servers, connect
 from services.runtime.client import error_from
 from services.runtime.commands import department_subject
 from services.runtime.errors import InvalidInput, Unavailable
@@ -36,12 +36,12 @@ def unit_of(creds: dict[str, Any], unit: str | None = None) -> str:
 
 
 async def follow(
-    url: str, creds_file: Path, unit: str | None, limit: int, wait_s: float, out: Callable[[str], None]
+    servers: Servers, creds_file: Path, unit: str | None, limit: int, wait_s: float, out: Callable[[str], None]
 ) -> int:
     """Print the unit's feed from where the last run stopped, one JSON line per message; how many were printed."""
     creds = credentials(creds_file)
     own = unit_of(creds, unit)
-    nc = await connect(url, f"xinfang-dept-{own}", reconnect=False, creds=creds)
+    nc = await connect(servers, f"xinfang-dept-{own}", reconnect=False, creds=creds)
     printed = 0
     try:
         js = nc.jetstream(timeout=5)
@@ -69,11 +69,11 @@ async def follow(
     return printed
 
 
-async def act(url: str, creds_file: Path, service: str, command: str, payload: dict[str, Any]) -> Any:
+async def act(servers: Servers, creds_file: Path, service: str, command: str, payload: dict[str, Any]) -> Any:
     """Send one of the department's actions as the unit its credentials name; the service's answer."""
     creds = credentials(creds_file)
     own = unit_of(creds)
-    nc = await connect(url, f"xinfang-dept-{own}", reconnect=False, creds=creds)
+    nc = await connect(servers, f"xinfang-dept-{own}", reconnect=False, creds=creds)
     try:
         reply = await nc.request(department_subject(own, service, command), json.dumps(payload).encode(), timeout=30)
     except nats.errors.NoRespondersError:

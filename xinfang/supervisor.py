@@ -14,6 +14,7 @@ from pathlib import Path
 from rich.console import Console
 
 from services.runtime.access import AUTHORIZATION, init
+from services.runtime.bus import servers_text
 from services.runtime.nats_server import EmbeddedNats, die_with_parent
 from services.runtime.organisation import organisation
 from services.runtime.settings import COMPONENTS, Settings
@@ -99,11 +100,12 @@ def up(settings: Settings) -> int:
     data_dir = settings.data_dir.resolve()
     data_dir.mkdir(parents=True, exist_ok=True)
     nats: EmbeddedNats | None = None
-    url = settings.nats_url
-    if not url:
+    servers = settings.nats_url  # seed URLs of a NATS of one's own (a cluster): no bundled server
+    if not servers:
         nats = EmbeddedNats(data_dir / "jetstream", settings.nats_port, authorization=grant_access(settings))
         nats.start()
-        url = nats.url
+        servers = [nats.url]
+    url = servers_text(servers)
     settings.nats_url_file.write_text(url)
     env = {
         **os.environ,
