@@ -1,4 +1,4 @@
-"""`xinfang up`: the bundled nats-server and every component as child processes, restarted if they die."""
+"""`xinfang up`: the bundled nats-server and every component as child processes, each restarted if it dies."""
 
 from __future__ import annotations
 
@@ -94,6 +94,33 @@ def grant_access(settings: Settings) -> Path:
     return conf
 
 
+class BundledNats:
+    """The bundled nats-server under supervision: when it dies it is started again on the same port and store
+    directory, so every component (each reconnects forever) finds it where it was, with what JetStream stored."""
+
+    def __init__(self, server: EmbeddedNats):
+        self.server = server
+        self.restarts = 0
+        self.retry_at = 0.0
+
+    def watch(self) -> None:
+        """Called by the supervisor's loop: restart a dead server (one line said), retrying with a growing pause."""
+        if self.server.alive() or time.monotonic() < self.retry_at:
+            return
+        self.restarts += 1
+        process = self.server.process
+        code = process.returncode if process is not None else None
+        port = self.server.port
+        console.print(f"[yellow]NATS 服务器已退出 (exit {code})，正在重启 (port {port}, restart {self.restarts})[/]")
+        # The next restart waits a little longer each time, as a component's does: a server that keeps dying
+        # (a full disk, a broken store) is not restarted in a tight loop.
+        self.retry_at = time.monotonic() + min(5.0, 0.5 * self.restarts)
+        try:
+            self.server.start()
+        except RuntimeError as exc:
+            console.print(f"[red]NATS 服务器重启失败: {exc}; 稍后重试[/]")
+
+
 def up(settings: Settings) -> int:
     if warning := calendar_warning(settings):
         console.print(f"[yellow]注意[/] {warning}")
@@ -107,6 +134,7 @@ def up(settings: Settings) -> int:
         servers = [nats.url]
     url = servers_text(servers)
     settings.nats_url_file.write_text(url)
+    bundled = BundledNats(nats) if nats is not None else None
     env = {
         **os.environ,
         "XF_NATS_URL": url,
@@ -128,6 +156,8 @@ def up(settings: Settings) -> int:
             console.print(f"  ✓ {LABELS[child.name]}")
         console.print("按 Ctrl-C 停止 (stop with Ctrl-C)")
         while not stopping.wait(0.5):
+            if bundled is not None and not stopping.is_set():
+                bundled.watch()
             for child in children:
                 if not child.alive() and not stopping.is_set():
                     child.restarts += 1
