@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import AsyncIterator
 
 import pytest
 from sqlalchemy import func, select
@@ -20,6 +21,14 @@ from tests.support.cluster import NatsCluster, answering
 from tests.support.system import Client, InProcessSystem, eventually, ledger_rows, settle
 
 pytestmark = pytest.mark.timeout(300)  # three nodes fsyncing every write, elections after each kill
+
+
+@pytest.fixture
+async def clustered(cluster_settings: Settings) -> AsyncIterator[InProcessSystem]:
+    running = InProcessSystem(cluster_settings)
+    await running.start()
+    yield running
+    await running.stop()
 
 
 def feed_outbox(settings: Settings) -> tuple[int, int, dict[str, int]]:
