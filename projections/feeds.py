@@ -28,6 +28,7 @@ from events import CaseEvent
 from events.base import FEED_PREFIX, feed_stream, feed_subject
 from events.vocabulary import Kind
 from projections.store import Projection, chunks, insert_ignore, read_position, save_position
+from services.runtime.bus import acknowledged
 from services.runtime.dbthread import DbThread
 from services.runtime.lifecycle import keep_passing
 
@@ -145,20 +146,25 @@ class FeedRelay:
         self, engine: Engine, nc: Client, db: DbThread, units: Iterable[str], replicas: int = 1,
         duplicate_window_s: int = 3600, batch: int = 512, poll_s: float = 0.1,
     ):  # fmt: skip
-        self.engine, self.db = engine, db
+        self.engine, self.db, self.nc = engine, db, nc
         self.js = nc.jetstream(publish_async_max_pending=batch * 2)
         self.units = sorted(set(units))
         self.replicas, self.window = replicas, duplicate_window_s
         self.batch, self.poll_s = batch, poll_s
         self.position = 0
         self.published = 0
+        self.unready = list(self.units)  # units whose stream is not known to exist yet
 
     async def ensure_streams(self) -> None:
-        for unit in self.units:
+        """Each unit's stream, created if missing. A unit found or created is not asked again, so a pass that failed
+        half-way (a cluster electing a leader, a node lost) goes on from the next unit when it is retried."""
+        while self.unready:
+            unit = self.unready[0]
             try:
                 await self.js.stream_info(feed_stream(unit))
             except NotFoundError:
                 await self.js.add_stream(feed_config(unit, self.replicas, self.window))
+            self.unready.pop(0)
 
     def _read(self, after: int) -> list[Any]:
         with self.engine.connect() as conn:
@@ -174,11 +180,11 @@ class FeedRelay:
             save_position(conn, RELAY, position)
 
     async def run(self) -> None:
-        await self.ensure_streams()
         self.position = await self.db.run(self._saved)
         await keep_passing(self._pass, lambda: f"feed relay failed at {self.position}")
 
     async def _pass(self) -> None:
+        await self.ensure_streams()  # until every stream is there: a failure here is retried like any other
         rows = await self.db.run(self._read, self.position)
         if not rows:
             with contextlib.suppress(TimeoutError):
@@ -196,11 +202,7 @@ class FeedRelay:
                     headers={"Nats-Msg-Id": f"{row.event_id}.{row.department}"},
                 )
             )
-        if futures:
-            acks = await asyncio.wait_for(asyncio.gather(*futures, return_exceptions=True), timeout=30)
-            failed = [a for a in acks if isinstance(a, BaseException)]
-            if failed:
-                raise failed[0]
+        await acknowledged(self.nc, futures)
         self.position = rows[-1].id
         self.published += len(futures)
         await self.db.run(self._save, self.position)

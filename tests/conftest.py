@@ -10,9 +10,12 @@ import pytest
 from eventsourcing.cipher import AESCipher
 from sqlalchemy import create_engine, text
 
+from services.runtime import access
 from services.runtime.nats_server import EmbeddedNats
+from services.runtime.organisation import organisation
 from services.runtime.settings import COMPONENTS, Settings
 from tests.support.clock import TODAY
+from tests.support.cluster import NatsCluster
 from tests.support.system import InProcessSystem
 from xinfang.scratch import scratch_databases
 
@@ -80,3 +83,22 @@ def postgres_databases() -> Iterator[dict[str, str]]:
 def pg_settings(tmp_path: Path, nats_server: EmbeddedNats, postgres_databases: dict[str, str]) -> Settings:
     dbs = {f"{name}_db": url for name, url in postgres_databases.items()}
     return Settings(data_dir=tmp_path / "data", nats_url=nats_server.url, cipher_key=CIPHER_KEY, today=TODAY, **dbs)
+
+
+@pytest.fixture
+def nats_cluster(tmp_path: Path) -> Iterator[NatsCluster]:
+    """Three nodes on loopback with the district's NATS users, generated into the data directory as `xinfang up`
+    does (``settings.credentials`` finds each party's file there)."""
+    granted = access.init(tmp_path / "data" / "access", sorted(organisation(None).units))
+    cluster = NatsCluster(tmp_path / "cluster", authorization=granted.directory / access.AUTHORIZATION)
+    cluster.start()
+    yield cluster
+    cluster.stop()
+
+
+@pytest.fixture
+def cluster_settings(tmp_path: Path, nats_cluster: NatsCluster) -> Settings:
+    """The system on the cluster: every node's URL as a seed, the case stream and the feeds on three replicas."""
+    return Settings(
+        data_dir=tmp_path / "data", nats_url=nats_cluster.urls, cipher_key=CIPHER_KEY, today=TODAY, stream_replicas=3
+    )

@@ -35,7 +35,10 @@ EXIT_CODES = {
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="machine-readable output on stdout")]
 DataDir = Annotated[Path | None, typer.Option("--data-dir", help="data directory (XF_DATA_DIR)")]
-NatsUrl = Annotated[str | None, typer.Option("--nats-url", help="NATS server (XF_NATS_URL)")]
+NatsUrl = Annotated[
+    str | None,
+    typer.Option("--nats-url", help="NATS server, or a cluster's seed URLs comma-separated (XF_NATS_URL)"),
+]
 OnDate = Annotated[
     date | None, typer.Option("--on", help="effective date, YYYY-MM-DD; default today", formats=["%Y-%m-%d"])
 ]
@@ -65,13 +68,16 @@ def settings_from(data_dir: Path | None = None, nats_url: str | None = None, **e
     return Settings(**overrides)
 
 
-def client_url(settings: Settings) -> str:
-    """The NATS a client talks to: configured, else the one `xinfang up` started, else the default port."""
+def client_url(settings: Settings) -> list[str]:
+    """The NATS a client talks to, as seed URLs: configured, else those `xinfang up` recorded in ``nats.url`` (one
+    URL, or a cluster's comma-separated), else the default port."""
+    from services.runtime.bus import server_list
+
     if settings.nats_url:
         return settings.nats_url
-    if settings.nats_url_file.exists():
-        return settings.nats_url_file.read_text().strip()
-    return "nats://127.0.0.1:4222"
+    if settings.nats_url_file.exists() and (recorded := server_list(settings.nats_url_file.read_text())):
+        return recorded
+    return ["nats://127.0.0.1:4222"]
 
 
 def fail(error: XinfangError, as_json: bool) -> None:

@@ -16,7 +16,7 @@ from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
 
 from events.base import FEED_PREFIX, feed_stream
 from services.runtime.access import credentials
-from services.runtime.bus import connect
+from services.runtime.bus import Servers, connect
 from services.runtime.client import STAFF_DEADLINE_S, Line, request
 from services.runtime.commands import department_subject
 from services.runtime.errors import InvalidInput, Unavailable
@@ -36,12 +36,12 @@ def unit_of(creds: dict[str, Any], unit: str | None = None) -> str:
 
 
 async def follow(
-    url: str, creds_file: Path, unit: str | None, limit: int, wait_s: float, out: Callable[[str], None]
+    servers: Servers, creds_file: Path, unit: str | None, limit: int, wait_s: float, out: Callable[[str], None]
 ) -> int:
     """Print the unit's feed from where the last run stopped, one JSON line per message; how many were printed."""
     creds = credentials(creds_file)
     own = unit_of(creds, unit)
-    nc = await connect(url, f"xinfang-dept-{own}", reconnect=False, creds=creds)
+    nc = await connect(servers, f"xinfang-dept-{own}", reconnect=False, creds=creds)
     printed = 0
     try:
         js = nc.jetstream(timeout=5)
@@ -70,7 +70,7 @@ async def follow(
 
 
 async def act(
-    url: str,
+    servers: Servers,
     creds_file: Path,
     service: str,
     command: str,
@@ -85,7 +85,7 @@ async def act(
     own = unit_of(creds)
     if department_subject("{unit}", service, command) not in department_commands():
         raise InvalidInput(f"{service}.{command} 不是单位可以办理的操作", "command")
-    line = Line(lambda: connect(url, f"xinfang-dept-{own}", reconnect=False, creds=creds))
+    line = Line(lambda: connect(servers, f"xinfang-dept-{own}", reconnect=False, creds=creds))
     try:
         subject = department_subject(own, service, command)
         return await request(line, subject, payload, f"服务 {service}", 30, deadline)

@@ -1,4 +1,4 @@
-"""`xinfang up`: the bundled nats-server and every component as child processes, restarted if they die."""
+"""`xinfang up`: the bundled nats-server and every component as child processes, each restarted if it dies."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from pathlib import Path
 from rich.console import Console
 
 from services.runtime.access import AUTHORIZATION, init
+from services.runtime.bus import servers_text
 from services.runtime.nats_server import EmbeddedNats, die_with_parent
 from services.runtime.organisation import organisation
 from services.runtime.settings import COMPONENTS, Settings
@@ -102,18 +103,47 @@ def grant_access(settings: Settings) -> Path:
     return conf
 
 
+class BundledNats:
+    """The bundled nats-server under supervision: when it dies it is started again on the same port and store
+    directory, so every component (each reconnects forever) finds it where it was, with what JetStream stored."""
+
+    def __init__(self, server: EmbeddedNats):
+        self.server = server
+        self.restarts = 0
+        self.retry_at = 0.0
+
+    def watch(self) -> None:
+        """Called by the supervisor's loop: restart a dead server (one line said), retrying with a growing pause."""
+        if self.server.alive() or time.monotonic() < self.retry_at:
+            return
+        self.restarts += 1
+        process = self.server.process
+        code = process.returncode if process is not None else None
+        port = self.server.port
+        console.print(f"[yellow]NATS 服务器已退出 (exit {code})，正在重启 (port {port}, restart {self.restarts})[/]")
+        # The next restart waits a little longer each time, as a component's does: a server that keeps dying
+        # (a full disk, a broken store) is not restarted in a tight loop.
+        self.retry_at = time.monotonic() + min(5.0, 0.5 * self.restarts)
+        try:
+            self.server.start()
+        except RuntimeError as exc:
+            console.print(f"[red]NATS 服务器重启失败: {exc}; 稍后重试[/]")
+
+
 def up(settings: Settings) -> int:
     if warning := calendar_warning(settings):
         console.print(f"[yellow]注意[/] {warning}")
     data_dir = settings.data_dir.resolve()
     data_dir.mkdir(parents=True, exist_ok=True)
     nats: EmbeddedNats | None = None
-    url = settings.nats_url
-    if not url:
+    servers = settings.nats_url  # seed URLs of a NATS of one's own (a cluster): no bundled server
+    if not servers:
         nats = EmbeddedNats(data_dir / "jetstream", settings.nats_port, authorization=grant_access(settings))
         nats.start()
-        url = nats.url
+        servers = [nats.url]
+    url = servers_text(servers)
     settings.nats_url_file.write_text(url)
+    bundled = BundledNats(nats) if nats is not None else None
     env = {
         **os.environ,
         "XF_NATS_URL": url,
@@ -135,6 +165,8 @@ def up(settings: Settings) -> int:
             console.print(f"  ✓ {LABELS[child.name]}")
         console.print("按 Ctrl-C 停止 (stop with Ctrl-C)")
         while not stopping.wait(0.5):
+            if bundled is not None and not stopping.is_set():
+                bundled.watch()
             for child in children:
                 if not child.alive() and not stopping.is_set():
                     child.restarts += 1

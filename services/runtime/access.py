@@ -121,14 +121,6 @@ def parties(units: list[str]) -> list[Party]:
     return found
 
 
-def with_credentials(url: str, creds: dict[str, Any] | None) -> str:
-    """A server URL carrying a party's user and password (both URL-safe), for clients that take only URLs."""
-    if not creds or "://" not in url:
-        return url
-    scheme, rest = url.split("://", 1)
-    return f"{scheme}://{creds['user']}:{creds['password']}@{rest.split('@', 1)[-1]}"
-
-
 @dataclass
 class Access:
     """The district's users: hashes kept for the server's configuration, each password only in its party's file."""

@@ -162,11 +162,13 @@ class EventConsumer:
 
     async def _consume(self) -> None:
         psub = await self._reposition()
+        delivered = 0  # the consumer sequence of the last message this subscription received
         try:
             while not stop_requested():
                 msgs = await self._next_batch(psub)
                 if not msgs:
                     continue
+                delivered = received_in_order(msgs, delivered, self.sink.name)
                 fresh = [Delivery.of(m) for m in msgs if m.metadata.sequence.stream > self.position]
                 if fresh:
                     self.dead_lettered += await self.db.run(apply_or_dead_letter, self.sink, fresh)
@@ -177,6 +179,27 @@ class EventConsumer:
         finally:
             with contextlib.suppress(Exception):  # the connection may already be closing
                 await psub.unsubscribe()
+
+
+class MissedDeliveries(ConnectionError):
+    """The server delivered messages that this subscription never received."""
+
+
+def received_in_order(msgs: list[Msg], delivered: int, name: str) -> int:
+    """The consumer sequence after these messages, or ``MissedDeliveries`` when some were never received.
+
+    JetStream numbers every delivery of a consumer, redeliveries too. Deliveries in flight when a connection breaks
+    (the server restarted, the cluster node this client was on lost) are gone, yet counted as delivered: the next
+    ones come first, and acknowledging them (AckPolicy.ALL) would acknowledge the lost ones too, which would never
+    be applied. A jump in the numbering shows it; the consumer is then re-created at its saved position + 1, and
+    nothing of the batch is applied before."""
+    for msg in msgs:
+        seq = msg.metadata.sequence.consumer
+        if seq > delivered + 1:
+            missed = f"{delivered + 1}..{seq - 1}"
+            raise MissedDeliveries(f"consumer {name}: deliveries {missed} never arrived (a lost connection)")
+        delivered = seq
+    return delivered
 
 
 JetStreamPull = nats.js.JetStreamContext.PullSubscription

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from faststream.nats import NatsBroker
+from faststream.nats.security import NatsUserPassword
 
-from services.runtime.access import with_credentials
 from services.runtime.bus import connect, ensure_stream
 from services.runtime.commands import CommandRoutes
 from services.runtime.consumer import EventConsumer, Sink
@@ -50,10 +50,13 @@ broker_log.setLevel(logging.WARNING)
 
 
 def make_broker(settings: Settings, name: str) -> NatsBroker:
-    """A component's connection, as its own party when the district has NATS users (xinfang auth init)."""
+    """A component's connection to every seed URL, as its own party when the district has NATS users (xinfang auth
+    init). The user and password are options, not part of the URLs: the other nodes a cluster announces carry none,
+    and a reconnect to one of them must still be this party."""
     creds = settings.credentials(name)
     return NatsBroker(
-        with_credentials(settings.nats_url, creds),
+        settings.nats_url,
+        security=NatsUserPassword(creds["user"], creds["password"]) if creds else None,
         inbox_prefix=creds["inbox_prefix"] if creds else "_INBOX",
         name=f"xinfang-{name}",
         max_reconnect_attempts=-1,

@@ -13,6 +13,7 @@ from eventsourcing.persistence import Notification
 from nats.aio.client import Client
 
 from events import STREAM, CaseEvent
+from services.runtime.bus import acknowledged
 from services.runtime.chain import SOURCE, Heads
 from services.runtime.dbthread import DbThread
 from services.runtime.lifecycle import keep_passing
@@ -53,6 +54,7 @@ class OutboxRelay:
         self.name = name
         self.app = app
         self.to_public = to_public
+        self.nc = nc
         self.js = nc.jetstream(publish_async_max_pending=batch * 2)
         self.db = db
         self.sidecar = sidecar
@@ -91,11 +93,7 @@ class OutboxRelay:
             link = self.heads.extend(self.name, event.case_id, event.subject, data)
             headers = {"Nats-Msg-Id": event.event_id, SOURCE: self.name, **link.headers()}
             futures.append(await self.js.publish_async(event.subject, data, stream=STREAM, headers=headers))
-        if futures:
-            acks = await asyncio.wait_for(asyncio.gather(*futures, return_exceptions=True), timeout=30)
-            failed = [a for a in acks if isinstance(a, BaseException)]
-            if failed:
-                raise failed[0]
+        await acknowledged(self.nc, futures)
         self.heads.commit()
         self.position = outgoing[-1].position
         self.published += len(futures)

@@ -4,12 +4,13 @@ import secrets
 from datetime import date, timedelta
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from services.runtime.access import credentials as access_credentials
+from services.runtime.bus import server_list, servers_text
 from services.runtime.calendar import calendar
 from services.runtime.clock import Clock, clock_for
 from services.runtime.limits import STATUTE, Limits, Terms
@@ -23,9 +24,14 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="XF_", extra="ignore")
 
     data_dir: Path = Field(Path("./xinfang-data"), description="embedded mode: SQLite files, JetStream, keys")
-    nats_url: str = Field("", description="NATS server; empty in `up` means start the bundled one")
+    nats_url: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="NATS servers, comma-separated seed URLs (a cluster: its nodes); empty in `up`: the bundled one",
+    )
     nats_port: int = Field(0, description="port of the bundled nats-server; 0 picks a free one")
-    stream_replicas: int = Field(1, description="JetStream replicas of the case stream (3 in production)")
+    stream_replicas: int = Field(
+        1, ge=1, le=5, description="JetStream replicas of the case stream and every feed stream (3 on a cluster)"
+    )
     duplicate_window_s: int = Field(3600, description="JetStream de-duplication window for re-sends")
     intake_db: str = ""
     assignment_db: str = ""
@@ -94,6 +100,17 @@ class Settings(BaseSettings):
     today: date | None = Field(
         None, description="XF_TODAY=YYYY-MM-DD runs the district as of that date (training, demos); default: the date"
     )
+
+    @field_validator("nats_url", mode="before")
+    @classmethod
+    def _seed_urls(cls, value: Any) -> Any:
+        """``nats://a:4222,nats://b:4222`` (the environment, a flag) or a list, as every NATS client takes it."""
+        return server_list(value) if isinstance(value, str | list | tuple) else value
+
+    @property
+    def nats_url_text(self) -> str:
+        """The seed URLs as XF_NATS_URL spells them (comma-separated), for a child process's environment."""
+        return servers_text(self.nats_url)
 
     @property
     def access_dir(self) -> Path:

@@ -41,7 +41,7 @@ def start_up(tmp_path: Path, port: int) -> tuple[ProcessSystem, Settings]:
 def xinfang(settings: Settings, *args: str) -> subprocess.CompletedProcess[str]:
     env = {
         "XF_DATA_DIR": str(settings.data_dir),
-        "XF_NATS_URL": settings.nats_url,
+        "XF_NATS_URL": settings.nats_url_text,
         "XF_TODAY": TODAY.isoformat(),
         "PATH": "",
     }

@@ -55,7 +55,7 @@ async def test_an_objection_is_agreed_and_the_new_lead_acknowledges(system: InPr
 
 
 def xinfang(system: InProcessSystem, *args: str) -> dict[str, Any]:
-    env = {"XF_DATA_DIR": str(system.settings.data_dir), "XF_NATS_URL": system.settings.nats_url}
+    env = {"XF_DATA_DIR": str(system.settings.data_dir), "XF_NATS_URL": system.settings.nats_url_text}
     done = subprocess.run(
         [sys.executable, "-m", "xinfang", *args, "--json"], capture_output=True, text=True, env=env, timeout=60
     )

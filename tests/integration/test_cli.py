@@ -19,7 +19,7 @@ from tests.support.system import PETITION, InProcessSystem, case_count, eventual
 
 
 def xinfang(system: InProcessSystem, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {"XF_DATA_DIR": str(system.settings.data_dir), "XF_NATS_URL": system.settings.nats_url}
+    env = {"XF_DATA_DIR": str(system.settings.data_dir), "XF_NATS_URL": system.settings.nats_url_text}
     return subprocess.run([sys.executable, "-m", "xinfang", *args], capture_output=True, text=True, env=env, timeout=60)
 
 

@@ -81,7 +81,7 @@ async def test_a_department_system_acts_from_the_cli_as_its_credentials_say(
     def act(*payload: str) -> subprocess.CompletedProcess[str]:
         args = ["department", "act", "assignment", "acknowledge", "--creds", str(creds), "--json", *payload]
         return subprocess.run(
-            [sys.executable, "-m", "xinfang", *args, "--nats-url", system.settings.nats_url],
+            [sys.executable, "-m", "xinfang", *args, "--nats-url", system.settings.nats_url_text],
             capture_output=True, text=True, timeout=60,
         )  # fmt: skip
 

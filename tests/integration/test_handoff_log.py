@@ -38,7 +38,7 @@ async def test_every_handoff_is_logged_with_who_when_and_why(system: InProcessSy
         ("改派", "990101", "990100ZJJ"),
     ]
     assert (rows[1]["reason"], rows[2]["decided_by"], rows[2]["reason"]) == ("属住建部门职责", "990100XFJ", "异议成立")
-    env = {"XF_DATA_DIR": str(system.settings.data_dir), "XF_NATS_URL": system.settings.nats_url}
+    env = {"XF_DATA_DIR": str(system.settings.data_dir), "XF_NATS_URL": system.settings.nats_url_text}
     done = await asyncio.to_thread(
         subprocess.run, [sys.executable, "-m", "xinfang", "handoffs", "--unit", "990100ZJJ", "--format", "json"],
         capture_output=True, text=True, env=env, timeout=60,

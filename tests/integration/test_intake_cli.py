@@ -13,7 +13,7 @@ from tests.support.system import PETITION, InProcessSystem, eventually, ledger_r
 
 
 def xinfang(system: InProcessSystem, *args: str) -> dict[str, Any]:
-    env = {"XF_DATA_DIR": str(system.settings.data_dir), "XF_NATS_URL": system.settings.nats_url}
+    env = {"XF_DATA_DIR": str(system.settings.data_dir), "XF_NATS_URL": system.settings.nats_url_text}
     done = subprocess.run(
         [sys.executable, "-m", "xinfang", *args, "--json"], capture_output=True, text=True, env=env, timeout=60
     )

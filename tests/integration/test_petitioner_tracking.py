@@ -19,7 +19,11 @@ LOCKED = 6  # TooManyAttempts, as Unavailable
 
 
 async def xinfang(system: InProcessSystem, *args: str, today: str = TODAY.isoformat()) -> subprocess.CompletedProcess:
-    env = {"XF_DATA_DIR": str(system.settings.data_dir), "XF_NATS_URL": system.settings.nats_url, "XF_TODAY": today}
+    env = {
+        "XF_DATA_DIR": str(system.settings.data_dir),
+        "XF_NATS_URL": system.settings.nats_url_text,
+        "XF_TODAY": today,
+    }
     return await asyncio.to_thread(
         subprocess.run, [sys.executable, "-m", "xinfang", *args], capture_output=True, text=True, env=env, timeout=60
     )

@@ -19,7 +19,7 @@ from tests.support.system import PETITION, Client, InProcessSystem, eventually, 
 
 
 async def xinfang(system: InProcessSystem, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {"XF_DATA_DIR": str(system.settings.data_dir), "XF_NATS_URL": system.settings.nats_url,
+    env = {"XF_DATA_DIR": str(system.settings.data_dir), "XF_NATS_URL": system.settings.nats_url_text,
            "XF_TODAY": system.settings.clock().today().isoformat()}  # fmt: skip
     return await asyncio.to_thread(
         subprocess.run, [sys.executable, "-m", "xinfang", *args], capture_output=True, text=True, env=env, timeout=60

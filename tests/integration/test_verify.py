@@ -222,7 +222,7 @@ async def test_a_message_deleted_in_place_is_reported_and_the_cli_says_so(
 
 
 def xinfang(settings: Any, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {"XF_DATA_DIR": str(settings.data_dir), "XF_NATS_URL": settings.nats_url, "XF_TODAY": TODAY.isoformat()}
+    env = {"XF_DATA_DIR": str(settings.data_dir), "XF_NATS_URL": settings.nats_url_text, "XF_TODAY": TODAY.isoformat()}
     env.update(XF_CIPHER_KEY=settings.cipher_key, COLUMNS="200")
     return subprocess.run([sys.executable, "-m", "xinfang", *args], capture_output=True, text=True, env=env, timeout=90)
 
