@@ -52,12 +52,15 @@ def up(
     nats_port: Annotated[
         int | None, typer.Option(help="port of the bundled nats-server (XF_NATS_PORT); 0 picks a free one")
     ] = None,
+    standby: Annotated[
+        bool, typer.Option("--standby", help="备用实例: a second instance of every component, taking over on failure")
+    ] = False,
 ) -> None:
     """Start everything on this machine: the bundled nats-server, the four services and the projections."""
     from xinfang.supervisor import up as run_up
 
     logging.basicConfig(level=logging.WARNING)
-    raise typer.Exit(run_up(settings_from(data_dir, nats_url, nats_port=nats_port)))
+    raise typer.Exit(run_up(settings_from(data_dir, nats_url, nats_port=nats_port), standby))
 
 
 @app.command()

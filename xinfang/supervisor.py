@@ -57,8 +57,8 @@ class Child:
     def _forward(self, process: subprocess.Popen[str]) -> None:
         assert process.stdout is not None
         for line in process.stdout:
-            if "ready" in line and line.startswith("[xinfang]"):
-                self.ready.set()
+            if line.startswith("[xinfang]") and ("ready" in line or "standby" in line):
+                self.ready.set()  # serving, or waiting on the lease as a standby
             sys.stderr.write(f"{self.name:>12} | {line}")
 
     def alive(self) -> bool:
@@ -130,7 +130,7 @@ class BundledNats:
             console.print(f"[red]NATS 服务器重启失败: {exc}; 稍后重试[/]")
 
 
-def up(settings: Settings) -> int:
+def up(settings: Settings, standby: bool = False) -> int:
     if warning := calendar_warning(settings):
         console.print(f"[yellow]注意[/] {warning}")
     data_dir = settings.data_dir.resolve()
@@ -151,23 +151,26 @@ def up(settings: Settings) -> int:
         "XF_CIPHER_KEY": settings.resolved_cipher_key,
     }
     children = [Child(name, env) for name in COMPONENTS]
+    # --standby: a second instance of each component, waiting on its lease (services.runtime.lease).
+    standbys = [Child(name, env) for name in COMPONENTS] if standby else []
     stopping = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: stopping.set())
     try:
-        for child in children:
-            child.start()
-        for child in children:
-            if not child.ready.wait(60) and not stopping.is_set():
-                raise RuntimeError(f"组件 {child.name} 未能启动")
+        for group in (children, standbys):  # the actives take their leases first
+            for child in group:
+                child.start()
+            for child in group:
+                if not child.ready.wait(60) and not stopping.is_set():
+                    raise RuntimeError(f"组件 {child.name} 未能启动")
         console.print(f"[bold green]xinfang 已启动[/] NATS {url} · 数据目录 {data_dir}")
         for child in children:
-            console.print(f"  ✓ {LABELS[child.name]}")
+            console.print(f"  ✓ {LABELS[child.name]}" + (" (另有备用实例 + standby)" if standby else ""))
         console.print("按 Ctrl-C 停止 (stop with Ctrl-C)")
         while not stopping.wait(0.5):
             if bundled is not None and not stopping.is_set():
                 bundled.watch()
-            for child in children:
+            for child in [*children, *standbys]:
                 if not child.alive() and not stopping.is_set():
                     child.restarts += 1
                     console.print(f"[yellow]组件 {child.name} 已退出，正在重启 (restart {child.restarts})[/]")
@@ -175,9 +178,9 @@ def up(settings: Settings) -> int:
                     child.start()
     finally:
         console.print("正在停止… (stopping)")
-        for child in children:
+        for child in [*children, *standbys]:
             child.terminate()
-        for child in children:
+        for child in [*children, *standbys]:
             child.wait(15)
         if nats is not None:
             nats.stop()

@@ -11,13 +11,46 @@ import pytest
 from services.runtime.bus import connect
 from services.runtime.nats_server import free_port
 from services.runtime.settings import Settings
-from tests.support.chaos import Faults, check_after, kill_components, quiet
+from tests.support.chaos import Faults, check_after, kill_components, kill_nats, quiet
 from tests.support.clock import TODAY
 from tests.support.system import ProcessSystem
 from xinfang.demo import run_demo
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(900)]
 CASES = 300
+
+
+def start(tmp_path: Path) -> tuple[ProcessSystem, Settings, Path]:
+    data, log = tmp_path / "data", tmp_path / "up.log"
+    system = ProcessSystem({"XF_DATA_DIR": str(data), "XF_NATS_PORT": str(free_port()), "XF_TODAY": TODAY.isoformat(),
+                            "XF_LEASE_TTL_S": "3"}, log)  # fmt: skip
+    system.up()
+    system.wait_ready(5)
+    settings = Settings(data_dir=data, today=TODAY)
+    return system, settings.model_copy(update={"nats_url": settings.nats_url_file.read_text().strip()}), log
+
+
+async def test_the_demo_completes_across_two_nats_server_restarts(tmp_path: Path) -> None:
+    system, settings, log = start(tmp_path)
+    try:
+        faults, stop = Faults(), asyncio.Event()
+        killer = asyncio.create_task(kill_nats(system.processes[0].pid, 2, 8.0, stop, faults))
+        nc = await connect(settings.nats_url, "chaos-demo", creds=settings.credentials("staff"))
+        try:
+            report = await run_demo(nc, settings, cases=CASES, days=150, seed=17, deadline=120)
+        finally:
+            stop.set()
+            await killer
+            await nc.close()
+        assert sum(report.paths.values()) == CASES
+        assert faults.kills["nats-server"] == 2  # both restarts happened mid-run
+        await quiet(settings)
+        problems, events = await check_after(settings)
+        faults.restarts = log.read_text(errors="replace").count("正在重启")
+        print(faults.line(CASES, events, "nats-server kills"))
+        assert problems == []
+    finally:
+        system.stop()
 
 
 async def test_the_demo_completes_while_components_are_killed(tmp_path: Path) -> None:

@@ -89,3 +89,38 @@ async def test_a_standby_takes_over_when_the_active_is_killed(tmp_path: Path, na
         assert check.stdout.count("✓") == 6  # every projection equals its rebuild
     finally:
         system.stop()
+
+
+async def test_up_with_standby_runs_a_second_instance_that_takes_over(tmp_path: Path) -> None:
+    from services.runtime.nats_server import free_port
+
+    data, log = tmp_path / "data", tmp_path / "up.log"
+    system = ProcessSystem({"XF_DATA_DIR": str(data), "XF_NATS_PORT": str(free_port()), "XF_TODAY": TODAY.isoformat(),
+                            "XF_LEASE_TTL_S": str(TTL)}, log)  # fmt: skip
+    system._spawn("up", "--standby")
+    try:
+        system.wait_ready(len(COMPONENTS))
+        wait_for_line(log, "另有备用实例")
+        assert log.read_text(errors="replace").count("standby (waiting for the lease)") == len(COMPONENTS)
+        settings = Settings(data_dir=data, today=TODAY)
+        settings = settings.model_copy(update={"nats_url": settings.nats_url_file.read_text().strip()})
+        creds = settings.credentials("operator")
+        assert creds is not None
+        url = settings.nats_url
+        nc = await connect(url, "standby-test", creds=creds)
+        try:
+            entry = await (await lease_bucket(nc, TTL)).get("mediation")
+            active = int((entry.value or b"").decode().split(":")[1])
+        finally:
+            await nc.close()
+        os.kill(active, signal.SIGKILL)
+        wait_for_line(log, "mediation took over the lease")
+        async with Client(settings) as client:
+            await asyncio.gather(*(client.lifecycle(i) for i in range(10)))
+
+        async def all_rated() -> bool:
+            return await case_count(settings, "rated") == 10
+
+        await eventually(all_rated, 120, "10 rated cases after the standby mediation took over")
+    finally:
+        system.stop()

@@ -52,6 +52,8 @@ def children(parent: int) -> dict[str, int]:
             argv = (entry / "cmdline").read_bytes().split(b"\0")
             if b"serve" in argv:
                 found[argv[argv.index(b"serve") + 1].decode()] = int(entry.name)
+            elif argv and argv[0].endswith(b"nats-server"):
+                found["nats-server"] = int(entry.name)
     return found
 
 
@@ -70,6 +72,20 @@ async def kill_components(up_pid: int, stop: asyncio.Event, faults: Faults, seed
             with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGKILL)
                 faults.kills[name] += 1
+
+
+async def kill_nats(up_pid: int, times: int, every_s: float, stop: asyncio.Event, faults: Faults) -> None:
+    """SIGKILL the bundled nats-server ``times`` times, ``every_s`` apart (``xinfang up`` starts it again)."""
+    for _ in range(times):
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), every_s)
+        if stop.is_set():
+            return
+        pid = children(up_pid).get("nats-server")
+        if pid is not None:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+                faults.kills["nats-server"] += 1
 
 
 async def stream_events(settings: Settings) -> list[dict[str, Any]]:
