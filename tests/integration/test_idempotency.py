@@ -25,7 +25,7 @@ from xinfang.components import build_component
 
 
 def xinfang(system: InProcessSystem, *args: str, timeout: float = 90) -> subprocess.CompletedProcess[str]:
-    env = {"XF_DATA_DIR": str(system.settings.data_dir), "XF_NATS_URL": system.settings.nats_url}
+    env = {"XF_DATA_DIR": str(system.settings.data_dir), "XF_NATS_URL": system.settings.nats_url_text}
     return subprocess.run(
         [sys.executable, "-m", "xinfang", *args], capture_output=True, text=True, env=env, timeout=timeout
     )

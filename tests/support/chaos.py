@@ -143,7 +143,7 @@ def invariants(events: list[dict[str, Any]]) -> list[str]:
 
 
 def cli(settings: Settings, *args: str, timeout: float = 300) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "XF_DATA_DIR": str(settings.data_dir), "XF_NATS_URL": settings.nats_url,
+    env = {**os.environ, "XF_DATA_DIR": str(settings.data_dir), "XF_NATS_URL": settings.nats_url_text,
            "XF_TODAY": TODAY.isoformat()}  # fmt: skip
     return subprocess.run([sys.executable, "-m", "xinfang", *args], capture_output=True, text=True, env=env,
                           timeout=timeout)  # fmt: skip
