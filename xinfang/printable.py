@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from html import escape
 
-from xinfang.sheets import Sheet, cell
+from xinfang.exports import text
+from xinfang.sheets import Sheet
 
 STYLE = """
 body { font-family: "Noto Serif CJK SC", "SimSun", serif; margin: 2cm; color: #000; }
@@ -25,7 +26,7 @@ def printable_report(title: str, subtitle: str, sheets: list[Sheet]) -> str:
     for sheet in sheets:
         head = "".join(f"<th>{escape(h)}</th>" for h in sheet.headers.values())
         body = "".join(
-            "<tr>" + "".join(f"<td>{escape(cell(row.get(k)))}</td>" for k in sheet.headers) + "</tr>"
+            "<tr>" + "".join(f"<td>{escape(text(row.get(k)))}</td>" for k in sheet.headers) + "</tr>"
             for row in sheet.rows
         )
         parts.append(

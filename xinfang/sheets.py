@@ -17,6 +17,7 @@ from rich.table import Table
 
 from services.runtime.errors import InvalidInput
 from xinfang.console import out
+from xinfang.exports import text
 
 FORMATS = ("table", "json", "csv", "xlsx")
 
@@ -29,13 +30,6 @@ class Sheet:
     headers: dict[str, str]
     rows: list[dict[str, Any]]
     notes: list[str] = field(default_factory=list)
-
-
-def cell(value: Any) -> str:
-    """A value as staff read it: dates ISO, 是/否, nothing for None."""
-    from xinfang.exports import text
-
-    return text(value)
 
 
 def workbook_sheets(sheets: list[Sheet]) -> list[Any]:
@@ -83,7 +77,7 @@ def emit(sheets: list[Sheet], fmt: str, output: Path | None, created: datetime |
             for header in sheet.headers.values():
                 table.add_column(header, overflow="fold")
             for row in sheet.rows:
-                table.add_row(*(cell(row.get(k)) for k in sheet.headers))
+                table.add_row(*(text(row.get(k)) for k in sheet.headers))
             out.print(table)
         return
     if fmt == "json":
