@@ -81,14 +81,14 @@ def emit(sheets: list[Sheet], fmt: str, output: Path | None, created: datetime |
             out.print(table)
         return
     if fmt == "json":
-        text = as_json(sheets) + "\n"
+        body = as_json(sheets) + "\n"
     else:
         from xinfang.exports import to_csv
 
         first = sheets[0]
-        text = to_csv(first.rows, first.headers)
+        body = to_csv(first.rows, first.headers)
     if output is None:
-        sys.stdout.write(text)
+        sys.stdout.write(body)
     else:
-        output.write_text(text, encoding="utf-8")
+        output.write_text(body, encoding="utf-8")
         out.print(f"[green]✓[/] {output}")
