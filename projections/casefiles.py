@@ -16,7 +16,6 @@ from sqlalchemy import (
     Column,
     Connection,
     Date,
-    DateTime,
     Engine,
     Integer,
     MetaData,
@@ -34,6 +33,7 @@ from sqlalchemy import (
 from events import EVENT_TYPES, CaseEvent
 from projections.casefile import FOLD_VERSION, CaseFile, fold, folds
 from projections.store import Projection, chunks
+from services.runtime.moments import Moment
 
 metadata = MetaData()
 
@@ -45,7 +45,7 @@ journal = Table(
     Column("n", Integer, nullable=False, comment="序号", doc="the event's place among its case's (stream order)"),
     Column("event_type", String(64), nullable=False, comment="事件"),
     Column("effective_on", Date, index=True, nullable=False, comment="生效日期"),
-    Column("recorded_at", DateTime(timezone=True), index=True, nullable=False, comment="记录时间"),
+    Column("recorded_at", Moment(), index=True, nullable=False, comment="记录时间"),
     Column("payload", Text, nullable=False, comment="内容"),
 )
 files = Table(

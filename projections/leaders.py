@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Boolean, Column, Date, DateTime, MetaData, String, Table
+from sqlalchemy import Boolean, Column, Date, MetaData, String, Table
 
 from events.assignment import AssignmentReceived, CaseAssigned, CaseReassigned, OwningLeaderNamed, TaskForceFormed
 from events.intake import CadreReportNotified, PetitionAccepted, PetitionRegistered, UrgentMatterReported
@@ -39,6 +39,7 @@ from projections.case_state import DUTY_CLOCKS
 from projections.columns import headers, shows
 from projections.store import CaseRowProjection
 from projections.values import appended, clock, take
+from services.runtime.moments import Moment
 
 metadata = MetaData()
 
@@ -63,7 +64,7 @@ leader_cases = Table(
     ],
     Column("overdue", Boolean, comment="逾期"),
     Column("nearest_due", Date, comment="最近期限"),
-    Column("updated_at", DateTime(timezone=True), comment="更新时间"),
+    Column("updated_at", Moment(), comment="更新时间"),
 )
 
 HEADERS = headers(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Boolean, Column, Date, DateTime, Integer, MetaData, String, Table, Text
+from sqlalchemy import Boolean, Column, Date, Integer, MetaData, String, Table, Text
 
 from events.assignment import (
     AssignmentReceived,
@@ -71,6 +71,7 @@ from projections.case_state import CLOCKS, clock_columns
 from projections.columns import headers, shows
 from projections.store import CaseRowProjection, nothing
 from projections.values import appended, clock, count, joined, take
+from services.runtime.moments import Moment
 
 metadata = MetaData()
 R, A, NA = PetitionRegistered, PetitionAccepted, PetitionNotAccepted
@@ -104,7 +105,7 @@ ledger = Table(
     shows(A, "major", Boolean),
     shows(A, "risks", String(200)),
     Column("not_accepted_on", Date, comment="不予受理告知日期"),
-    Column("urgent_reported_at", DateTime(timezone=True), comment="重大紧急信访首报时间"),
+    Column("urgent_reported_at", Moment(), comment="重大紧急信访首报时间"),
     Column("urgent_reports", Integer, comment="重大紧急信访报告次数"),
     Column("urgent_recipients", Text, comment="重大紧急信访报告对象"),
     shows(NA, "reason", String(32), name="not_accepted_reason"),
@@ -176,7 +177,7 @@ ledger = Table(
     Column("execution_opened_on", Date, comment="督促执行开始日期"),
     shows(ExecutionCarriedOut, "carried_out_on", Date, name="executed_on"),
     Column("bulletins", Integer, comment="通报次数"),
-    Column("updated_at", DateTime(timezone=True), comment="更新时间"),
+    Column("updated_at", Moment(), comment="更新时间"),
 )
 
 # The ledger as staff export it (台账), in this order, and the columns that fit a terminal.

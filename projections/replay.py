@@ -84,19 +84,33 @@ async def rebuild(nc: Client, engine: Engine, clock: Clock, names: list[str] | N
 
 
 def _comparable(value: Any) -> Any:
-    """Datetimes compare in UTC whichever database stored them."""
+    """Datetimes compare in UTC whichever database stored them (a Moment column answers UTC everywhere)."""
     if isinstance(value, datetime) and value.tzinfo is not None:
         return value.astimezone(UTC).replace(tzinfo=None)
     return value
+
+
+def first_difference(live: list[dict[str, Any]], rebuilt: list[dict[str, Any]]) -> str:
+    """Where two tables first part, for the operator: the row's key and the columns that differ."""
+    for index, (was, now) in enumerate(zip(live, rebuilt, strict=False)):
+        if was != now:
+            key = next(iter(was.items()))
+            columns = [f"{c}: live {was.get(c)!r}, rebuilt {now.get(c)!r}" for c in was if was.get(c) != now.get(c)]
+            return f" (first at row {index + 1}, {key[0]}={key[1]}: {'; '.join(columns)[:500]})"
+    longer = "live" if len(live) > len(rebuilt) else "rebuilt"
+    return f" (first at row {min(len(live), len(rebuilt)) + 1}: only in {longer})"
 
 
 def table_rows(engine: Engine, sink: ProjectionSink) -> dict[str, list[dict[str, Any]]]:
     out = {}
     with engine.connect() as conn:
         for table in sink.projection.tables:
-            key = next(iter(table.primary_key.columns))
-            rows = conn.execute(select(table).order_by(key)).mappings()
-            out[table.name] = [{k: _comparable(v) for k, v in r.items()} for r in rows]
+            # By the whole key: rows that share its first column (a case's units) come in the same order everywhere.
+            rows = conn.execute(select(table).order_by(*table.primary_key.columns)).mappings()
+            # A counter the database hands out (the outbox's 序号) compares by its order, not its values: PostgreSQL
+            # leaves gaps where a transaction that took a number rolled back (a dropped connection), SQLite none.
+            counters = {c.name for c in table.primary_key.columns if c.autoincrement is True}
+            out[table.name] = [{k: _comparable(v) for k, v in r.items() if k not in counters} for r in rows]
     return out
 
 
@@ -116,7 +130,10 @@ async def check(
             problems = []
             for table, rows in current.items():
                 if rows != rebuilt[table]:
-                    problems.append(f"{table}: live {len(rows)} rows, rebuilt {len(rebuilt[table])} rows differ")
+                    problems.append(
+                        f"{table}: live {len(rows)} rows, rebuilt {len(rebuilt[table])} rows differ"
+                        f"{first_difference(rows, rebuilt[table])}"
+                    )
             differences[sink.projection.name] = problems
         shadow.dispose()
         return differences

@@ -49,7 +49,8 @@ applied_events = Table(
 
 
 def insert_ignore(conn: Connection, table: Table, row: dict[str, Any]) -> bool:
-    """Insert unless the primary key exists; True when a row was inserted."""
+    """Insert unless the primary key exists; True when a row was inserted (told by RETURNING: an INSERT's rowcount
+    is -1 on PostgreSQL through psycopg 3 and SQLAlchemy 2.0, which read as "inserted" always)."""
     dialect = conn.dialect.name
     if dialect == "postgresql":
         stmt: Any = postgresql.insert(table).values(**row).on_conflict_do_nothing()
@@ -57,7 +58,7 @@ def insert_ignore(conn: Connection, table: Table, row: dict[str, Any]) -> bool:
         stmt = sqlite.insert(table).values(**row).on_conflict_do_nothing()
     else:  # pragma: no cover - other databases are not supported targets
         raise NotImplementedError(dialect)
-    return bool(conn.execute(stmt).rowcount)
+    return conn.execute(stmt.returning(*table.primary_key.columns)).first() is not None
 
 
 def read_position(conn: Connection, name: str) -> int:

@@ -18,7 +18,7 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import Column, Connection, Date, DateTime, Integer, MetaData, String, Table, Text, func, insert, select
+from sqlalchemy import Column, Connection, Date, Integer, MetaData, String, Table, Text, func, insert, select
 
 from events import EVENT_TYPES, CaseEvent
 from events.assignment import CaseAssigned, CaseReassigned, ReviewAssigned
@@ -53,6 +53,7 @@ from events.vocabulary import (
 )
 from projections.columns import headers, shows
 from projections.store import Projection
+from services.runtime.moments import Moment
 
 metadata = MetaData()
 
@@ -72,7 +73,7 @@ milestones = Table(
     Column("case_id", String(36), index=True, comment="案件ID"),
     Column("n", Integer, comment="序号", doc="the milestone's place among its case's milestones"),
     Column("on", Date, comment="日期"),
-    Column("recorded_at", DateTime(timezone=True), comment="记录时间"),
+    Column("recorded_at", Moment(), comment="记录时间"),
     Column("milestone", String(32), comment="进展"),
     Column("detail", Text, comment="说明"),
 )

@@ -14,11 +14,12 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Column, Connection, DateTime, Engine, Integer, MetaData, String, Table, delete, select, update
+from sqlalchemy import Column, Connection, Engine, Integer, MetaData, String, Table, delete, select, update
 
 from projections.store import insert_ignore
 from projections.tracking import Tracking, timeline, tracked_case, utc
 from services.runtime.errors import NotFound, TooManyAttempts
+from services.runtime.moments import Moment
 from services.runtime.query_codes import dummy_hash, lookup_key, secret_matches
 from services.runtime.settings import Settings
 
@@ -30,8 +31,8 @@ attempts = Table(
     metadata,
     Column("key", String(64), primary_key=True, comment="查询码索引"),
     Column("failures", Integer, nullable=False, comment="失败次数"),
-    Column("first_failed_at", DateTime(timezone=True), comment="首次失败时间"),
-    Column("locked_until", DateTime(timezone=True), comment="锁定至"),
+    Column("first_failed_at", Moment(), comment="首次失败时间"),
+    Column("locked_until", Moment(), comment="锁定至"),
 )
 
 

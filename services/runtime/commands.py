@@ -12,7 +12,8 @@ from uuid import UUID
 from faststream.nats import NatsMessage, NatsRouter
 from pydantic import BaseModel, Field, ValidationError
 
-from services.runtime.errors import InvalidInput, NotFound, NotYourCase, XinfangError
+from services.runtime.consumer import is_transient
+from services.runtime.errors import InvalidInput, NotFound, NotYourCase, Unavailable, XinfangError
 from services.runtime.group_commit import GroupCommit
 from services.runtime.idempotency import CommandKey
 
@@ -99,6 +100,10 @@ def parse(model: type[BaseModel], body: bytes) -> Any:
 Handler = Callable[[Any], Any]
 
 
+def store_unavailable() -> Unavailable:
+    return Unavailable("数据库暂时不可用，请稍后重试 (the service's database is unavailable; retry with the same key)")
+
+
 class CommandRoutes:
     """Registers each command of a service as a FastStream subscriber that answers ok/error JSON."""
 
@@ -151,6 +156,9 @@ class CommandRoutes:
             except XinfangError as exc:
                 return {"ok": False, "error": exc.to_dict()}
             except Exception as exc:
+                if is_transient(exc):  # the database went away mid-command: nothing was saved; a retry is safe
+                    log.warning("command %s.%s: store unavailable: %s", self.service, name, exc)
+                    return {"ok": False, "error": store_unavailable().to_dict()}
                 log.exception("command %s.%s failed", self.service, name)
                 return {
                     "ok": False,

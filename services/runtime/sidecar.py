@@ -9,7 +9,6 @@ from typing import Any
 from sqlalchemy import (
     BigInteger,
     Column,
-    DateTime,
     Engine,
     LargeBinary,
     MetaData,
@@ -24,6 +23,8 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.exc import IntegrityError
+
+from services.runtime.moments import Moment
 
 metadata = MetaData()
 
@@ -53,7 +54,7 @@ dead_letters = Table(
     Column("reason", Text, nullable=False),
     Column("headers", Text, nullable=False, default="{}"),
     Column("data", LargeBinary, nullable=False),
-    Column("recorded_at", DateTime(timezone=True), nullable=False),
+    Column("recorded_at", Moment(), nullable=False),
 )
 
 

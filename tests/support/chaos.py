@@ -12,6 +12,7 @@ import signal
 import subprocess
 import sys
 from collections import Counter
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -21,8 +22,13 @@ import nats.errors
 from events import STREAM
 from events.base import SUBJECT_PREFIX
 from services.runtime.bus import connect
+from services.runtime.nats_server import free_port
 from services.runtime.settings import COMPONENTS, Settings
 from tests.support.clock import TODAY
+from tests.support.system import ProcessSystem
+from xinfang.demo import run_demo
+
+Fault = Callable[[int, asyncio.Event, "Faults"], Awaitable[None]]
 
 
 @dataclass
@@ -36,6 +42,48 @@ class Faults:
         killed = ",".join(f"{k}={n}" for k, n in sorted(self.kills.items()))
         return (f"chaos {name}: kills={sum(self.kills.values())} ({killed}) restarts={self.restarts} cases={cases} "
                 f"events={events}")  # fmt: skip
+
+
+async def demo_under(
+    tmp_path: Path, fault: Fault, seed: int, name: str, cases: int, env: dict[str, str] | None = None
+) -> Faults:
+    """The demo district through `xinfang up` while ``fault`` runs (given up's pid), then every check; the faults.
+    ``env`` points up elsewhere (a NATS cluster of one's own, PostgreSQL databases)."""
+    data, log = tmp_path / "data", tmp_path / "up.log"
+    system = ProcessSystem({"XF_DATA_DIR": str(data), "XF_NATS_PORT": str(free_port()), "XF_TODAY": TODAY.isoformat(),
+                            "XF_LEASE_TTL_S": "3", **(env or {})}, log)  # fmt: skip
+    system.up()
+    try:
+        system.wait_ready(5, timeout=120)
+        settings = Settings(data_dir=data, today=TODAY)
+        settings = settings.model_copy(update={"nats_url": settings.nats_url_file.read_text().strip().split(",")})
+        faults, stop = Faults(), asyncio.Event()
+        injecting = asyncio.create_task(fault(system.processes[0].pid, stop, faults))
+        nc = await connect(settings.nats_url, "chaos-demo", creds=settings.credentials("staff"))
+        try:
+            report = await run_demo(nc, settings, cases=cases, days=150, seed=seed, deadline=120)
+        finally:
+            stop.set()
+            await injecting
+            await nc.close()
+        # Every case reached its intended end: its path's last step, or the step before one that would fall after
+        # today (the demo's OutOfTime, decided by dates alone); any other failure would have raised.
+        assert sum(report.paths.values()) == cases and sum(report.completed.values()) > cases // 2
+        await quiet(settings)
+        problems, events = await check_after(settings, env or {})
+        faults.restarts = log.read_text(errors="replace").count("正在重启")
+        print(faults.line(cases, events, name))
+        assert problems == [], problems
+        return faults
+    finally:
+        system.stop()
+
+
+async def pause(stop: asyncio.Event, seconds: float) -> bool:
+    """Wait ``seconds`` unless the run ends first; whether it is still going."""
+    with contextlib.suppress(TimeoutError):
+        await asyncio.wait_for(stop.wait(), seconds)
+    return not stop.is_set()
 
 
 def children(parent: int) -> dict[str, int]:
@@ -142,21 +190,24 @@ def invariants(events: list[dict[str, Any]]) -> list[str]:
     return problems
 
 
-def cli(settings: Settings, *args: str, timeout: float = 300) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "XF_DATA_DIR": str(settings.data_dir), "XF_NATS_URL": settings.nats_url_text,
+def cli(
+    settings: Settings, *args: str, env: dict[str, str] | None = None, timeout: float = 300
+) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, **(env or {}), "XF_DATA_DIR": str(settings.data_dir), "XF_NATS_URL": settings.nats_url_text,
            "XF_TODAY": TODAY.isoformat()}  # fmt: skip
     return subprocess.run([sys.executable, "-m", "xinfang", *args], capture_output=True, text=True, env=env,
                           timeout=timeout)  # fmt: skip
 
 
-async def check_after(settings: Settings) -> tuple[list[str], int]:
-    """Everything a run must leave true; the problems found and the stream's length."""
+async def check_after(settings: Settings, env: dict[str, str] | None = None) -> tuple[list[str], int]:
+    """Everything a run must leave true; the problems found and the stream's length. ``env``: where the stores are,
+    when not in the data directory."""
     events = await stream_events(settings)
     problems = invariants(events)
-    check = await asyncio.to_thread(cli, settings, "replay", "--check")
+    check = await asyncio.to_thread(cli, settings, "replay", "--check", env=env)
     if check.returncode != 0:
         problems.append(f"replay --check: {check.stdout[-2000:]} {check.stderr[-2000:]}")
-    dead = await asyncio.to_thread(cli, settings, "dead-letters", "--json")
+    dead = await asyncio.to_thread(cli, settings, "dead-letters", "--json", env=env)
     if dead.returncode != 0 or json.loads(dead.stdout or "[]"):
         problems.append(f"dead letters: {dead.stdout[:2000]} {dead.stderr[-500:]}")
     return problems, len(events)
