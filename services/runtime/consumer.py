@@ -20,6 +20,7 @@ from nats.js.errors import NotFoundError
 
 from events import STREAM, CaseEvent, decode
 from services.runtime.dbthread import DbThread
+from services.runtime.errors import Unavailable
 from services.runtime.lifecycle import stop_requested
 
 log = logging.getLogger(__name__)
@@ -121,6 +122,9 @@ class EventConsumer:
                 await self._consume()
             except asyncio.CancelledError:
                 raise
+            except Unavailable as exc:  # writes paused (the lease lapsed): wait, then resume from the stored position
+                log.warning("consumer %s paused at %s: %s", self.sink.name, self.position, exc.message)
+                await asyncio.sleep(1.0)
             except Exception:
                 log.exception("consumer %s failed at %s; repositioning", self.sink.name, self.position)
                 await asyncio.sleep(1.0)

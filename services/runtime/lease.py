@@ -5,9 +5,11 @@ seconds: the active instance creates the key and renews it (an update against th
 ``ttl / 3``; when it dies, the key expires and a standby's create succeeds. Fencing: the active counts its lease
 valid only until ``ttl`` minus a margin after the last renewal *it sent*, and every database call of the
 component checks that first (``DbThread`` guard) — so by the time the key can have expired on the server and a
-standby can hold it, the old active has stopped writing. A renewal that finds another holder's revision, or that
-cannot reach the server before its lease runs out, ends the process (the supervisor starts it again, as a
-standby).
+standby can hold it, the old active has stopped writing. A renewal that cannot reach the server in time (a NATS
+node lost, the bucket's leader being elected anew) pauses the writes (``LeaseLapsed``: commands answer unavailable,
+consumers wait) and keeps trying; a renewal that then still finds its own revision resumes them, since nobody else
+can have held the key in between. A renewal that finds another holder's revision, or no key at all (it expired
+meanwhile), ends the process (the supervisor starts it again, as a standby).
 """
 
 from __future__ import annotations
@@ -33,12 +35,17 @@ log = logging.getLogger(__name__)
 
 BUCKET = "XF_LEASES"
 MARGIN = 0.8  # of the ttl: the active stops writing well before its key can expire on the server
+RETRY_S = 0.25  # how often a lapsed lease is tried again
 
 
 class LeaseLost(Unavailable):
     """The component no longer holds its lease: another instance may be active; nothing more is written."""
 
     code = "unavailable"
+
+
+class LeaseLapsed(LeaseLost):
+    """The lease could not be renewed in time: nothing is written until a renewal finds it still this process's."""
 
 
 def _alive(pid: int) -> bool:
@@ -120,27 +127,36 @@ class Lease:
                     return True
         return False
 
+    def lapsed(self) -> bool:
+        return self.monotonic() > self.valid_until
+
     def check(self) -> None:
         """Raise unless the lease is surely still this process's (called before every database call)."""
-        if self.lost.is_set() or self.monotonic() > self.valid_until:
-            self.lost.set()
+        if self.lost.is_set():
             raise LeaseLost(f"{self.name}: 租约已失效，停止写入 (lease lost)")
+        if self.lapsed():
+            raise LeaseLapsed(f"{self.name}: 租约未能按时续期，暂停写入 (lease not renewed in time; writes paused)")
 
     async def keep(self) -> None:
-        """Renew every ttl/3 until cancelled; on a lost lease set ``lost`` and return."""
+        """Renew every ttl/3 (a lapsed lease every RETRY_S) until cancelled; on a lost lease set ``lost`` and
+        return."""
+        paused = False
         while not self.lost.is_set():
-            await asyncio.sleep(self.ttl_s / 3)
+            await asyncio.sleep(RETRY_S if self.lapsed() else self.ttl_s / 3)
             sent = self.monotonic()
             try:
                 self.revision = await self.kv.update(self.name, self.holder.encode(), last=self.revision)
                 self.valid_until = sent + self.ttl_s * MARGIN
+                if paused:
+                    log.warning("%s: lease renewed; writing again", self.name)
+                    paused = False
             except KeyWrongLastSequenceError:
-                log.error("%s: the lease was taken by %s", self.name, await self.current_holder())
+                log.error("%s: the lease was taken or expired (holder now %r)", self.name, await self.current_holder())
                 self.lost.set()
             except (nats.errors.Error, TimeoutError, OSError) as exc:
-                if self.monotonic() > self.valid_until:
-                    log.error("%s: could not renew the lease in time (%s)", self.name, exc)
-                    self.lost.set()
+                if self.lapsed() and not paused:
+                    log.warning("%s: could not renew the lease in time (%s); writes paused", self.name, exc)
+                    paused = True
 
     async def release(self) -> None:
         """Give the lease up on a clean stop, so a standby takes over at once instead of after the ttl."""

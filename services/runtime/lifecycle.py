@@ -13,6 +13,8 @@ import logging
 from collections.abc import Awaitable, Callable, Iterable
 from typing import TypeVar
 
+from services.runtime.errors import Unavailable
+
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
@@ -32,6 +34,9 @@ async def keep_passing(step: Callable[[], Awaitable[None]], failed: Callable[[],
             await step()
         except asyncio.CancelledError:
             raise
+        except Unavailable as exc:  # writes paused, a store or server away for a moment: no stack to read
+            log.warning("%s: %s; retrying", failed(), exc.message)
+            await asyncio.sleep(retry_s)
         except Exception:
             log.exception("%s; retrying", failed())
             await asyncio.sleep(retry_s)

@@ -41,6 +41,8 @@ async def test_the_demo_completes_through_a_node_kill_and_a_stream_leader_kill(
         finally:
             await nc.close()
 
-    env = {"XF_NATS_URL": ",".join(nats_cluster.urls), "XF_STREAM_REPLICAS": "3"}
+    # The default lease ttl (6 s), as an operator runs it: an outage shorter than the ttl pauses the writes and
+    # resumes them; a longer one (a leader election after a SIGKILL can take longer) restarts the components.
+    env = {"XF_NATS_URL": ",".join(nats_cluster.urls), "XF_STREAM_REPLICAS": "3", "XF_LEASE_TTL_S": "6"}
     faults = await demo_under(tmp_path, kill_nodes, 19, "cluster node kills", CASES, env)
     assert faults.kills == {"follower": 1, "stream-leader": 1}  # both happened mid-run

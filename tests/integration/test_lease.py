@@ -1,17 +1,19 @@
-"""租约 on a real nats-server: one holder at a time, a standby takes over when the active stops renewing, and a
-holder that cannot renew stops writing (its database calls are refused) before anyone else can hold the lease."""
+"""租约 on a real nats-server: one holder at a time, a standby takes over when the active stops renewing, a holder
+that cannot renew stops writing (its database calls are refused) before anyone else can hold the lease, and one that
+can renew again before its key expired writes again without a restart (a NATS leader election)."""
 
 from __future__ import annotations
 
 import asyncio
 import subprocess
 import sys
+from typing import Any
 
 import pytest
 
 from services.runtime.bus import connect
 from services.runtime.dbthread import DbThread
-from services.runtime.lease import Lease, LeaseLost, lease_bucket
+from services.runtime.lease import Lease, LeaseLapsed, LeaseLost, lease_bucket
 from services.runtime.nats_server import EmbeddedNats
 
 TTL = 1.5
@@ -70,5 +72,61 @@ async def test_a_holder_on_this_machine_whose_process_is_gone_is_taken_over_at_o
         await asyncio.sleep(1)
         assert not waiting.done()  # a live holder (this process) is never taken over
         waiting.cancel()
+    finally:
+        await nc.close()
+
+
+class Unreachable:
+    """The bucket, but its updates time out while ``down`` (the server cannot be reached, a leader being elected)."""
+
+    def __init__(self, kv: Any):
+        self.kv, self.down = kv, False
+
+    async def update(self, *args: Any, **kwargs: Any) -> int:
+        if self.down:
+            raise TimeoutError("no leader")
+        return int(await self.kv.update(*args, **kwargs))
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.kv, name)
+
+
+async def test_a_lapsed_lease_pauses_writes_and_resumes_them_when_renewed_in_time(nats_server: EmbeddedNats) -> None:
+    nc = await connect(nats_server.url, "lease-test")
+    db = DbThread("paused")
+    try:
+        kv = Unreachable(await lease_bucket(nc, 4.0))
+        lease = Lease(kv, "assignment", 4.0)  # type: ignore[arg-type]
+        await lease.acquire()
+        db.guard = lease.check
+        keeping = asyncio.create_task(lease.keep())
+        kv.down = True
+        await asyncio.sleep(4.0 * 0.8 + 0.3)  # past the local validity, within the key's ttl on the server
+        with pytest.raises(LeaseLapsed):
+            await db.run(lambda: "written while lapsed")
+        kv.down = False
+        await asyncio.sleep(0.6)  # a lapsed lease is tried again every RETRY_S: it still holds its revision
+        assert await db.run(lambda: "written again") == "written again"
+        assert not lease.lost.is_set() and not keeping.done()
+        keeping.cancel()
+    finally:
+        await db.close()
+        await nc.close()
+
+
+async def test_a_lease_that_expired_while_unreachable_is_lost(nats_server: EmbeddedNats) -> None:
+    nc = await connect(nats_server.url, "lease-test")
+    try:
+        kv = Unreachable(await lease_bucket(nc, TTL))
+        lease = Lease(kv, "supervision", TTL)  # type: ignore[arg-type]
+        await lease.acquire()
+        keeping = asyncio.create_task(lease.keep())
+        kv.down = True
+        await asyncio.sleep(TTL * 2.5)  # the key expired on the server meanwhile: a standby may have taken it
+        kv.down = False
+        await asyncio.wait_for(lease.lost.wait(), 5)
+        with pytest.raises(LeaseLost):
+            lease.check()
+        await keeping
     finally:
         await nc.close()

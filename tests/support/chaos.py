@@ -71,8 +71,12 @@ async def demo_under(
         assert sum(report.paths.values()) == cases and sum(report.completed.values()) > cases // 2
         await quiet(settings)
         problems, events = await check_after(settings, env or {})
-        faults.restarts = log.read_text(errors="replace").count("正在重启")
+        logged = log.read_text(errors="replace")
+        faults.restarts = logged.count("正在重启")
         print(faults.line(cases, events, name))
+        for line in logged.splitlines():  # why a component left: its lease, its store, its connection
+            if "正在重启" in line or "lease" in line:
+                print("  ", line[:300])
         assert problems == [], problems
         return faults
     finally:
