@@ -48,7 +48,7 @@ from services.assignment.domain.errors import (
 )
 from services.assignment.domain.routing import route
 from services.runtime.effective import CaseAggregate
-from services.runtime.errors import Done
+from services.runtime.errors import UNSIGNED, Done
 from services.runtime.limits import Terms
 from services.runtime.notices import Notices, notice_served
 from services.runtime.organisation import Leader, Organisation, Unit
@@ -462,10 +462,10 @@ class Assignment(CaseAggregate):
 
     def check_not_acknowledged(self) -> None:
         if self.acknowledged is not None:
-            by = self.acknowledged.by
-            who = f"{self.department_name}（经办人 {by}）" if by else self.department_name
+            by, on = self.acknowledged.by or UNSIGNED, self.acknowledged.on
             raise AlreadyAcknowledged(
-                f"案件 {self.case_no} 已由 {who} 于 {self.acknowledged.on} 签收，承办人 {self.handler or '未指定'}"
+                f"案件 {self.case_no} 已由 {self.department_name} 于 {on} 签收（经办人 {by}），"
+                f"承办人 {self.handler or '未指定'}"
             )
 
     def check_nothing_pending(self) -> None:
