@@ -1,5 +1,5 @@
-"""受理 and 交办 conflicts: a second decision, materials notice, receipt, 签收, 包案 or task force names who did the
-first, and when; a department's 签收 also names the unit and the handler it gave."""
+"""受理 and 交办 conflicts: a second decision, materials notice, receipt, 签收, 包案, task force, objection decision or
+dispute settlement names who did the first, and when; a department's 签收 also names the unit and its handler."""
 
 from __future__ import annotations
 
@@ -10,7 +10,15 @@ from uuid import uuid4
 import pytest
 
 from services.assignment.domain import Assignment
-from services.assignment.domain.errors import AlreadyAcknowledged, AlreadyMajor, AlreadyReceived, TaskForceAlreadyFormed
+from services.assignment.domain.errors import (
+    AlreadyAcknowledged,
+    AlreadyMajor,
+    AlreadyReceived,
+    DisputeAlreadySettled,
+    NoPendingObjection,
+    ObjectionAlreadyDecided,
+    TaskForceAlreadyFormed,
+)
 from services.intake.domain import Matter, Petition
 from services.intake.domain.errors import AlreadyDecided, MaterialsAlreadyRequested
 from services.intake.domain.offices import Offices
@@ -56,9 +64,11 @@ def test_a_second_materials_notice_names_who_gave_the_first() -> None:
     assert "已由 李四 于 2026-11-20 一次性告知补正材料" in message
 
 
-def assignment(leader: str = "", leader_name: str = "") -> Assignment:
+def assignment(
+    leader: str = "", leader_name: str = "", lead: tuple[str, str] = ("990100ZJJ", "区住建局")
+) -> Assignment:
     return Assignment(
-        id=uuid4(), case_no="XF1", department="990100ZJJ", department_name="区住建局", owning_leader=leader,
+        id=uuid4(), case_no="XF1", department=lead[0], department_name=lead[1], owning_leader=leader,
         owning_leader_name=leader_name, assigned_on=DAY, category="urban_construction", locality="990101",
         actor="派单目录",
     )  # fmt: skip
@@ -94,3 +104,30 @@ def test_a_second_task_force_names_who_formed_the_first() -> None:
     a.form_task_force(SEVEN, DAY, "李四")
     message = refused(TaskForceAlreadyFormed, lambda: a.form_task_force(SEVEN, DAY, "王五"))
     assert message == "案件 XF1 的工作专班已由 李四 于 2026-11-20 组建"
+
+
+def test_deciding_an_objection_again_names_who_decided_it_and_how_art_23() -> None:
+    refused_first = assignment()
+    with pytest.raises(NoPendingObjection):  # nothing was ever objected to: a rule, not a conflict
+        refused_first.refuse_objection("无", DAY, "王五")
+    refused_first.object("990100ZJJ", "不属本单位", "", DAY, "")
+    refused_first.refuse_objection("属住建职责", DAY, "李四")
+    message = refused(ObjectionAlreadyDecided, lambda: refused_first.refuse_objection("再议", DAY, "王五"))
+    assert message == "案件 XF1 的交办异议已由 李四 于 2026-11-20 不予采纳"
+    agreed_first = assignment()
+    agreed_first.object("990100ZJJ", "属城管", "990100CGJ", DAY, "")
+    agreed_first.agree_objection(ORG.units["990100CGJ"], None, "同意", "990100XFJ", DAY, "李四", None)
+    again = lambda: agreed_first.agree_objection(ORG.units["990100CGJ"], None, "同意", "990100XFJ", DAY, "王五", None)  # noqa: E731
+    assert "已由 李四 于 2026-11-20 采纳，改由 区城市管理局（区综合行政执法局） 主办" in refused(
+        ObjectionAlreadyDecided, again
+    )
+
+
+def test_settling_a_dispute_again_names_who_settled_it_art_24() -> None:
+    a = assignment(lead=("990104002", "荷塘村"))
+    a.object("990104002", "地块属莲花村", "990104003", DAY, "")
+    a.refer_dispute(ORG, DAY, "李四")
+    assert "已由 李四 于 2026-11-20 提请" in refused(ObjectionAlreadyDecided, lambda: a.refuse_objection("", DAY, ""))
+    a.settle_dispute(ORG.units["990104003"], "属莲花村", "990104", DAY, "街道 赵六")
+    again = lambda: a.settle_dispute(ORG.units["990104002"], "属荷塘村", "990104", DAY, "王五")  # noqa: E731
+    assert refused(DisputeAlreadySettled, again).startswith("案件 XF1 的交办争议已由 街道 赵六 于 2026-11-20 裁定")

@@ -1,5 +1,5 @@
-"""办理's conflicts: a second reply, closure, extension, co-opinion, execution or notice names who did the first, and
-when (the state comes from the events already stored: nothing new is recorded for it)."""
+"""办理's conflicts: a second reply, closure, extension, co-opinion, execution, notice or 回避 names who did the first,
+and when (the state comes from the events already stored: nothing new is recorded for it)."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from services.mediation.domain.errors import (
     AlreadyReplied,
     ExecutionAlreadyRecorded,
     ExtensionAlreadyApproved,
+    HandlerAlreadyRecused,
     OpinionAlreadySubmitted,
 )
 from services.runtime.errors import Conflict
@@ -101,3 +102,10 @@ def test_a_second_reply_notice_names_who_recorded_its_service_art_35() -> None:
     h.serve_notice("reply", "written", "处理意见书", False, "", SECOND, "李四")
     message = refused(NoticeAlreadyServed, lambda: h.serve_notice("reply", "sms", "", False, "", SECOND, "王五"))
     assert "已由 李四 于 2026-03-11 登记送达" in message
+
+
+def test_a_second_recusal_of_the_same_handler_names_who_entered_the_first_and_who_handles_now_art_28() -> None:
+    h = handling()
+    h.recuse("李工", "系信访人亲属", "周工", FIRST, "科长 李四")
+    message = refused(HandlerAlreadyRecused, lambda: h.recuse("李工", "系信访人亲属", "吴工", SECOND, "王五"))
+    assert message == "李工 已由 科长 李四 于 2026-03-10 登记回避，案件 XF1 现由 周工 承办"

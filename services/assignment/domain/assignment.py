@@ -30,6 +30,7 @@ from services.assignment.domain.errors import (
     AlreadyAcknowledged,
     AlreadyMajor,
     AlreadyReceived,
+    DisputeAlreadySettled,
     NoDisputePending,
     NoOtherDepartment,
     NoOwningLeader,
@@ -39,6 +40,7 @@ from services.assignment.domain.errors import (
     NotMajorCase,
     NotReceived,
     NotTheDecidingBody,
+    ObjectionAlreadyDecided,
     ObjectionPending,
     ObjectionWindowClosed,
     ReceivedBeforeAssignment,
@@ -134,7 +136,9 @@ class Assignment(CaseAggregate):
         self.acknowledged: Done | None = None  # 签收: who entered it, the day
         self.handler = ""
         self.objection: Objection | None = None
+        self.objection_decided: tuple[Done, str] | None = None  # the latest decision on an objection, and what it was
         self.dispute: Dispute | None = None
+        self.dispute_settled: tuple[Done, str] | None = None  # by whom and when, and the deciding body
         self.made_major = Done(actor, assigned_on) if owning_leader else None  # 领导包案 since when, by whom
         self.task_force: list[dict[str, str]] | None = None
         self.task_force_formed: Done | None = None
@@ -495,6 +499,9 @@ class Assignment(CaseAggregate):
         return self.objection_due_on if department == self.department else None
 
     def pending_objection(self) -> Objection:
+        if self.objection is None and self.objection_decided is not None:
+            done, decision = self.objection_decided
+            raise ObjectionAlreadyDecided(f"案件 {self.case_no} 的交办异议已{done} {decision}")
         if self.objection is None:
             raise NoPendingObjection(f"案件 {self.case_no} 没有待决的交办异议")
         return self.objection
@@ -517,6 +524,9 @@ class Assignment(CaseAggregate):
                 )
 
     def check_deciding_body(self, by: str) -> Dispute:
+        if self.dispute is None and self.dispute_settled is not None:
+            done, body = self.dispute_settled
+            raise DisputeAlreadySettled(f"案件 {self.case_no} 的交办争议已{done} 裁定 ({body})")
         if self.dispute is None:
             raise NoDisputePending(f"案件 {self.case_no} 没有待裁定的交办争议")
         if by != self.dispute.deciding:
@@ -561,6 +571,7 @@ class Assignment(CaseAggregate):
     @event("ObjectionRefused")
     def _objection_refused(self, department: str, reason: str, decided_on: date, actor: str, case_no: str) -> None:
         self.objection = None
+        self.objection_decided = (Done(actor, decided_on), "不予采纳")
         self.seen(decided_on)
 
     @event("Reassigned")
@@ -588,6 +599,8 @@ class Assignment(CaseAggregate):
         self.handed_over_on = decided_on
         self.receipts = {d: due for d, due in self.receipts.items() if d in co_handlers and d != department}
         self.owning_leader, self.owning_leader_name = owning_leader, owning_leader_name
+        if self.objection is not None:
+            self.objection_decided = (Done(actor, decided_on), f"采纳，改由 {department_name} 主办")
         self.objection = self.dispute = None
         self.seen(decided_on)
 
@@ -616,12 +629,14 @@ class Assignment(CaseAggregate):
     ) -> None:
         self.dispute = Dispute(list(departments), body, body_unit, body_name)
         self.objection = None
+        self.objection_decided = (Done(actor, referred_on), f"提请 {body_name} 裁定")
         self.seen(referred_on)
 
     @event("DisputeSettled")
     def _dispute_settled(
         self, body: str, body_unit: str, department: str, reason: str, decided_on: date, actor: str, case_no: str
     ) -> None:
+        self.dispute_settled = (Done(actor, decided_on), self.dispute.body_name if self.dispute else body)
         self.dispute = None
         self.seen(decided_on)
 

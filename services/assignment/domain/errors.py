@@ -75,6 +75,18 @@ class SameDepartment(DomainError):
     code = "same_department"
 
 
+class ObjectionAlreadyDecided(Conflict):
+    """交办异议已处理: someone refused it, agreed to it (改派) or referred it as a dispute first (Art 23, 24)."""
+
+    reason = "objection_already_decided"
+
+
+class DisputeAlreadySettled(Conflict):
+    """交办争议已裁定 (Art 24): the deciding body's decision is final; a second decision finds it made."""
+
+    reason = "dispute_already_settled"
+
+
 class NoDisputePending(DomainError):
     """没有待裁定的交办争议 (Art 24)."""
 

@@ -153,6 +153,12 @@ class NotTheHandler(DomainError):
     code = "not_the_handler"
 
 
+class HandlerAlreadyRecused(Conflict):
+    """回避 (Art 28¶3): the handler has already withdrawn, and another handles the case."""
+
+    reason = "handler_already_recused"
+
+
 class HandlerWithdrawn(DomainError):
     """回避 (Art 28¶3): the new handler is another person, never one who withdrew from the case."""
 

@@ -30,6 +30,7 @@ from services.mediation.domain import rules
 from services.mediation.domain.errors import (
     AnsweredOtherwise,
     ExecutionAlreadyRecorded,
+    HandlerAlreadyRecused,
     HandlerWithdrawn,
     HearingNotWarranted,
     NoStatutoryLimit,
@@ -88,6 +89,7 @@ class Handling(CaseAggregate):
         self.rounds = [Round(1, accepted_on or opened_on, limit_days or 0)]
         self.notices = Notices()
         self.withdrawn: list[str] = []  # handlers who withdrew (回避), never the handler again
+        self.recusals: dict[str, Done] = {}  # each withdrawn handler: who entered the 回避, when
         self.executed: dict[int, Done] = {}  # 支持意见已执行, by round: who recorded it, when (Art 32¶2)
         self.seen(opened_on)
 
@@ -229,6 +231,11 @@ class Handling(CaseAggregate):
         """回避 (Art 28¶3): the current handler withdraws for a direct interest; another handles the case from now."""
         self.check_on(on)
         self.round.check_not_closed(self.case_no)
+        if handler in self.recusals:
+            raise HandlerAlreadyRecused(
+                f"{handler} 已{self.recusals[handler]} 登记回避，案件 {self.case_no} 现由 {self.handler} 承办",
+                "handler",
+            )
         if handler != self.handler:
             raise NotTheHandler(f"案件 {self.case_no} 的承办人是 {self.handler or '未指定'}，不是 {handler}", "handler")
         if new_handler == handler or new_handler in self.withdrawn:
@@ -431,6 +438,7 @@ class Handling(CaseAggregate):
         department: str, round: int,
     ) -> None:  # fmt: skip
         self.withdrawn.append(handler)
+        self.recusals[handler] = Done(actor, recused_on)
         self.handler = new_handler
         self.seen(recused_on)
 
