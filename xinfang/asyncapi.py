@@ -30,7 +30,10 @@ FEED = "xf.feed.{unit}.{case_id}"
 DESCRIPTION = (
     "信访部门对接接口 (the department interface). A department system reads its own feed, the stream XF_FEED_{unit}, "
     "and acts on its own cases by request/reply on xf.dept.{unit}.<service>.<command>; the unit comes from the "
-    "subject its credentials allow, never from the payload, and another unit's case answers not_your_case."
+    "subject its credentials allow, never from the payload, and another unit's case answers not_your_case. An answer "
+    "is {ok: true, result} or {ok: false, error: {code, message, field}}; an action someone else already took "
+    "(two systems of one unit acknowledging at once, an order answered twice) answers code conflict, with the rule it "
+    "met as its reason (already_acknowledged, order_already_answered …) and a message naming who did it and when."
 )
 
 

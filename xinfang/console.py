@@ -15,7 +15,7 @@ from rich.console import Console
 from rich.table import Table
 
 from services.runtime.client import STAFF_DEADLINE_S
-from services.runtime.errors import InvalidInput, Unanswered, Unavailable, XinfangError
+from services.runtime.errors import Conflict, InvalidInput, Unanswered, Unavailable, XinfangError
 from services.runtime.settings import Settings
 
 app = typer.Typer(
@@ -85,7 +85,8 @@ def fail(error: XinfangError, as_json: bool) -> None:
         print(json.dumps({"ok": False, "error": error.to_dict()}, ensure_ascii=False))
     else:
         where = f" (字段 {error.field})" if error.field else ""
-        err.print(f"[red]错误[/] {error.message}{where}")
+        kind = "冲突" if isinstance(error, Conflict) else "错误"  # someone else did it first: what changed, and who
+        err.print(f"[red]{kind}[/] {error.message}{where}")
     raise typer.Exit(EXIT_CODES.get(error.code, 4))
 
 

@@ -17,6 +17,7 @@ from typing import Any
 from nats.aio.client import Client
 
 from services.runtime.client import Line, call
+from services.runtime.errors import Conflict
 from services.runtime.organisation import organisation
 from services.runtime.settings import Settings
 from xinfang.demo_paths import DEMO_DEADLINE_S, PATHS, DemoCase, OutOfTime
@@ -114,7 +115,7 @@ async def run_demo(
     try:
         named = await call(nc, "supervision", "publish_bulletin", bulletin, timeout=60, deadline=deadline)
         report.bulletin = len(named.get("named", [])) if isinstance(named, dict) else 0
-    except Exception as exc:  # a second demo run in the same month finds the bulletin already published
-        if getattr(exc, "code", "") != "bulletin_already_published":
+    except Conflict as exc:  # a second demo run in the same month finds the bulletin already published
+        if exc.reason != "bulletin_already_published":
             raise
     return report

@@ -9,8 +9,10 @@ from typing import Any
 from nats.aio.client import Client
 
 from services.runtime.client import STAFF_DEADLINE_S, Line, call
+from services.runtime.errors import XinfangError
 
-# A command can arrive before the case's event has reached that service; these answers mean "not yet".
+# A command can arrive before the case's event has reached that service; these answers mean "not yet". Answers are
+# named by their reason: a rule's code, or for a conflict the rule it met (already_replied …).
 NOT_YET = ("not_found", "not_closed_yet")
 
 # 信访处理意见书 (Art 32): the request, facts and reasons, opinion with its legal basis, and the disposition.
@@ -34,8 +36,8 @@ async def when_ready(
     also: tuple[str, ...] = (),
     outage: float = STAFF_DEADLINE_S,
 ) -> Any:
-    """Send a command, retrying while the case has not reached the service yet (or, for ``also`` answers, has
-    not caught up with an earlier step), until the deadline (a ``time.monotonic()`` reading).
+    """Send a command, retrying while the case has not reached the service yet (or, for ``also`` answers, by their
+    reason, has not caught up with an earlier step), until the deadline (a ``time.monotonic()`` reading).
 
     Each try is a new command with its own key (a "not yet" is its key's recorded outcome), and rides through an
     outage of the service or of NATS for ``outage`` seconds with that key (``call``'s deadline). The tries back off
@@ -45,7 +47,7 @@ async def when_ready(
         try:
             return await call(nc, service, command, payload, timeout=timeout, deadline=outage)
         except Exception as exc:
-            if getattr(exc, "code", "") not in (*NOT_YET, *also) or time.monotonic() > deadline:
+            if not isinstance(exc, XinfangError) or exc.reason not in (*NOT_YET, *also) or time.monotonic() > deadline:
                 raise
             await asyncio.sleep(wait)
             wait = min(0.2, wait * 1.5)

@@ -35,7 +35,6 @@ from services.runtime.errors import (
 ERRORS: dict[str, type[XinfangError]] = {
     InvalidInput.code: InvalidInput,
     NotFound.code: NotFound,
-    Conflict.code: Conflict,
     Unavailable.code: Unavailable,
     IdempotencyKeyReused.code: IdempotencyKeyReused,
 }
@@ -48,8 +47,11 @@ CLOSED_CHECK_S = 0.25  # how often a waiting request looks whether its connectio
 
 
 def error_from(payload: dict[str, Any]) -> XinfangError:
+    message, field = payload.get("message", "未知错误"), payload.get("field")
+    if payload.get("code") == Conflict.code:  # the rule it met travels as its reason
+        return Conflict(message, field, payload.get("reason"))
     cls = ERRORS.get(payload.get("code", ""), DomainError)
-    error = cls(payload.get("message", "未知错误"), payload.get("field"))
+    error = cls(message, field)
     error.code = payload.get("code", error.code)
     return error
 

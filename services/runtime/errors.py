@@ -1,5 +1,12 @@
 """Named errors: a broken rule reaches the caller as a code, a field and a clear message."""
 
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+UNSIGNED = "未署名的经办人"
+
 
 class XinfangError(Exception):
     """Base of every error a caller may see."""
@@ -10,6 +17,11 @@ class XinfangError(Exception):
         super().__init__(message)
         self.message = message
         self.field = field
+
+    @property
+    def reason(self) -> str:
+        """The rule that refused the command: its code (a conflict's is the rule it met, see ``Conflict``)."""
+        return self.code
 
     def to_dict(self) -> dict[str, str | None]:
         return {"code": self.code, "message": self.message, "field": self.field}
@@ -40,9 +52,37 @@ class NotYourCase(XinfangError):
 
 
 class Conflict(XinfangError):
-    """Someone else changed the case at the same time; reload and try again."""
+    """Someone else got there first: the act was already done, or the case moved on, since the caller looked. The
+    ``reason`` is the rule it met (``already_replied`` …) and the message names who did what, and when."""
 
     code = "conflict"
+    reason: str = "conflict"  # each conflict names its own rule
+
+    def __init__(self, message: str, field: str | None = None, reason: str | None = None):
+        super().__init__(message, field)
+        if reason:
+            self.reason = reason
+
+    def to_dict(self) -> dict[str, str | None]:
+        return {**super().to_dict(), "reason": self.reason}
+
+
+class ConcurrentChange(Conflict):
+    """The store refused a save: the case changed between its load and its save (optimistic concurrency), so
+    nothing was decided; deciding again sees the change."""
+
+    reason = "concurrent_change"
+
+
+@dataclass(frozen=True)
+class Done:
+    """Who did an act on a case and when, as a conflict names it: 由 李四 于 2026-03-02."""
+
+    by: str
+    on: date
+
+    def __str__(self) -> str:
+        return f"由 {self.by or UNSIGNED} 于 {self.on}"
 
 
 class IdempotencyKeyReused(InvalidInput):

@@ -14,7 +14,7 @@ from eventsourcing.domain import Aggregate
 from pydantic_core import to_jsonable_python
 
 from services.runtime.dbthread import DbThread
-from services.runtime.errors import Conflict, Unavailable, XinfangError
+from services.runtime.errors import ConcurrentChange, Unavailable, XinfangError
 from services.runtime.idempotency import CommandKey, CommandRecord, kept, record_class
 from services.runtime.lifecycle import stop_requested, stop_tasks
 from services.runtime.store import ServiceApplication
@@ -22,6 +22,7 @@ from services.runtime.store import ServiceApplication
 log = logging.getLogger(__name__)
 
 RETENTION = timedelta(days=30)
+DECIDE_TRIES = 3  # a command whose save another instance beat is decided again on what that one saved
 
 
 @dataclass
@@ -37,7 +38,9 @@ class GroupCommit:
 
     Each command runs its rules against the stored state; the batch's new events are saved together, so one
     fsync serves many commands. If two commands in a batch touched the same case, the batch's save fails on
-    the version check and every command is run again alone: the rules, not the batching, decide.
+    the version check and every command is run again alone: the rules, not the batching, decide. Alone, a save
+    that fails on the version check (another instance of the service saved the case meanwhile) is decided again on
+    the case as it now is, so the loser hears the rule it met (``already_replied`` …) naming what the winner did.
 
     A command sent with a key (``command_id``, ``services.runtime.idempotency``) is first looked up: a key recorded
     within the retention answers its first outcome, and nothing runs. Otherwise its outcome is recorded under the
@@ -103,28 +106,32 @@ class GroupCommit:
             return outcomes
         try:
             self.app.commit(*collected)
-        except Conflict:
+        except ConcurrentChange:
             log.debug("batch of %d touched one case (or key) twice; deciding alone", len(batch))
             return [self._alone(p) for p in batch]
         return outcomes
 
     def _alone(self, pending: Pending) -> Any:
-        collected: list[Aggregate] = []
-        recorded = self._recorded([pending])
-        with self.app.collecting(collected):
-            outcome = self._decide(pending, collected, recorded)
-        if not collected:
-            return outcome
-        try:
-            self.app.commit(*collected)
-        except Conflict as clash:
-            # Another instance of the service (one queue group, one database) may have just recorded the key.
-            key = pending.key
-            record = self._record(key) if key is not None else None
-            if key is None or record is None:
-                return clash
-            return record.answer(key)
-        return outcome
+        clash: ConcurrentChange | None = None
+        for _ in range(DECIDE_TRIES):
+            collected: list[Aggregate] = []
+            recorded = self._recorded([pending])
+            with self.app.collecting(collected):
+                outcome = self._decide(pending, collected, recorded)
+            if not collected:
+                return outcome
+            try:
+                self.app.commit(*collected)
+                return outcome
+            except ConcurrentChange as exc:
+                # Another instance of the service (one queue group, one database) may have just recorded the key;
+                # else it changed the case: decide again on what it saved.
+                clash = exc
+                key = pending.key
+                record = self._record(key) if key is not None else None
+                if key is not None and record is not None:
+                    return record.answer(key)
+        return clash
 
     def _recorded(self, batch: list[Pending]) -> set[UUID]:
         """The ids of the batch's keys that have a record, in one query (a key is nearly always new)."""

@@ -34,7 +34,7 @@ from Crypto.Cipher import AES
 from eventsourcing.domain import Aggregate, event
 from pydantic_core import to_jsonable_python
 
-from services.runtime.errors import Conflict, IdempotencyKeyReused, Unavailable, XinfangError
+from services.runtime.errors import ConcurrentChange, Conflict, IdempotencyKeyReused, Unavailable, XinfangError
 from services.runtime.stored import stored_events
 
 KEYS = UUID("6b3f2d0e-51c4-4f7a-9d83-2e9a7c1b4f60")
@@ -75,9 +75,10 @@ class Recalled(XinfangError):
 
 
 def kept(outcome: Any) -> bool:
-    """Whether an outcome is kept for the key: a result or a named error, never a passing one (the service was
-    stopping or unreachable, the case changed meanwhile: nothing was applied, a repeat decides again)."""
-    return not isinstance(outcome, Unavailable | Conflict | IdempotencyKeyReused)
+    """Whether an outcome is kept for the key: a result or a named error (a conflict with what another did first
+    among them: it was decided), never a passing one (the service was stopping or unreachable, the store refused a
+    save the case had changed under: nothing was decided, a repeat decides again)."""
+    return not isinstance(outcome, Unavailable | ConcurrentChange | IdempotencyKeyReused)
 
 
 def answer_of(outcome: Any) -> dict[str, Any]:
@@ -100,6 +101,8 @@ def unseal(key: CommandKey, sealed: str) -> Any:
     if answer["ok"]:
         return answer["result"]
     error = answer["error"]
+    if error["code"] == Conflict.code:
+        return Conflict(error["message"], error.get("field"), error.get("reason"))
     return Recalled(error["code"], error["message"], error.get("field"))
 
 

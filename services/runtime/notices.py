@@ -15,7 +15,7 @@ from pydantic import Field
 from events.notices import NoticeServed
 from events.vocabulary import NoticeKind, NoticeMethod, label
 from services.runtime.commands import CaseCommand
-from services.runtime.errors import DomainError
+from services.runtime.errors import Conflict, DomainError, Done
 from services.runtime.stored import same_fields
 
 
@@ -44,10 +44,10 @@ class NoticeMethodMissing(DomainError):
     code = "notice_method_missing"
 
 
-class NoticeAlreadyServed(DomainError):
+class NoticeAlreadyServed(Conflict):
     """每项告知送达一次."""
 
-    code = "notice_already_served"
+    reason = "notice_already_served"
 
 
 class NothingToNotify(DomainError):
@@ -58,9 +58,9 @@ class NothingToNotify(DomainError):
 
 @dataclass
 class Notices:
-    """The notices served on a case: (notice, round) → the day served."""
+    """The notices served on a case: (notice, round) → who recorded it, and the day served."""
 
-    served: dict[tuple[str, int], date] = field(default_factory=dict)
+    served: dict[tuple[str, int], Done] = field(default_factory=dict)
 
     def check(
         self,
@@ -77,11 +77,15 @@ class Notices:
             raise NoticeMethodMissing(f"案件 {case_no} 的{label(notice, NoticeKind)}须写明告知方式", "method")
         if (str(notice), round_) in self.served:
             raise NoticeAlreadyServed(
-                f"案件 {case_no} 的{label(notice, NoticeKind)}已于 {self.served[(str(notice), round_)]} 送达", "notice"
+                f"案件 {case_no} 的{label(notice, NoticeKind)}已{self.served[(str(notice), round_)]} 登记送达", "notice"
             )
 
+    def record(self, notice: str, round_: int, served_on: date, actor: str) -> None:
+        self.served[(notice, round_)] = Done(actor, served_on)
+
     def served_on(self, notice: NoticeKind, round_: int = 1) -> date | None:
-        return self.served.get((str(notice), round_))
+        done = self.served.get((str(notice), round_))
+        return done.on if done else None
 
 
 def notice_served(stored: Any) -> dict[str, Any]:

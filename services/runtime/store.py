@@ -22,7 +22,7 @@ from eventsourcing.persistence import (
 from services.runtime import idempotency  # noqa: F401  (declares each service's command records before a log is read)
 from services.runtime.clock import Clock
 from services.runtime.effective import effective, not_in_future
-from services.runtime.errors import Conflict, NotFound
+from services.runtime.errors import ConcurrentChange, NotFound
 
 A = TypeVar("A", bound=Aggregate)
 
@@ -122,14 +122,14 @@ class ServiceApplication(Application[UUID]):
             self._collecting = None
 
     def commit(self, *aggregates: Aggregate) -> None:
-        """Save, turning an optimistic-concurrency clash into a clear Conflict."""
+        """Save, turning an optimistic-concurrency clash into a clear conflict (nothing was saved)."""
         if self._collecting is not None:
             self._collecting.extend(aggregates)
             return
         try:
             self.save(*aggregates)
         except IntegrityError:
-            raise Conflict(
+            raise ConcurrentChange(
                 "案件已被他人同时修改，请刷新后重试 (the case changed meanwhile; reload and retry)"
             ) from None
 

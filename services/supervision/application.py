@@ -36,7 +36,7 @@ from events.mediation import (
 from events.notices import NoticeServed
 from events.vocabulary import BulletinReason, NoticeKind, Opinion, Rating
 from services.runtime.clock import Clock
-from services.runtime.errors import Conflict
+from services.runtime.errors import ConcurrentChange
 from services.runtime.limits import Terms
 from services.runtime.reactions import UnitOfWork
 from services.runtime.store import ServiceApplication
@@ -58,7 +58,7 @@ from services.supervision.commands import (
     Sweep,
 )
 from services.supervision.domain import Bulletin, Supervision
-from services.supervision.domain.errors import BulletinAlreadyPublished, UnknownCase
+from services.supervision.domain.errors import UnknownCase
 from services.supervision.domain.facts import fact_of
 from services.supervision.domain.visit import FIRST_ROUND
 
@@ -165,8 +165,7 @@ class SupervisionApplication(ServiceApplication):
         on, period = self.effective(cmd.on), (cmd.period_from, cmd.period_to)
         self.past(cmd.period_to, "period_to")
         bulletin_id, number = Bulletin.id_for(*period), Bulletin.number_for(*period)
-        if self.recorder.select_events(bulletin_id, limit=1):
-            raise BulletinAlreadyPublished(f"{cmd.period_from}–{cmd.period_to} 的通报 {number} 已发布")
+        Bulletin.check_first(self.find(bulletin_id, Bulletin))
         named = self.named_in_period(*period)
         cases = {case_id: self.load(case_id, Supervision) for case_id, _, _ in named}
         for case_id, reason, department in named:
@@ -259,9 +258,9 @@ class SupervisionApplication(ServiceApplication):
             try:
                 self.commit(case)
                 return emitted
-            except Conflict:
+            except ConcurrentChange:
                 continue
-        raise Conflict(f"案件 {case.case_no} 巡查时持续冲突")
+        raise ConcurrentChange(f"案件 {case.case_no} 巡查时持续冲突")
 
     # Helpers
 

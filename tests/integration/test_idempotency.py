@@ -116,7 +116,7 @@ async def test_a_refused_command_answers_its_error_again_and_keys_survive_a_rest
         accepted = await client.cmd("intake", "accept", case_id=case_id, command_id="accept-1")
         with pytest.raises(XinfangError) as refused:
             await client.cmd("intake", "accept", case_id=case_id, command_id="accept-2")
-        assert refused.value.code == "already_decided"
+        assert (refused.value.code, refused.value.reason) == ("conflict", "already_decided")
         before = own_events(system)
 
         await stop(system, "intake")
@@ -127,7 +127,7 @@ async def test_a_refused_command_answers_its_error_again_and_keys_survive_a_rest
         # ... and the refused one with its error, changing nothing.
         with pytest.raises(XinfangError) as again:
             await client.cmd("intake", "accept", case_id=case_id, command_id="accept-2")
-        assert (again.value.code, again.value.message) == (refused.value.code, refused.value.message)
+        assert again.value.to_dict() == refused.value.to_dict()
         assert own_events(system) == before
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from services.runtime.errors import DomainError
+from services.runtime.errors import Conflict
 from services.runtime.settings import Settings
 from tests.support.system import PETITION, Client, InProcessSystem, case_count, eventually, ledger_rows
 
@@ -49,9 +49,9 @@ async def test_a_broken_rule_reaches_the_caller_as_a_named_error(system: InProce
     async with Client(system.settings) as client:
         case = await client.cmd("intake", "register", **PETITION)
         await client.cmd("intake", "accept", case_id=case["case_id"])
-        with pytest.raises(DomainError) as raised:
+        with pytest.raises(Conflict) as raised:
             await client.cmd("intake", "accept", case_id=case["case_id"])
-        assert raised.value.code == "already_decided"
+        assert (raised.value.code, raised.value.reason) == ("conflict", "already_decided")
         with pytest.raises(Exception) as invalid:
             await client.cmd("intake", "register", **{**PETITION, "channel": "pigeon"})
         assert getattr(invalid.value, "field", None) == "channel"

@@ -15,7 +15,7 @@ import pytest
 
 from services.runtime import client
 from services.runtime.client import Line, call, pause, with_command_id
-from services.runtime.errors import Unanswered, Unavailable
+from services.runtime.errors import Conflict, Unanswered, Unavailable
 
 
 @dataclass
@@ -82,13 +82,13 @@ async def test_a_decided_answer_is_not_retried() -> None:
     class Refusing(Flaky):
         async def request(self, subject: str, data: bytes, timeout: float) -> Reply:
             self.sent.append(json.loads(data))
-            error = {"code": "already_decided", "message": "已受理", "field": None}
-            return Reply(json.dumps({"ok": False, "error": error}).encode())
+            error = {"code": "conflict", "reason": "already_decided", "message": "已由 李四 于 2026-03-02 受理"}
+            return Reply(json.dumps({"ok": False, "error": {**error, "field": None}}).encode())
 
     nc = Refusing(iter([]))
-    with pytest.raises(Exception) as refused:
+    with pytest.raises(Conflict) as refused:
         await call(nc, "intake", "accept", {}, deadline=5)  # type: ignore[arg-type]
-    assert getattr(refused.value, "code", "") == "already_decided" and len(nc.sent) == 1
+    assert (refused.value.code, refused.value.reason, len(nc.sent)) == ("conflict", "already_decided", 1)
 
 
 async def test_refused_credentials_are_not_retried() -> None:

@@ -92,7 +92,7 @@ async def test_a_broken_rule_answers_with_its_code(intake: TestNatsBroker) -> No
     case_id = (await ask(intake, "register", PETITION))["result"]["case_id"]
     assert (await ask(intake, "accept", {"case_id": case_id}))["ok"]
     again = await ask(intake, "accept", {"case_id": case_id})
-    assert again["error"]["code"] == "already_decided"
+    assert (again["error"]["code"], again["error"]["reason"]) == ("conflict", "already_decided")
     future = await ask(intake, "accept", {"case_id": case_id, "on": "2099-01-01"})
     assert (future["error"]["code"], future["error"]["field"]) == ("invalid_input", "on")
     missing = await ask(intake, "accept", {"case_id": "3f0c6a52-8a51-4b0f-9a0e-2f6d2b7c1e11"})

@@ -299,7 +299,7 @@ def test_an_order_goes_to_the_lead_department_and_owning_leader_with_its_answer_
     assert case.issue_order("加快办理", None, day(10), "督查科", TERMS, DELAY) == "DBXF1-1"
     assert case.orders.issued["DBXF1-1"].department == kit.DEPARTMENT
     assert case.clocks[(Clock.order_answer, 1)].due_on == day(40)
-    assert case.issue_order("再督", day(15), day(11), "", TERMS, DELAY) == "DBXF1-2"
+    assert case.issue_order("推诿", day(15), day(11), "", TERMS, [OrderGround.shirking]) == "DBXF1-2"
     assert case.clocks[(Clock.order_answer, 2)].due_on == day(15)
 
 

@@ -30,6 +30,7 @@ from services.assignment.domain.errors import (
     AlreadyAcknowledged,
     AlreadyMajor,
     AlreadyReceived,
+    DisputeAlreadySettled,
     NoDisputePending,
     NoOtherDepartment,
     NoOwningLeader,
@@ -39,6 +40,7 @@ from services.assignment.domain.errors import (
     NotMajorCase,
     NotReceived,
     NotTheDecidingBody,
+    ObjectionAlreadyDecided,
     ObjectionPending,
     ObjectionWindowClosed,
     ReceivedBeforeAssignment,
@@ -48,6 +50,7 @@ from services.assignment.domain.errors import (
 )
 from services.assignment.domain.routing import route
 from services.runtime.effective import CaseAggregate
+from services.runtime.errors import UNSIGNED, Done
 from services.runtime.limits import Terms
 from services.runtime.notices import Notices, notice_served
 from services.runtime.organisation import Leader, Organisation, Unit
@@ -124,19 +127,28 @@ class Assignment(CaseAggregate):
         self.handed_over_on = assigned_on  # the latest 交办 or 改派, which a receipt cannot precede
         self.final = False  # a dispute was decided (Art 24): no further objection
         self.receipts: dict[str, date | None] = {}  # department → its objection deadline, once it has received
+        self.received: dict[str, Done] = {}  # department → who recorded its latest receipt, and the day
         self.lead_receipts = 0  # the rounds of the lead's receipt notice (a new lead after 改派 tells anew)
         self.risks = list(risks or [])
         self.reported_unit = reported_unit
         self.request, self.facts = request, facts
         self.kind, self.claim_route = kind or Kind.claim, claim_route
-        self.acknowledged_on: date | None = None
+        self.acknowledged: Done | None = None  # 签收: who entered it, the day
         self.handler = ""
         self.objection: Objection | None = None
+        self.objection_decided: tuple[Done, str] | None = None  # the latest decision on an objection, and what it was
         self.dispute: Dispute | None = None
+        self.dispute_settled: tuple[Done, str] | None = None  # by whom and when, and the deciding body
+        self.made_major = Done(actor, assigned_on) if owning_leader else None  # 领导包案 since when, by whom
         self.task_force: list[dict[str, str]] | None = None
+        self.task_force_formed: Done | None = None
         self.reviews: dict[str, str] = {}
         self.notices = Notices()
         self.seen(assigned_on)
+
+    @property
+    def acknowledged_on(self) -> date | None:
+        return self.acknowledged.on if self.acknowledged else None
 
     @classmethod
     def assign(
@@ -224,7 +236,7 @@ class Assignment(CaseAggregate):
         self.check_on(on)
         self.check_assigned_to(department)
         if department in self.receipts:
-            raise AlreadyReceived(f"{department} 已登记收到案件 {self.case_no} 的交办")
+            raise AlreadyReceived(f"{department} 收到案件 {self.case_no} 的交办已{self.received[department]} 登记")
         self.record_receipt(department, on, actor, terms)
 
     def record_receipt(
@@ -368,7 +380,9 @@ class Assignment(CaseAggregate):
         """领导包案: staff mark a case major; the lead's district leader owns it."""
         self.check_on(on)
         if self.owning_leader:
-            raise AlreadyMajor(f"案件 {self.case_no} 已由 {self.owning_leader_name} 包案")
+            raise AlreadyMajor(
+                f"案件 {self.case_no} 已{self.made_major} 列为重大案件，由 {self.owning_leader_name} 包案"
+            )
         owner = self.check_leader(org.leader_for(self.department))
         self._owning_leader_named(
             owning_leader=owner.id,
@@ -401,7 +415,7 @@ class Assignment(CaseAggregate):
         if not self.owning_leader:
             raise NotMajorCase(f"案件 {self.case_no} 不是重大案件 (没有包案领导)，不组建专班")
         if self.task_force is not None:
-            raise TaskForceAlreadyFormed(f"案件 {self.case_no} 的工作专班已组建")
+            raise TaskForceAlreadyFormed(f"案件 {self.case_no} 的工作专班已{self.task_force_formed} 组建")
         task_force.check_seven_roles(self.case_no, members)
         task_force.check_led_by(self.case_no, members, self.owning_leader_name)
         self._task_force_formed(members=members, formed_on=on, actor=actor, case_no=self.case_no)
@@ -451,8 +465,12 @@ class Assignment(CaseAggregate):
             )
 
     def check_not_acknowledged(self) -> None:
-        if self.acknowledged_on is not None:
-            raise AlreadyAcknowledged(f"案件 {self.case_no} 已于 {self.acknowledged_on} 签收")
+        if self.acknowledged is not None:
+            by, on = self.acknowledged.by or UNSIGNED, self.acknowledged.on
+            raise AlreadyAcknowledged(
+                f"案件 {self.case_no} 已由 {self.department_name} 于 {on} 签收（经办人 {by}），"
+                f"承办人 {self.handler or '未指定'}"
+            )
 
     def check_nothing_pending(self) -> None:
         if self.objection is not None:
@@ -481,6 +499,9 @@ class Assignment(CaseAggregate):
         return self.objection_due_on if department == self.department else None
 
     def pending_objection(self) -> Objection:
+        if self.objection is None and self.objection_decided is not None:
+            done, decision = self.objection_decided
+            raise ObjectionAlreadyDecided(f"案件 {self.case_no} 的交办异议已{done} {decision}")
         if self.objection is None:
             raise NoPendingObjection(f"案件 {self.case_no} 没有待决的交办异议")
         return self.objection
@@ -503,6 +524,9 @@ class Assignment(CaseAggregate):
                 )
 
     def check_deciding_body(self, by: str) -> Dispute:
+        if self.dispute is None and self.dispute_settled is not None:
+            done, body = self.dispute_settled
+            raise DisputeAlreadySettled(f"案件 {self.case_no} 的交办争议已{done} 裁定 ({body})")
         if self.dispute is None:
             raise NoDisputePending(f"案件 {self.case_no} 没有待裁定的交办争议")
         if by != self.dispute.deciding:
@@ -534,7 +558,7 @@ class Assignment(CaseAggregate):
         kind: str = Kind.claim,
         claim_route: str | None = ClaimRoute.opinion,
     ) -> None:
-        self.acknowledged_on, self.handler = acknowledged_on, handler
+        self.acknowledged, self.handler = Done(actor, acknowledged_on), handler
         self.seen(acknowledged_on)
 
     @event("ObjectionFiled")
@@ -547,6 +571,7 @@ class Assignment(CaseAggregate):
     @event("ObjectionRefused")
     def _objection_refused(self, department: str, reason: str, decided_on: date, actor: str, case_no: str) -> None:
         self.objection = None
+        self.objection_decided = (Done(actor, decided_on), "不予采纳")
         self.seen(decided_on)
 
     @event("Reassigned")
@@ -574,6 +599,8 @@ class Assignment(CaseAggregate):
         self.handed_over_on = decided_on
         self.receipts = {d: due for d, due in self.receipts.items() if d in co_handlers and d != department}
         self.owning_leader, self.owning_leader_name = owning_leader, owning_leader_name
+        if self.objection is not None:
+            self.objection_decided = (Done(actor, decided_on), f"采纳，改由 {department_name} 主办")
         self.objection = self.dispute = None
         self.seen(decided_on)
 
@@ -583,6 +610,7 @@ class Assignment(CaseAggregate):
         objection_due_on: date | None, notice_due_on: date | None, actor: str, case_no: str,
     ) -> None:  # fmt: skip
         self.receipts[department] = objection_due_on
+        self.received[department] = Done(actor, received_on)
         if lead:
             self.lead_receipts += 1
             self.objection_due_on = objection_due_on
@@ -601,12 +629,14 @@ class Assignment(CaseAggregate):
     ) -> None:
         self.dispute = Dispute(list(departments), body, body_unit, body_name)
         self.objection = None
+        self.objection_decided = (Done(actor, referred_on), f"提请 {body_name} 裁定")
         self.seen(referred_on)
 
     @event("DisputeSettled")
     def _dispute_settled(
         self, body: str, body_unit: str, department: str, reason: str, decided_on: date, actor: str, case_no: str
     ) -> None:
+        self.dispute_settled = (Done(actor, decided_on), self.dispute.body_name if self.dispute else body)
         self.dispute = None
         self.seen(decided_on)
 
@@ -622,13 +652,14 @@ class Assignment(CaseAggregate):
         case_no: str,
     ) -> None:
         self.owning_leader, self.owning_leader_name = owning_leader, owning_leader_name
+        self.made_major = Done(actor, named_on)
         self.risks = [*self.risks, *(r for r in risks if r not in self.risks)]
         if actor != SYSTEM:  # 积案's leader follows an overdue mark, the system's: late entry before it stays open
             self.seen(named_on)
 
     @event("TaskForceFormed")
     def _task_force_formed(self, members: list[dict[str, str]], formed_on: date, actor: str, case_no: str) -> None:
-        self.task_force = list(members)
+        self.task_force, self.task_force_formed = list(members), Done(actor, formed_on)
         self.seen(formed_on)
 
     @event("ReviewAssigned")
@@ -643,7 +674,7 @@ class Assignment(CaseAggregate):
         self, notice: str, method: str | None, served_on: date, content: str, unreachable: bool, competent_body: str,
         round: int, actor: str, case_no: str, withheld: bool = False,
     ) -> None:  # fmt: skip
-        self.notices.served[(notice, round)] = served_on
+        self.notices.record(notice, round, served_on, actor)
         self.seen(served_on)
 
 

@@ -1,6 +1,6 @@
 """The named rules of assignment (交办): each broken rule reaches the caller as its own error."""
 
-from services.runtime.errors import DomainError
+from services.runtime.errors import Conflict, DomainError
 
 
 class NotLeadDepartment(DomainError):
@@ -9,10 +9,10 @@ class NotLeadDepartment(DomainError):
     code = "not_lead_department"
 
 
-class AlreadyAcknowledged(DomainError):
+class AlreadyAcknowledged(Conflict):
     """案件已签收: acknowledged once; an acknowledged case takes no objection (Art 23)."""
 
-    code = "already_acknowledged"
+    reason = "already_acknowledged"
 
 
 class AcknowledgedBeforeAssignment(DomainError):
@@ -39,10 +39,10 @@ class ObjectionWindowClosed(DomainError):
     code = "objection_window_closed"
 
 
-class AlreadyReceived(DomainError):
+class AlreadyReceived(Conflict):
     """交办已收到: a department records its receipt of one 交办 once (Art 23¶3)."""
 
-    code = "already_received"
+    reason = "already_received"
 
 
 class ReceivedBeforeAssignment(DomainError):
@@ -75,6 +75,18 @@ class SameDepartment(DomainError):
     code = "same_department"
 
 
+class ObjectionAlreadyDecided(Conflict):
+    """交办异议已处理: someone refused it, agreed to it (改派) or referred it as a dispute first (Art 23, 24)."""
+
+    reason = "objection_already_decided"
+
+
+class DisputeAlreadySettled(Conflict):
+    """交办争议已裁定 (Art 24): the deciding body's decision is final; a second decision finds it made."""
+
+    reason = "dispute_already_settled"
+
+
 class NoDisputePending(DomainError):
     """没有待裁定的交办争议 (Art 24)."""
 
@@ -93,10 +105,10 @@ class ReportedUnitExcluded(DomainError):
     code = "reported_unit_excluded"
 
 
-class AlreadyMajor(DomainError):
+class AlreadyMajor(Conflict):
     """案件已有包案领导 (领导包案制)."""
 
-    code = "already_major"
+    reason = "already_major"
 
 
 class NoOwningLeader(DomainError):
@@ -123,7 +135,7 @@ class TaskForceLeaderMismatch(DomainError):
     code = "task_force_leader_mismatch"
 
 
-class TaskForceAlreadyFormed(DomainError):
+class TaskForceAlreadyFormed(Conflict):
     """一案一专班: 专班已组建."""
 
-    code = "task_force_already_formed"
+    reason = "task_force_already_formed"

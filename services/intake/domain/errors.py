@@ -1,12 +1,12 @@
 """Intake's named rule errors (受理): each one a rule of the 信访工作条例 or of the office's practice."""
 
-from services.runtime.errors import DomainError
+from services.runtime.errors import Conflict, DomainError
 
 
-class AlreadyDecided(DomainError):
+class AlreadyDecided(Conflict):
     """受理决定只能作出一次: the petition was already accepted, declined or merged."""
 
-    code = "already_decided"
+    reason = "already_decided"
 
 
 class ReceivedInFuture(DomainError):
@@ -58,10 +58,10 @@ class TooManyRepresentatives(DomainError):
     code = "too_many_representatives"
 
 
-class MaterialsAlreadyRequested(DomainError):
+class MaterialsAlreadyRequested(Conflict):
     """一次性告知: 补正材料只告知一次，列明全部所需材料."""
 
-    code = "materials_already_requested"
+    reason = "materials_already_requested"
 
 
 class NoMaterialsOutstanding(DomainError):

@@ -40,6 +40,7 @@ from services.intake.domain.errors import (
 from services.intake.domain.matter import Matter
 from services.intake.domain.offices import DISTRICT_BUREAU, Offices
 from services.runtime.effective import CaseAggregate
+from services.runtime.errors import Done
 from services.runtime.notices import Notices, nothing_to_notify, notice_served
 from services.runtime.organisation import Unit
 from services.runtime.query_codes import hash_secret, lookup_key
@@ -84,6 +85,9 @@ class Decision(StrEnum):
     accepted = "accepted"
     not_accepted = "not_accepted"
     merged = "merged"
+
+
+DECISIONS = {Decision.accepted: "予以受理", Decision.not_accepted: "不予受理", Decision.merged: "合并到在办案件"}
 
 
 class Materials(StrEnum):
@@ -163,7 +167,8 @@ class Petition(CaseAggregate):
         self.materials = Materials.none
         self.decline_reason: str | None = None
         self.notices = Notices()
-        self.decided_on: date | None = None
+        self.decided: Done | None = None  # the acceptance decision: who entered it, its day
+        self.materials_requested: Done | None = None
         self.urgent_reports = 0  # 重大紧急信访 reported so far (首报, 续报)
         self.seen(received_on)
 
@@ -234,8 +239,8 @@ class Petition(CaseAggregate):
         self.check_on(on)
 
     def check_undecided(self) -> None:
-        if self.status != Decision.registered:
-            raise AlreadyDecided(f"案件 {self.case_no} 已作出受理决定 ({self.status})")
+        if self.decided is not None:
+            raise AlreadyDecided(f"案件 {self.case_no} 已{self.decided} 作出受理决定：{DECISIONS[self.status]}")
 
     def check_materials_in(self) -> None:
         if self.materials == Materials.outstanding:
@@ -244,14 +249,17 @@ class Petition(CaseAggregate):
     def request_materials(self, on: date, items: list[str], actor: str) -> None:
         self.check_date(on)
         self.check_undecided()
-        if self.materials != Materials.none:
-            raise MaterialsAlreadyRequested(f"案件 {self.case_no} 已一次性告知补正材料，不能再次告知", "items")
+        if self.materials_requested is not None:
+            raise MaterialsAlreadyRequested(
+                f"案件 {self.case_no} 已{self.materials_requested} 一次性告知补正材料，不能再次告知", "items"
+            )
         self._materials_requested(requested_on=on, items=items, actor=actor, case_no=self.case_no)
 
     @event("MaterialsRequested")
     def _materials_requested(self, requested_on: date, items: list[str], actor: str, case_no: str) -> None:
         self.seen(requested_on)
         self.materials = Materials.outstanding
+        self.materials_requested = Done(actor, requested_on)
 
     def supplement_materials(self, on: date, items: list[str], actor: str) -> None:
         self.check_date(on)
@@ -352,7 +360,7 @@ class Petition(CaseAggregate):
     ) -> None:
         self.seen(accepted_on)
         self.status = Decision.accepted
-        self.decided_on = accepted_on
+        self.decided = Done(actor, accepted_on)
         self.major = major
 
     def check_route(self, reason: str, routed_to: str | None) -> None:
@@ -409,7 +417,7 @@ class Petition(CaseAggregate):
     ) -> None:
         self.seen(decided_on)
         self.status = Decision.not_accepted
-        self.decided_on = decided_on
+        self.decided = Done(actor, decided_on)
         self.decline_reason = reason
 
     def serve_notice(
@@ -473,14 +481,14 @@ class Petition(CaseAggregate):
     def _merged(self, merged_on: date, merged_into: str, merged_into_no: str, actor: str, case_no: str) -> None:
         self.seen(merged_on)
         self.status = Decision.merged
-        self.decided_on = merged_on
+        self.decided = Done(actor, merged_on)
 
     @event("NoticeServed")
     def _notice_served(
         self, notice: str, method: str | None, served_on: date, content: str, unreachable: bool, competent_body: str,
         round: int, actor: str, case_no: str, withheld: bool = False,
     ) -> None:  # fmt: skip
-        self.notices.served[(notice, round)] = served_on
+        self.notices.record(notice, round, served_on, actor)
         self.seen(served_on)
 
 

@@ -1,12 +1,12 @@
 """Mediation's named rules (办理): each broken rule answers with its own code, citing the 信访工作条例."""
 
-from services.runtime.errors import DomainError
+from services.runtime.errors import Conflict, DomainError
 
 
-class AlreadyReplied(DomainError):
+class AlreadyReplied(Conflict):
     """本轮已出具处理意见书: investigation, mediation, hearing, assistance and extension belong to handling."""
 
-    code = "already_replied"
+    reason = "already_replied"
 
 
 class NoReplyYet(DomainError):
@@ -15,10 +15,10 @@ class NoReplyYet(DomainError):
     code = "no_reply_yet"
 
 
-class AlreadyClosed(DomainError):
+class AlreadyClosed(Conflict):
     """案件已办结."""
 
-    code = "already_closed"
+    reason = "already_closed"
 
 
 class TooFewParticipants(DomainError):
@@ -69,10 +69,10 @@ class ExtensionTooLong(DomainError):
     code = "extension_too_long"
 
 
-class ExtensionAlreadyApproved(DomainError):
+class ExtensionAlreadyApproved(Conflict):
     """每轮办理只能延期一次 (Art 34)."""
 
-    code = "extension_already_approved"
+    reason = "extension_already_approved"
 
 
 class ExtensionAfterDeadline(DomainError):
@@ -99,10 +99,10 @@ class NotCoHandler(DomainError):
     code = "not_co_handler"
 
 
-class OpinionAlreadySubmitted(DomainError):
+class OpinionAlreadySubmitted(Conflict):
     """协办单位本轮已报送协办意见 (主办/协办办理)."""
 
-    code = "opinion_already_submitted"
+    reason = "opinion_already_submitted"
 
 
 class CoHandlerOpinionsMissing(DomainError):
@@ -135,10 +135,10 @@ class NothingToExecute(DomainError):
     code = "nothing_to_execute"
 
 
-class ExecutionAlreadyRecorded(DomainError):
+class ExecutionAlreadyRecorded(Conflict):
     """支持意见的执行情况已记录: once a round (Art 32¶2)."""
 
-    code = "execution_already_recorded"
+    reason = "execution_already_recorded"
 
 
 class UnknownCase(DomainError):
@@ -151,6 +151,12 @@ class NotTheHandler(DomainError):
     """回避 (Art 28¶3): only the case's current handler withdraws."""
 
     code = "not_the_handler"
+
+
+class HandlerAlreadyRecused(Conflict):
+    """回避 (Art 28¶3): the handler has already withdrawn, and another handles the case."""
+
+    reason = "handler_already_recused"
 
 
 class HandlerWithdrawn(DomainError):

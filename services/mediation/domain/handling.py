@@ -30,6 +30,7 @@ from services.mediation.domain import rules
 from services.mediation.domain.errors import (
     AnsweredOtherwise,
     ExecutionAlreadyRecorded,
+    HandlerAlreadyRecused,
     HandlerWithdrawn,
     HearingNotWarranted,
     NoStatutoryLimit,
@@ -40,6 +41,7 @@ from services.mediation.domain.errors import (
 )
 from services.mediation.domain.round import Round
 from services.runtime.effective import CaseAggregate
+from services.runtime.errors import Done
 from services.runtime.limits import STATUTE
 from services.runtime.notices import Notices, nothing_to_notify
 from services.runtime.stored import stored_events
@@ -87,7 +89,8 @@ class Handling(CaseAggregate):
         self.rounds = [Round(1, accepted_on or opened_on, limit_days or 0)]
         self.notices = Notices()
         self.withdrawn: list[str] = []  # handlers who withdrew (回避), never the handler again
-        self.executed: dict[int, date] = {}  # 支持意见已执行, by round (Art 32¶2)
+        self.recusals: dict[str, Done] = {}  # each withdrawn handler: who entered the 回避, when
+        self.executed: dict[int, Done] = {}  # 支持意见已执行, by round: who recorded it, when (Art 32¶2)
         self.seen(opened_on)
 
     @property
@@ -228,6 +231,11 @@ class Handling(CaseAggregate):
         """回避 (Art 28¶3): the current handler withdraws for a direct interest; another handles the case from now."""
         self.check_on(on)
         self.round.check_not_closed(self.case_no)
+        if handler in self.recusals:
+            raise HandlerAlreadyRecused(
+                f"{handler} 已{self.recusals[handler]} 登记回避，案件 {self.case_no} 现由 {self.handler} 承办",
+                "handler",
+            )
         if handler != self.handler:
             raise NotTheHandler(f"案件 {self.case_no} 的承办人是 {self.handler or '未指定'}，不是 {handler}", "handler")
         if new_handler == handler or new_handler in self.withdrawn:
@@ -309,7 +317,7 @@ class Handling(CaseAggregate):
             )
         if self.round.number in self.executed:
             raise ExecutionAlreadyRecorded(
-                f"案件 {self.case_no} 第{self.round.number}轮的支持意见已于 {self.executed[self.round.number]} 执行"
+                f"案件 {self.case_no} 第{self.round.number}轮支持意见的执行已{self.executed[self.round.number]} 记录"
             )
 
     def serve_notice(
@@ -413,7 +421,7 @@ class Handling(CaseAggregate):
         round: int,
     ) -> None:
         self.round.extension_days = days
-        self.round.extended_on = approved_on
+        self.round.extended, self.round.extension_approved_by = Done(actor, approved_on), approved_by
         self.seen(approved_on)
 
     @event("CoHandlerOpinionSubmitted")
@@ -421,6 +429,7 @@ class Handling(CaseAggregate):
         self, opinion: str, submitted_on: date, actor: str, case_no: str, department: str, round: int
     ) -> None:
         self.round.opinions[department] = opinion
+        self.round.opinions_submitted[department] = Done(actor, submitted_on)
         self.seen(submitted_on)
 
     @event("HandlerRecused")
@@ -429,6 +438,7 @@ class Handling(CaseAggregate):
         department: str, round: int,
     ) -> None:  # fmt: skip
         self.withdrawn.append(handler)
+        self.recusals[handler] = Done(actor, recused_on)
         self.handler = new_handler
         self.seen(recused_on)
 
@@ -448,14 +458,14 @@ class Handling(CaseAggregate):
         round: int = 1,
     ) -> None:
         self.round.opinion = opinion
-        self.round.replied_on = replied_on
+        self.round.replied = Done(actor, replied_on)
         self.seen(replied_on)
 
     @event("ExecutionCarriedOut")
     def _executed(
         self, result: str, carried_out_on: date, actor: str, case_no: str, department: str, round: int
     ) -> None:
-        self.executed[round] = carried_out_on
+        self.executed[round] = Done(actor, carried_out_on)
         self.seen(carried_out_on)
 
     @event("SuggestionAnswered")
@@ -463,26 +473,26 @@ class Handling(CaseAggregate):
         self, adoption: str, text: str, reward: str, answered_on: date, actor: str, case_no: str, department: str,
         round: int,
     ) -> None:  # fmt: skip
-        self.round.replied_on = answered_on
+        self.round.replied = Done(actor, answered_on)
         self.seen(answered_on)
 
     @event("DutyAnswered")
     def _duty_answered(
         self, performed: bool, text: str, answered_on: date, actor: str, case_no: str, department: str, round: int
     ) -> None:
-        self.round.replied_on = answered_on
+        self.round.replied = Done(actor, answered_on)
         self.seen(answered_on)
 
     @event("ReportFedBack")
     def _report_fed_back(
         self, record_no: str, fed_back_on: date, actor: str, case_no: str, department: str, round: int
     ) -> None:
-        self.round.replied_on = fed_back_on
+        self.round.replied = Done(actor, fed_back_on)
         self.seen(fed_back_on)
 
     @event("Closed")
     def _closed(self, report: str, closed_on: date, actor: str, case_no: str, department: str, round: int = 1) -> None:
-        self.round.closed_on = closed_on
+        self.round.closed = Done(actor, closed_on)
         self.seen(closed_on)
 
     @event("RehandlingStarted")
@@ -497,7 +507,7 @@ class Handling(CaseAggregate):
         self, notice: str, method: str | None, served_on: date, content: str, unreachable: bool, competent_body: str,
         round: int, actor: str, case_no: str,
     ) -> None:  # fmt: skip
-        self.notices.served[(notice, round)] = served_on
+        self.notices.record(notice, round, served_on, actor)
         self.seen(served_on)
 
 

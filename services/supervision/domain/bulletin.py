@@ -7,8 +7,9 @@ from uuid import UUID, uuid5
 
 from eventsourcing.domain import Aggregate, event
 
+from services.runtime.errors import Done
 from services.runtime.stored import stored_events
-from services.supervision.domain.errors import PeriodInvalid
+from services.supervision.domain.errors import BulletinAlreadyPublished, PeriodInvalid
 
 BULLETIN_NAMESPACE = UUID("0b7c5d2e-3f41-4c8a-9e6d-5a1b2c3d4e5f")
 
@@ -22,7 +23,15 @@ class Bulletin(Aggregate):
         self.bulletin_no = bulletin_no
         self.period = (period_from, period_to)
         self.published_on = published_on
+        self.published = Done(actor, published_on)
         self.cases = cases
+
+    @staticmethod
+    def check_first(earlier: Bulletin | None) -> None:
+        """通报制: one bulletin a period; a second is refused, naming the first."""
+        if earlier is not None:
+            start, end = earlier.period
+            raise BulletinAlreadyPublished(f"{start}–{end} 的通报 {earlier.bulletin_no} 已{earlier.published} 发布")
 
     @staticmethod
     def id_for(period_from: date, period_to: date) -> UUID:

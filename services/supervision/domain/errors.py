@@ -1,6 +1,6 @@
 """Supervision's named rules (督办): clocks, return visit, review chain, orders and bulletins."""
 
-from services.runtime.errors import DomainError
+from services.runtime.errors import Conflict, DomainError
 
 
 class UnknownCase(DomainError):
@@ -9,10 +9,10 @@ class UnknownCase(DomainError):
     code = "unknown_case"
 
 
-class CaseAlreadyFinalised(DomainError):
+class CaseAlreadyFinalised(Conflict):
     """信访事项已终结，不再办理同一事实和理由 (Art 36)."""
 
-    code = "case_already_finalised"
+    reason = "case_already_finalised"
 
 
 class NotClosedYet(DomainError):
@@ -21,10 +21,10 @@ class NotClosedYet(DomainError):
     code = "not_closed_yet"
 
 
-class AlreadyRated(DomainError):
+class AlreadyRated(Conflict):
     """一次回访: each round of handling is rated once."""
 
-    code = "already_rated"
+    reason = "already_rated"
 
 
 class NoReplyYet(DomainError):
@@ -45,10 +45,10 @@ class ReviewWindowClosed(DomainError):
     code = "review_window_closed"
 
 
-class ReviewAlreadyRequested(DomainError):
+class ReviewAlreadyRequested(Conflict):
     """复查、复核各一次 (Art 35, 36)."""
 
-    code = "review_already_requested"
+    reason = "review_already_requested"
 
 
 class ReviewNotAssigned(DomainError):
@@ -63,10 +63,10 @@ class NotReviewBody(DomainError):
     code = "not_review_body"
 
 
-class OpinionAlreadyIssued(DomainError):
+class OpinionAlreadyIssued(Conflict):
     """复查/复核意见已出具."""
 
-    code = "opinion_already_issued"
+    reason = "opinion_already_issued"
 
 
 class ReviewNotOpen(DomainError):
@@ -111,10 +111,10 @@ class NotOrderAddressee(DomainError):
     code = "not_order_addressee"
 
 
-class OrderAlreadyAnswered(DomainError):
+class OrderAlreadyAnswered(Conflict):
     """督办单已回复."""
 
-    code = "order_already_answered"
+    reason = "order_already_answered"
 
 
 class OrderGroundsMissing(DomainError):
@@ -159,10 +159,10 @@ class OpinionNotHeard(DomainError):
     code = "opinion_not_heard"
 
 
-class AlreadyPublicised(DomainError):
+class AlreadyPublicised(Conflict):
     """复核意见已公示: once (Art 36¶2)."""
 
-    code = "already_publicised"
+    reason = "already_publicised"
 
 
 class PublicityPeriodInvalid(DomainError):
@@ -189,16 +189,16 @@ class NotProposalAddressee(DomainError):
     code = "not_proposal_addressee"
 
 
-class FeedbackAlreadyGiven(DomainError):
+class FeedbackAlreadyGiven(Conflict):
     """建议的采纳情况已书面反馈 (Art 40¶4): once."""
 
-    code = "feedback_already_given"
+    reason = "feedback_already_given"
 
 
-class BulletinAlreadyPublished(DomainError):
+class BulletinAlreadyPublished(Conflict):
     """通报制: each period is bulletined once."""
 
-    code = "bulletin_already_published"
+    reason = "bulletin_already_published"
 
 
 class PeriodInvalid(DomainError):
@@ -212,3 +212,10 @@ class NotAnOpinionMatter(DomainError):
     discipline body under its own rules (Art 30) and an Art 31(5) matter have neither."""
 
     code = "not_an_opinion_matter"
+
+
+class OrderAlreadyIssued(Conflict):
+    """同一情形不重复督办: an order to the same unit, on these grounds and in this form, still awaits its answer
+    within its answer date; a new order is for new grounds, another form, or once that date has passed (Art 40¶1)."""
+
+    reason = "order_already_issued"

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from services.runtime.errors import Done
 from services.supervision.domain.errors import (
     AlreadyPublicised,
     NoExecutionPending,
@@ -23,6 +24,7 @@ class FollowUp:
     executions: dict[int, date | None] = field(default_factory=dict)
     re_review_heard: bool = False
     publicised_on: date | None = None
+    publicised_by: str = ""
 
     def execution_pending(self, round_: int) -> bool:
         """The round's supported opinion is not carried out yet (an earlier round's went with its re-handling)."""
@@ -42,6 +44,6 @@ class FollowUp:
         if not self.re_review_heard:
             raise OpinionNotHeard(f"案件 {case_no} 的复核未举行听证，复核意见不予公示 (Art 36¶2)")
         if self.publicised_on is not None:
-            raise AlreadyPublicised(f"案件 {case_no} 的复核意见已于 {self.publicised_on} 公示")
+            raise AlreadyPublicised(f"案件 {case_no} 的复核意见已{Done(self.publicised_by, self.publicised_on)} 公示")
         if until_on is not None and until_on < on:
             raise PublicityPeriodInvalid(f"公示截止日 {until_on} 早于公示日 {on}", "until_on")

@@ -6,7 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from events.vocabulary import OrderGround, ProposalKind
+from events.vocabulary import OrderForm, OrderGround, ProposalKind, label
+from services.runtime.errors import Done
 from services.supervision.domain.errors import (
     AccountabilityToSameUnit,
     AccountabilityWithoutGrounds,
@@ -14,6 +15,7 @@ from services.supervision.domain.errors import (
     NotOrderAddressee,
     NotProposalAddressee,
     OrderAlreadyAnswered,
+    OrderAlreadyIssued,
     OrderGroundsMissing,
     UnknownOrder,
     UnknownProposal,
@@ -25,22 +27,35 @@ ACCOUNTABLE = frozenset({OrderGround.shirking, OrderGround.perfunctory, OrderGro
 
 @dataclass
 class Order:
-    """One 督办单: to whom, its number among the case's orders (its clock's round), when it was answered."""
+    """One 督办单: to whom, its number among the case's orders (its clock's round), who issued it when, on which
+    grounds and in which form, its answer date, and when it was answered (entered by whom)."""
 
     department: str
     round: int
-    answered_on: date | None = None
+    issued: Done
+    answer_due_on: date
     grounds: tuple[str, ...] = ()
+    form: str = OrderForm.letter
+    answered_on: date | None = None
+    answered_by: str = ""
+
+    def covers(self, department: str, grounds: list[str], form: str, on: date) -> bool:
+        """Whether a new order would repeat this one: to the same unit, on grounds it already names, in its form,
+        while it still awaits its answer within its answer date."""
+        waiting = self.answered_on is None and on <= self.answer_due_on
+        return waiting and department == self.department and set(grounds) <= set(self.grounds) and form == self.form
 
 
 @dataclass
 class Proposal:
-    """One 建议 (Art 40): its kind, the unit that feeds back, its number (its clock's round), when it fed back."""
+    """One 建议 (Art 40): its kind, the unit that feeds back, its number (its clock's round), when it fed back
+    (entered by whom)."""
 
     kind: str
     department: str
     round: int
     fed_back_on: date | None = None
+    fed_back_by: str = ""
 
 
 @dataclass
@@ -68,6 +83,18 @@ class Orders:
                 "grounds",
             )
 
+    def check_not_repeated(self, case_no: str, department: str, grounds: list[str], form: str, on: date) -> None:
+        """同一情形不重复督办: while an order to the unit on these grounds, in this form, awaits its answer within its
+        answer date, a second one repeats it (two supervisors at once, or one who did not see the first)."""
+        for order_no, order in self.issued.items():
+            if order.covers(department, grounds, form, on):
+                raise OrderAlreadyIssued(
+                    f"案件 {case_no} 已有督办单 {order_no}：{order.issued} 下发给 {order.department}"
+                    f"（{label(order.form, OrderForm)}；{'、'.join(label(g, OrderGround) for g in order.grounds)}），"
+                    f"回复期限 {order.answer_due_on}，尚未回复；同一情形不重复督办",
+                    "grounds",
+                )
+
     def answerable(self, case_no: str, order_no: str, department: str) -> Order:
         """The order, answered once and only by the department it was sent to."""
         order = self.issued.get(order_no)
@@ -76,7 +103,8 @@ class Orders:
         if department != order.department:
             raise NotOrderAddressee(f"督办单 {order_no} 下发给 {order.department}，不是 {department}", "department")
         if order.answered_on is not None:
-            raise OrderAlreadyAnswered(f"督办单 {order_no} 已于 {order.answered_on} 回复")
+            done = Done(order.answered_by, order.answered_on)
+            raise OrderAlreadyAnswered(f"督办单 {order_no} 已{done} 回复 ({order.department})")
         return order
 
     def check_proposal(self, case_no: str, kind: str, order_no: str, addressee: str) -> None:
@@ -107,5 +135,6 @@ class Orders:
                 f"建议 {proposal_no} 提给 {proposal.department}，由其书面反馈采纳情况，不是 {department}", "department"
             )
         if proposal.fed_back_on is not None:
-            raise FeedbackAlreadyGiven(f"建议 {proposal_no} 已于 {proposal.fed_back_on} 书面反馈采纳情况")
+            done = Done(proposal.fed_back_by, proposal.fed_back_on)
+            raise FeedbackAlreadyGiven(f"建议 {proposal_no} 的采纳情况已{done} 书面反馈 ({proposal.department})")
         return proposal

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from events.vocabulary import Stage, label
+from services.runtime.errors import Done
 from services.supervision.domain.errors import (
     HearingOnlyForReReview,
     HearingPeriodInvalid,
@@ -23,11 +24,14 @@ from services.supervision.domain.visit import ReturnVisit
 
 @dataclass
 class Review:
-    """One stage of the review chain: when it was asked for, who reviews it, when they gave their opinion."""
+    """One stage of the review chain: when it was asked for (entered by whom), who reviews it, when they gave their
+    opinion (entered by whom)."""
 
     requested_on: date
     body: str = ""
     opinion_on: date | None = None
+    requested_by: str = ""
+    opinion_by: str = ""
 
 
 class ReviewChain(dict[str, Review]):
@@ -41,7 +45,8 @@ class ReviewChain(dict[str, Review]):
         if stage == Stage.re_review and not (self.get(Stage.review) and self[Stage.review].opinion_on):
             raise NoReviewOpinion(f"案件 {case_no} 尚无复查意见，不能申请复核")
         if stage in self:
-            raise ReviewAlreadyRequested(f"案件 {case_no} 已于 {self[stage].requested_on} 申请过")
+            done = Done(self[stage].requested_by, self[stage].requested_on)
+            raise ReviewAlreadyRequested(f"案件 {case_no} 的{label(stage, Stage)}申请已{done} 登记，每案一次")
         if due is not None and on > due:
             raise ReviewWindowClosed(f"案件 {case_no} 的申请期限已于 {due} 届满，{on} 申请已超期", "on")
 
@@ -69,6 +74,7 @@ class ReviewChain(dict[str, Review]):
         if review is None or not review.body:
             raise ReviewNotAssigned(f"案件 {case_no} 的{label(stage, Stage)}申请尚未交办复查/复核机关")
         if review.opinion_on is not None:
-            raise OpinionAlreadyIssued(f"案件 {case_no} 已于 {review.opinion_on} 出具{label(stage, Stage)}意见")
+            done = Done(review.opinion_by, review.opinion_on)
+            raise OpinionAlreadyIssued(f"案件 {case_no} 的{label(stage, Stage)}意见已{done} 出具 ({review.body})")
         if body != review.body:
             raise NotReviewBody(f"{body} 不是案件 {case_no} 的复查/复核机关 ({review.body})", "body")

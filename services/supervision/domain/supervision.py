@@ -49,6 +49,7 @@ from events.vocabulary import (
     opinion_matter,
 )
 from services.runtime.effective import CaseAggregate
+from services.runtime.errors import Done
 from services.runtime.limits import Terms, due_date
 from services.runtime.notices import Notices, nothing_to_notify
 from services.runtime.stored import Twin, stored_events
@@ -92,6 +93,7 @@ class Supervision(CaseAggregate):
         self.reviews = ReviewChain()
         self.orders = Orders()
         self.finalised_on: date | None = None
+        self.finalised_by = ""
         self.notices = Notices()
         self.follow_up = FollowUp()
         self.matter = (str(Kind.claim), "")  # the kind of matter and a claim's route, as intake accepted it
@@ -278,6 +280,7 @@ class Supervision(CaseAggregate):
         due = answer_due or due_date(on, terms.limits.order_answer)
         if due < on:
             raise AnswerDueBeforeIssue(f"回复期限 {due} 早于下发日期 {on}", "answer_due")
+        self.orders.check_not_repeated(self.case_no, self.department, grounds or [], str(form), on)
         order_no = self.orders.next_no(self.case_no)
         self._order_issued(
             order_no=order_no, department=self.department, owning_leader=self.owning_leader, reason=reason,
@@ -371,7 +374,8 @@ class Supervision(CaseAggregate):
 
     def check_not_finalised(self) -> None:
         if self.finalised_on is not None:
-            raise CaseAlreadyFinalised(f"案件 {self.case_no} 已于 {self.finalised_on} 终结")
+            done = Done(self.finalised_by, self.finalised_on)
+            raise CaseAlreadyFinalised(f"案件 {self.case_no} 已{done} 终结 (Art 36)")
 
     def check_open(self) -> None:
         """督办单只对在办案件下发: accepted and assigned, not closed in its latest round, not finalised; or while a
@@ -457,7 +461,7 @@ class Supervision(CaseAggregate):
 
     @event("Rated")
     def _rated(self, rating: str, comment: str, rated_on: date, round: int, actor: str) -> None:
-        self.visit.ratings[round] = rating
+        self.visit.ratings[round], self.visit.rated[round] = rating, Done(actor, rated_on)
         self.seen(rated_on)
 
     @event("CaseSentBack")
@@ -469,7 +473,7 @@ class Supervision(CaseAggregate):
     def _review_requested(
         self, stage: str, reasons: str, requested_on: date, actor: str, window_round: int | None = None
     ) -> None:
-        self.reviews[stage] = Review(requested_on)
+        self.reviews[stage] = Review(requested_on, requested_by=actor)
         self.seen(requested_on)
 
     @event("ReviewBodyNoted")
@@ -483,14 +487,14 @@ class Supervision(CaseAggregate):
 
     @event("ReviewOpinionIssued")
     def _opinion_issued(self, stage: str, outcome: str, text: str, body: str, issued_on: date, actor: str) -> None:
-        self.reviews[stage].opinion_on = issued_on
+        self.reviews[stage].opinion_on, self.reviews[stage].opinion_by = issued_on, actor
         self.seen(issued_on)
 
     @event("OpinionPublicised")
     def _publicised(
         self, body: str, venue: str, content: str, publicised_on: date, until_on: date | None, actor: str
     ) -> None:
-        self.follow_up.publicised_on = publicised_on
+        self.follow_up.publicised_on, self.follow_up.publicised_by = publicised_on, actor
         self.seen(publicised_on)
 
     @event("AftercareRecorded")
@@ -499,7 +503,7 @@ class Supervision(CaseAggregate):
 
     @event("CaseFinalised")
     def _finalised(self, finalised_on: date, basis: str, actor: str) -> None:
-        self.finalised_on = finalised_on
+        self.finalised_on, self.finalised_by = finalised_on, actor
         self.seen(finalised_on)
 
     @event("SupervisionOrderIssued")
@@ -507,12 +511,15 @@ class Supervision(CaseAggregate):
         self, order_no: str, department: str, owning_leader: str, reason: str, issued_on: date,
         answer_due_on: date, actor: str, grounds: list[str] | None = None, form: str = OrderForm.letter,
     ) -> None:  # fmt: skip
-        self.orders.issued[order_no] = Order(department, len(self.orders.issued) + 1, grounds=tuple(grounds or ()))
+        self.orders.issued[order_no] = Order(
+            department, len(self.orders.issued) + 1, Done(actor, issued_on), answer_due_on, tuple(grounds or ()), form
+        )
         self.seen(issued_on)
 
     @event("SupervisionOrderAnswered")
     def _order_answered(self, order_no: str, department: str, answer: str, answered_on: date, actor: str) -> None:
-        self.orders.issued[order_no].answered_on = answered_on
+        order = self.orders.issued[order_no]
+        order.answered_on, order.answered_by = answered_on, actor
         self.seen(answered_on)
 
     @event("ProposalIssued")
@@ -527,7 +534,8 @@ class Supervision(CaseAggregate):
     def _fed_back(
         self, proposal_no: str, department: str, adoption: str, feedback: str, fed_back_on: date, actor: str
     ) -> None:
-        self.orders.proposals[proposal_no].fed_back_on = fed_back_on
+        proposal = self.orders.proposals[proposal_no]
+        proposal.fed_back_on, proposal.fed_back_by = fed_back_on, actor
         self.seen(fed_back_on)
 
     @event("NamedInBulletin")
@@ -542,7 +550,7 @@ class Supervision(CaseAggregate):
         self, notice: str, method: str | None, served_on: date, content: str, unreachable: bool, competent_body: str,
         round: int, actor: str, case_no: str,
     ) -> None:  # fmt: skip
-        self.notices.served[(notice, round)] = served_on
+        self.notices.record(notice, round, served_on, actor)
         self.seen(served_on)
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from events.vocabulary import Rating, label
+from services.runtime.errors import Done
 from services.supervision.domain.errors import AlreadyRated, NotClosedYet
 
 FIRST_ROUND = 1
@@ -18,6 +20,7 @@ class ReturnVisit:
     replies: dict[int, date] = field(default_factory=dict)
     closures: dict[int, date] = field(default_factory=dict)
     ratings: dict[int, str] = field(default_factory=dict)
+    rated: dict[int, Done] = field(default_factory=dict)  # who entered each round's rating, the day
     merged_into: str = ""
     merged_cases: list[str] = field(default_factory=list)
 
@@ -31,7 +34,8 @@ class ReturnVisit:
         if not self.closed:
             raise NotClosedYet(f"案件 {case_no} 第 {self.round} 轮尚未办结，不能回访评价")
         if self.round in self.ratings:
-            raise AlreadyRated(f"案件 {case_no} 第 {self.round} 轮已评价为 {self.ratings[self.round]}")
+            rating = label(self.ratings[self.round], Rating)
+            raise AlreadyRated(f"案件 {case_no} 第 {self.round} 轮已{self.rated[self.round]} 回访评价为{rating}")
 
     def sends_back(self, rating: str) -> bool:
         """不满意 in the first round sends the case back for a new round; a merged petition never goes back."""
