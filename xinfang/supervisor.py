@@ -130,6 +130,21 @@ class BundledNats:
             console.print(f"[red]NATS 服务器重启失败: {exc}; 稍后重试[/]")
 
 
+def await_ready(group: list[Child], stopping: threading.Event, timeout_s: float = 60) -> None:
+    """Until every child of the group is ready: one that exits while starting (a server still electing its
+    leaders, a store not there yet) is started again, backing off; one not ready after ``timeout_s`` stops `up`."""
+    deadline = time.monotonic() + timeout_s
+    for child in group:
+        while not child.ready.wait(0.2) and not stopping.is_set():
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"组件 {child.name} 未能启动")
+            if not child.alive():
+                child.restarts += 1
+                console.print(f"[yellow]组件 {child.name} 启动时退出，正在重启 (restart {child.restarts})[/]")
+                time.sleep(child.restart_delay())
+                child.start()
+
+
 def up(settings: Settings, standby: bool = False) -> int:
     if warning := calendar_warning(settings):
         console.print(f"[yellow]注意[/] {warning}")
@@ -160,9 +175,7 @@ def up(settings: Settings, standby: bool = False) -> int:
         for group in (children, standbys):  # the actives take their leases first
             for child in group:
                 child.start()
-            for child in group:
-                if not child.ready.wait(60) and not stopping.is_set():
-                    raise RuntimeError(f"组件 {child.name} 未能启动")
+            await_ready(group, stopping)
         console.print(f"[bold green]xinfang 已启动[/] NATS {url} · 数据目录 {data_dir}")
         for child in children:
             console.print(f"  ✓ {LABELS[child.name]}" + (" (另有备用实例 + standby)" if standby else ""))

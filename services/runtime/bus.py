@@ -133,9 +133,13 @@ async def ensure_stream(nc: Client, replicas: int = 1, duplicate_window_s: int =
     try:
         info = await js.stream_info(STREAM)
     except NotFoundError:
-        await js.add_stream(stream_config(replicas, duplicate_window_s))
-        log.info("created stream %s with %d replica(s)", STREAM, replicas)
-        return
+        try:
+            await js.add_stream(stream_config(replicas, duplicate_window_s))
+        except nats.errors.Error:  # another component created it meanwhile (a cluster may refuse the second create)
+            info = await js.stream_info(STREAM)
+        else:
+            log.info("created stream %s with %d replica(s)", STREAM, replicas)
+            return
     if info.config.num_replicas != replicas:
         log.warning(
             "stream %s has %s replica(s), XF_STREAM_REPLICAS asks for %d: left as it is "

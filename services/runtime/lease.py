@@ -64,12 +64,19 @@ def holder_id() -> str:
 
 
 async def lease_bucket(nc: Client, ttl_s: float, replicas: int = 1) -> KeyValue:
+    """The bucket, created by whichever component asks first (on a cluster, two creating it at once may see the
+    loser's create refused: it then finds the bucket the winner made)."""
     js = nc.jetstream()
     try:
         return await js.key_value(BUCKET)
     except BucketNotFoundError:
         config = KeyValueConfig(bucket=BUCKET, history=1, ttl=ttl_s, storage=StorageType.FILE, replicas=replicas)
-        return await js.create_key_value(config)
+        try:
+            return await js.create_key_value(config)
+        except nats.errors.Error:
+            with contextlib.suppress(BucketNotFoundError):
+                return await js.key_value(BUCKET)
+            raise
 
 
 class Lease:

@@ -17,7 +17,7 @@ from tests.support.clock import TODAY
 from tests.support.cluster import NatsCluster
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(900)]
-CASES = 300
+CASES = 500  # four runs: two thousand cases in all
 DOWN_S = 5.0  # how long a killed node stays down before it comes back on its ports and its store
 
 

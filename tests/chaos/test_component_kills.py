@@ -11,7 +11,7 @@ import pytest
 from tests.support.chaos import demo_under, kill_components, kill_nats
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(900)]
-CASES = 300
+CASES = 500  # four runs: two thousand cases in all
 
 
 async def test_the_demo_completes_while_components_are_killed(tmp_path: Path) -> None:

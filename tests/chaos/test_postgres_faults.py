@@ -15,7 +15,7 @@ from tests.conftest import CIPHER_KEY, POSTGRES_URL
 from tests.support.chaos import Faults, demo_under, pause
 
 pytestmark = [pytest.mark.slow, pytest.mark.postgres, pytest.mark.timeout(900)]
-CASES = 300
+CASES = 500  # four runs: two thousand cases in all
 
 
 def terminate_backends(databases: list[str]) -> int:

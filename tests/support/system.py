@@ -165,8 +165,8 @@ class ProcessSystem:
             if len(re.findall(r"\[xinfang\] \w+ ready", text_)) >= count:
                 return
             for process in self.processes:
-                if process.poll() is not None:
-                    raise AssertionError(f"a component exited early:\n{text_[-3000:]}")
+                if process.poll() is not None:  # the start of the log says which component stalled, and why
+                    raise AssertionError(f"a component exited early:\n{text_[:6000]}\n…\n{text_[-2000:]}")
             time.sleep(0.1)
         raise AssertionError(f"components not ready:\n{self.log.read_text(errors='replace')[-3000:]}")
 
