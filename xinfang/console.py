@@ -31,6 +31,7 @@ T = TypeVar("T")
 EXIT_CODES = {
     "invalid_input": 2, "idempotency_key_reused": 2, "not_found": 3, "conflict": 5, "unavailable": 6,
     "too_many_attempts": 6, "internal": 1,
+    "payload_too_large": 2,
 }  # fmt: skip
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="machine-readable output on stdout")]
