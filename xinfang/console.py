@@ -12,6 +12,7 @@ from typing import Annotated, Any, TypeVar
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from services.runtime.client import STAFF_DEADLINE_S
@@ -211,7 +212,7 @@ def show(rows: list[dict[str, Any]], headers: dict[str, str], fmt: str, title: s
         for header in headers.values():
             table.add_column(header, overflow="fold")
         for row in labelled:
-            table.add_row(*(exports.text(value) for value in row.values()))
+            table.add_row(*(escape(exports.text(value)) for value in row.values()))  # typed "[/…]" is text
         out.print(table)
 
 

@@ -10,8 +10,10 @@ the service must answer: ``refused`` with a code (and the field it names), or ``
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import enum
 import json
+import logging
 import re
 import threading
 import types
@@ -30,7 +32,9 @@ from pydantic.fields import FieldInfo
 from events import EVENT_TYPES
 from services.runtime.errors import XinfangError
 from services.runtime.payloads import MAX_COMMAND_BYTES, MAX_INTEGER, field_name
+from services.runtime.settings import Settings
 from tests.support.clock import TODAY
+from tests.support.system import InProcessSystem
 
 T = TypeVar("T")
 
@@ -470,3 +474,26 @@ class BackgroundLoop:
         self.loop.call_soon_threadsafe(self.loop.stop)
         self.thread.join(10)
         self.loop.close()
+
+
+@contextlib.contextmanager
+def in_background(settings: Settings) -> Iterator[tuple[BackgroundLoop, InProcessSystem]]:
+    """The whole system in this process, on its own loop (``BackgroundLoop``), for as long as the block runs."""
+    loop = BackgroundLoop()
+    system = InProcessSystem(settings)
+    try:
+        loop.run(system.start())
+        yield loop, system
+    finally:
+        loop.run(system.stop())
+        loop.close()
+
+
+def ended_loops(system: InProcessSystem) -> list[str]:
+    """The background loops (relays, consumers, the sweep, the feed relay) that have ended: none may, while it runs."""
+    return [t.get_name() for host in system.components.values() for t in host.tasks if t.done()]
+
+
+def failures(caplog: Any) -> list[str]:
+    """What any component logged as an error (a handler or a loop that failed) while the fuzz ran."""
+    return [f"{r.name}: {r.getMessage()}" for r in caplog.records if r.levelno >= logging.ERROR]
