@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 import xinfang.actions  # noqa: F401  (registers the staff actions)
@@ -176,8 +177,9 @@ def history(
         table.add_column(column, overflow="fold")
     for item in events:
         event, kind = item["event"], item["type"]
-        when, actor = event.get("occurred_at", "")[:19], event.get("actor", "")
-        table.add_row(str(item["seq"]), when, event_title(kind), actor, describe(kind, event, org.name_of))
+        when, actor = str(event.get("occurred_at", ""))[:19], str(event.get("actor", ""))
+        cells = (str(item["seq"]), when, event_title(kind), actor, describe(kind, event, org.name_of))
+        table.add_row(*map(escape, cells))  # what staff typed is shown as typed: "[/…]" is text, not markup
     out.print(table)
 
 
@@ -289,7 +291,7 @@ def dead_letters(as_json: JsonOpt = False, data_dir: DataDir = None) -> None:
         table.add_column(column, overflow="fold")
     for row in rows:
         cells = (row["component"], row["consumer"], str(row["stream_seq"]), row["subject"], row["reason"])
-        table.add_row(*cells)
+        table.add_row(*map(escape, cells))
     out.print(table)
 
 
@@ -425,7 +427,7 @@ def department_act(
     settings = settings_from(data_dir, nats_url)
     try:
         body = json.loads(payload)
-    except json.JSONDecodeError as exc:
+    except (ValueError, RecursionError) as exc:  # not JSON, nested too deep, a number of 4300 digits
         fail(InvalidInput(f"payload 不是合法的 JSON: {exc}", "payload"), as_json)
     if not isinstance(body, dict):
         fail(InvalidInput("payload 须是 JSON 对象 {…}", "payload"), as_json)

@@ -12,6 +12,7 @@ from typing import Annotated, Any, TypeVar
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from services.runtime.client import STAFF_DEADLINE_S
@@ -31,6 +32,7 @@ T = TypeVar("T")
 EXIT_CODES = {
     "invalid_input": 2, "idempotency_key_reused": 2, "not_found": 3, "conflict": 5, "unavailable": 6,
     "too_many_attempts": 6, "internal": 1,
+    "payload_too_large": 2,
 }  # fmt: skip
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="machine-readable output on stdout")]
@@ -211,7 +213,7 @@ def show(rows: list[dict[str, Any]], headers: dict[str, str], fmt: str, title: s
         for header in headers.values():
             table.add_column(header, overflow="fold")
         for row in labelled:
-            table.add_row(*(exports.text(value) for value in row.values()))
+            table.add_row(*(escape(exports.text(value)) for value in row.values()))  # typed "[/…]" is text
         out.print(table)
 
 

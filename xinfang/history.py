@@ -37,12 +37,23 @@ async def case_history(nc: Client, case_id: str) -> list[dict[str, Any]]:
                 {
                     "seq": msg.metadata.sequence.stream,
                     "type": msg.subject.rsplit(".", 1)[-1],
-                    "event": json.loads(msg.data),
+                    "event": readable(msg.data),
                 }
             )
     finally:
         await sub.unsubscribe()
     return events
+
+
+def readable(data: bytes) -> dict[str, Any]:
+    """A message's payload as JSON, or, for one that is not an event (it is in the dead letters), a note saying so."""
+    try:
+        event = json.loads(data)
+    except (ValueError, RecursionError):
+        event = None
+    if isinstance(event, dict):
+        return event
+    return {UNDECODABLE: f"不是可读的事件 ({len(data)} 字节)，见 xinfang dead-letters"}
 
 
 def event_title(event_type: str) -> str:
@@ -57,6 +68,7 @@ def field_label(event_type: str, field: str) -> str:
     return cls.label(field) if cls is not None else field
 
 
+UNDECODABLE = "undecodable"
 ENVELOPE = {"event_id", "case_id", "recorded_at", "schema_version", "occurred_at", "actor"}
 SAID_EITHER_WAY = {"on_time", "agreed"}  # a "no" here is news, not an absent flag
 

@@ -13,6 +13,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from rich.markup import escape
 from rich.table import Table
 
 from services.runtime.errors import InvalidInput
@@ -77,7 +78,7 @@ def emit(sheets: list[Sheet], fmt: str, output: Path | None, created: datetime |
             for header in sheet.headers.values():
                 table.add_column(header, overflow="fold")
             for row in sheet.rows:
-                table.add_row(*(text(row.get(k)) for k in sheet.headers))
+                table.add_row(*(escape(text(row.get(k))) for k in sheet.headers))
             out.print(table)
         return
     if fmt == "json":

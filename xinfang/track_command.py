@@ -7,6 +7,7 @@ from datetime import date, datetime
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from services.runtime.clock import OFFICE_TIME
@@ -68,5 +69,5 @@ def track_command(
     for header in HEADERS.values():  # 日期, 进展, 说明
         table.add_column(header, overflow="fold")
     for row in rows:
-        table.add_row(*(row[key] for key in HEADERS))
+        table.add_row(*(escape(row[key]) for key in HEADERS))
     out.print(table)

@@ -15,6 +15,7 @@ import typer
 from nats.aio.client import Client
 from nats.js.api import DeliverPolicy
 from nats.js.errors import NotFoundError
+from rich.markup import escape
 from rich.table import Table
 from sqlalchemy.exc import SAWarning
 
@@ -202,7 +203,8 @@ def report(outcome: Outcome, as_json: bool, digest: Path | None) -> None:
             table.add_column(column, overflow="fold")
         for f in outcome.findings:
             label = f"{KINDS[f.kind]} ({f.kind})"
-            table.add_row(f.case_id or "—", str(f.seq), label, f.source or "—", str(f.n or "—"), f.detail)
+            cells = (f.case_id or "—", str(f.seq), label, f.source or "—", str(f.n or "—"), f.detail)
+            table.add_row(*map(escape, cells))  # a detail quotes the message: its "[…]" is text, not markup
         out.print(table)
     if digest is not None:
         out.print(f"摘要已导出: {digest} (至序号 {outcome.digest.last_seq}); 请交督办人员留存")

@@ -4,13 +4,19 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import Field, StringConstraints
+from pydantic import ConfigDict, Field, StringConstraints
 
 from events.assignment import TaskForceMember
 from services.runtime.commands import CaseCommand
 from services.runtime.notices import ServeNotice  # noqa: F401  (every service serves notices of its decisions)
 
 Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
+
+
+class Member(TaskForceMember):
+    """专班成员 as a command names one: the event's fields, and a field it does not know is refused."""
+
+    model_config = ConfigDict(extra="forbid")
 
 
 class ReceiveAssignment(CaseCommand):
@@ -85,4 +91,4 @@ class FormTaskForce(CaseCommand):
 
     name = "form_task_force"
 
-    members: list[TaskForceMember] = Field(min_length=1, description="专班成员: role, name, unit")
+    members: list[Member] = Field(min_length=1, description="专班成员: role, name, unit")

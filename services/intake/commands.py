@@ -6,17 +6,17 @@ from datetime import date, time
 from typing import Annotated
 from uuid import UUID
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from events.vocabulary import Channel, ClaimRoute, Kind, LegalRoute, NotAcceptedReason
 from services.intake.domain import DISTRICT_BUREAU
-from services.runtime.commands import CaseCommand, Command
+from services.runtime.commands import CaseCommand, Command, Payload
 from services.runtime.notices import ServeNotice  # noqa: F401  (every service serves notices of its decisions)
 
 Item = Annotated[str, Field(min_length=1, max_length=500)]
 
 
-class Petitioner(BaseModel):
+class Petitioner(Payload):
     """信访人; personal data stays in intake's encrypted store and never goes on the bus."""
 
     name: str = Field(min_length=1, max_length=100, description="姓名或单位名称")

@@ -27,6 +27,7 @@ from services.runtime.errors import (
     IdempotencyKeyReused,
     InvalidInput,
     NotFound,
+    PayloadTooLarge,
     Unanswered,
     Unavailable,
     XinfangError,
@@ -134,6 +135,9 @@ async def request(
             if error.code != Unavailable.code:  # a decided outcome (too_many_attempts is one: it is not retried)
                 raise error
             failure: XinfangError = error  # the service is stopping: it took the command up and applied nothing
+        except nats.errors.MaxPayloadError:  # the server would close the connection on it: never sent, nothing applied
+            limit = getattr(client, "max_payload", 0)
+            raise PayloadTooLarge(f"请求体 {len(data)} 字节，超过 NATS 服务器允许的 {limit} 字节，未发送") from None
         except nats.errors.NoRespondersError:
             failure = Unavailable(f"{who} 未运行 (no responders on {subject})")
         except nats.errors.TimeoutError:

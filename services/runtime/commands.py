@@ -2,20 +2,21 @@
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Callable
 from datetime import date
 from typing import Any, ClassVar
 from uuid import UUID
 
+from annotated_types import MinLen
 from faststream.nats import NatsMessage, NatsRouter
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
 
 from services.runtime.consumer import is_transient
-from services.runtime.errors import InvalidInput, NotFound, NotYourCase, Unavailable, XinfangError
+from services.runtime.errors import NotFound, NotYourCase, Unavailable, XinfangError
 from services.runtime.group_commit import GroupCommit
 from services.runtime.idempotency import CommandKey
+from services.runtime.payloads import MAX_COMMAND_BYTES, check_size, field_name, invalid_input, load
 
 log = logging.getLogger(__name__)
 
@@ -26,7 +27,23 @@ COMMAND_ID_MAX_LENGTH = 100
 STAFF = "staff"  # whose key a bureau command's command_id is (a department's is its unit's, from its subject)
 
 
-class Command(BaseModel):
+class Payload(BaseModel):
+    """A command's payload or a part of one: a field it does not declare is refused, not dropped (a misspelt
+    option must not pass unnoticed), and a required text is more than blanks."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _not_blank(cls, value: Any, info: ValidationInfo) -> Any:
+        if isinstance(value, str) and value and not value.strip() and info.field_name is not None:
+            declared = cls.model_fields[info.field_name].metadata
+            if any(isinstance(m, MinLen) and m.min_length > 0 for m in declared):
+                raise ValueError("不能只有空白")
+        return value
+
+
+class Command(Payload):
     """A command's payload; ``name`` is the last token of its subject (``xf.cmd.<service>.<name>``), and the
     docstring says what it does (it becomes the route's description)."""
 
@@ -67,30 +84,22 @@ def department_subject(unit: str, service: str, command: str) -> str:
 def parse_as(model: type[BaseModel], body: bytes, unit: str) -> Any:
     """A department's command, acting as the unit its subject names: its ``department`` is that unit (a payload
     naming another is refused, one naming none gets it)."""
-    try:
-        raw = json.loads(body or b"{}")
-    except json.JSONDecodeError as exc:
-        raise InvalidInput(f"请求不是合法的 JSON: {exc}") from None
-    if isinstance(raw, dict) and "department" in model.model_fields:
+    raw = load(body)
+    if "department" in model.model_fields:
         named = raw.get("department") or unit
-        if named != unit:
-            raise NotYourCase(f"{unit} 不能以 {named} 的名义办理", "department")
-        raw["department"] = unit
-    return parse(model, json.dumps(raw).encode())
-
-
-def invalid_input(exc: ValidationError) -> InvalidInput:
-    """The first broken field of a payload as a clear message."""
-    first = exc.errors()[0]
-    field = ".".join(str(p) for p in first["loc"]) or None
-    return InvalidInput(f"字段 {field} 有误: {first['msg']}", field)
+        if isinstance(named, str) and named != unit:
+            raise NotYourCase(f"{unit} 不能以 {field_name([named])} 的名义办理", "department")
+        if named == unit:  # any other value is refused by the model, as a department of the wrong type
+            raw["department"] = unit
+    return validate(model, raw)
 
 
 def parse(model: type[BaseModel], body: bytes) -> Any:
-    try:
-        raw = json.loads(body or b"{}")
-    except json.JSONDecodeError as exc:
-        raise InvalidInput(f"请求不是合法的 JSON: {exc}") from None
+    """A staff command's payload from its body (``services.runtime.payloads`` says what a body must be)."""
+    return validate(model, load(body))
+
+
+def validate(model: type[BaseModel], raw: dict[str, Any]) -> Any:
     try:
         return model.model_validate(raw)
     except ValidationError as exc:
@@ -104,13 +113,25 @@ def store_unavailable() -> Unavailable:
     return Unavailable("数据库暂时不可用，请稍后重试 (the service's database is unavailable; retry with the same key)")
 
 
+async def undecoded(msg: NatsMessage) -> bytes:
+    """The body as it came: ``parse`` alone reads it. FastStream's own decoder would parse it first, by its
+    content-type header or as JSON, and a body it fails on (too deep, not UTF-8 for text/plain, broken JSON sent as
+    application/json) would end the handler before it runs, with no answer at all."""
+    return msg.body
+
+
 class CommandRoutes:
     """Registers each command of a service as a FastStream subscriber that answers ok/error JSON."""
 
     def __init__(
-        self, service: str, committer: GroupCommit, parties: Callable[[Any], frozenset[str]] = lambda _: frozenset()
+        self,
+        service: str,
+        committer: GroupCommit,
+        parties: Callable[[Any], frozenset[str]] = lambda _: frozenset(),
+        max_body: int = MAX_COMMAND_BYTES,
     ):
         self.service = service
+        self.max_body = max_body
         self.router = NatsRouter()
         self.committer = committer
         self.parties = parties
@@ -150,6 +171,7 @@ class CommandRoutes:
             try:
                 # The unit comes from the subject the department's credentials let it publish on, never the payload.
                 unit = msg.raw_message.subject.split(".")[2] if department else ""
+                check_size(msg.body, self.max_body)  # before any parsing: an oversized body costs nothing more
                 command = parse_as(model, msg.body, unit) if department else parse(model, msg.body)
                 run = self._on_own_case(handler, unit) if department else handler
                 result = await self.committer.submit(run, command, self.key(name, command, unit))
@@ -175,6 +197,7 @@ class CommandRoutes:
             # Commands are decided concurrently so that group commit can batch them; the rules run one at a
             # time on the store's thread, so concurrency here never lets two commands race on one case.
             max_workers=COMMANDS_IN_FLIGHT,
+            decoder=undecoded,
             title=answer.__name__,
             description=description,
         )(answer)

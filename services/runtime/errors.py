@@ -111,3 +111,10 @@ class TooManyAttempts(Unavailable):
     """Too many wrong 查询码/查询密码 attempts on one code: it is locked for a while, whatever is tried."""
 
     code = "too_many_attempts"
+
+
+class PayloadTooLarge(InvalidInput):
+    """A command's body over the configured limit (XF_MAX_COMMAND_BYTES), or over what the NATS server lets through:
+    refused before it is parsed, or not sent at all."""
+
+    code = "payload_too_large"

@@ -116,7 +116,7 @@ class ServiceHost(Component):
         app, sidecar = await self.db.run(self._open_store)
         self.app = app
         self.committer = GroupCommit(app, self.db, retention=self.settings.idempotency_retention)
-        self.routes = routes = command_routes(self.name, app, self.committer)
+        self.routes = routes = command_routes(self.name, app, self.committer, self.settings.max_command_bytes)
         self.broker.include_router(routes.router)
         await self.broker.start()
         nc = self.broker.connection

@@ -14,6 +14,7 @@ from services.runtime.bus import server_list, servers_text
 from services.runtime.calendar import calendar
 from services.runtime.clock import Clock, clock_for
 from services.runtime.limits import STATUTE, Limits, Terms
+from services.runtime.payloads import MAX_COMMAND_BYTES
 
 COMPONENTS = ("intake", "assignment", "mediation", "supervision", "projections")
 
@@ -90,6 +91,13 @@ class Settings(BaseSettings):
         "decided anew",
     )
     sweep_interval_s: float = Field(60.0, description="how often supervision looks for warnings and overdue clocks")
+    max_command_bytes: int = Field(
+        MAX_COMMAND_BYTES,
+        ge=1024,
+        le=1024 * 1024,
+        description="a command's body over this many bytes is refused unparsed (payload_too_large); at most the "
+        "NATS server's max_payload (1 MB)",
+    )
     batch_size: int = Field(256, description="messages a consumer applies in one transaction")
     relay_poll_s: float = Field(0.05, description="outbox relay idle poll interval")
     track_max_failures: int = Field(

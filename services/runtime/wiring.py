@@ -17,6 +17,7 @@ from typing import Any, get_type_hints
 from events import CaseEvent
 from services.runtime.commands import Command, CommandRoutes
 from services.runtime.group_commit import GroupCommit
+from services.runtime.payloads import MAX_COMMAND_BYTES
 from services.runtime.store import ServiceApplication
 
 Handler = Callable[..., Any]
@@ -79,9 +80,11 @@ def reactions_of(app_class: type) -> dict[type[CaseEvent], Handler]:
     return found
 
 
-def command_routes(service: str, app: ServiceApplication, committer: GroupCommit) -> CommandRoutes:
+def command_routes(
+    service: str, app: ServiceApplication, committer: GroupCommit, max_body: int = MAX_COMMAND_BYTES
+) -> CommandRoutes:
     """The service's command subscribers, one per command its application answers, described by the payload."""
-    routes = CommandRoutes(service, committer, app.parties)
+    routes = CommandRoutes(service, committer, app.parties, max_body)
     for name, (model, method) in commands_of(type(app)).items():
         routes.add(name, model, functools.partial(method, app), (model.__doc__ or name).strip())
     return routes

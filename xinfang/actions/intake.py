@@ -44,8 +44,12 @@ def submit(
         payload = json.loads(file.read_text(encoding="utf-8"))
     except FileNotFoundError:
         fail(NotFound(f"文件不存在: {file}", "file"), as_json)
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+    except OSError as exc:  # a directory, no permission
+        fail(InvalidInput(f"无法读取 {file}: {exc.strerror or exc}", "file"), as_json)
+    except (ValueError, RecursionError) as exc:  # not UTF-8, not JSON, nested too deep, a number of 4300 digits
         fail(InvalidInput(f"{file} 不是合法的 JSON: {exc}", "file"), as_json)
+    if not isinstance(payload, dict):
+        fail(InvalidInput(f"{file} 须是一个 JSON 对象 {{…}}，如 examples/petition.json", "file"), as_json)
     check = unanswered("xinfang ledger 查看是否已登记")
     result = run(lambda: send(settings_from(data_dir), "intake", "register", payload, deadline), as_json, check)
     if as_json:
