@@ -14,6 +14,7 @@ from services.runtime import access
 from services.runtime.nats_server import EmbeddedNats
 from services.runtime.organisation import organisation
 from services.runtime.settings import COMPONENTS, Settings
+from tests.support import counts
 from tests.support.clock import TODAY
 from tests.support.cluster import NatsCluster
 from tests.support.system import InProcessSystem
@@ -26,6 +27,14 @@ os.environ["XF_TODAY"] = TODAY.isoformat()
 
 
 SLOW_TEST_TIMEOUT_S = 600
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """The chaos, race and fuzz runs' count lines, one each, at the end of the run."""
+    if counts.LINES:
+        terminalreporter.section("counts")
+        for line in counts.LINES:
+            terminalreporter.write_line(line)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

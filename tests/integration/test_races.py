@@ -27,6 +27,7 @@ from services.runtime.client import call, request
 from services.runtime.commands import department_subject
 from services.runtime.errors import Conflict
 from tests.support.clock import TODAY
+from tests.support.counts import report
 from tests.support.system import PETITION, Client, InProcessSystem, settle, table_rows
 from xinfang.scenario import REPLY, numbered
 
@@ -128,6 +129,6 @@ async def test_concurrent_actions_on_a_case_have_one_winner_and_conflicts_naming
     error = json.loads(again.stdout)["error"]
     assert again.returncode == 5 and (error["code"], error["reason"]) == ("conflict", "already_closed"), again
     assert "经办人0-" in error["message"] and DAY in error["message"]
-    print(tally.line())
+    report(tally.line())
     assert tally.rounds == 5 * CASES and tally.won == tally.rounds
     assert sum(tally.conflicts.values()) == tally.commands - tally.won >= tally.rounds

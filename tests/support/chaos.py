@@ -73,7 +73,7 @@ async def demo_under(
         problems, events = await check_after(settings, env or {})
         logged = log.read_text(errors="replace")
         faults.restarts = logged.count("正在重启")
-        print(faults.line(cases, events, name))
+        report(faults.line(cases, events, name))
         for line in logged.splitlines():  # why a component left: its lease, its store, its connection
             if "正在重启" in line or "lease" in line:
                 print("  ", line[:300])
