@@ -131,3 +131,13 @@ def test_the_benchmarks_poison_is_poison_to_every_consumer() -> None:
         kinds[type(raised.value)] += 1
         assert len(data) < 1024 * 1024
     assert kinds[UnknownEventType] == 10 and kinds[UndecodableEvent] == 50
+
+
+def test_a_message_nested_past_any_parser_is_undecodable_not_a_recursion_error() -> None:
+    from events import UndecodableEvent, decode
+    from xinfang.verification import Message
+
+    deep = b"[" * 100_000 + b"]" * 100_000
+    with pytest.raises(UndecodableEvent, match="nested"):
+        decode(f"xf.case.{CASE}.{KIND}", deep)
+    assert Message(1, f"xf.case.{CASE}.{KIND}", deep, {}).event_id == ""  # `xinfang verify` reads it as no event
