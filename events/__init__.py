@@ -46,6 +46,8 @@ def decode(subject: str, data: bytes) -> CaseEvent:
         payload = json.loads(data)
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise UndecodableEvent(f"payload is not JSON: {exc}") from None
+    except RecursionError:
+        raise UndecodableEvent("payload is nested deeper than any event") from None
     if not isinstance(payload, dict):
         raise UndecodableEvent("payload is not a JSON object")
     version = payload.get("schema_version", 1)

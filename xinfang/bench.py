@@ -9,6 +9,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import uuid
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -57,7 +58,7 @@ class Figure:
         return self.value / self.peer_value if self.peer_value else 0.0
 
 
-async def projections_caught_up(nc: Any, settings: Settings) -> None:
+async def projections_caught_up(nc: Any) -> None:
     js = nc.jetstream()
     while True:
         last = (await js.stream_info(STREAM)).state.last_seq
@@ -69,19 +70,66 @@ async def projections_caught_up(nc: Any, settings: Settings) -> None:
         await asyncio.sleep(0.02)
 
 
-async def pipeline(nc: Any, settings: Settings, cases: int, concurrency: int) -> tuple[float, int]:
+@dataclass(frozen=True)
+class Run:
+    """One run of the pipeline: how many real events it put on the stream, in how long, among how much poison."""
+
+    events: int
+    seconds: float
+    poison: int = 0
+
+
+async def pipeline(nc: Any, first: int, cases: int, concurrency: int, poison_per_case: float = 0.0) -> Run:
+    """Cases ``first`` … ``first + cases - 1`` from registration to rating, until the views have caught up; with
+    ``poison_per_case``, that much poison published among their events as each case finishes."""
+    js = nc.jetstream()
     gate = asyncio.Semaphore(concurrency)
+    before = await stream_last_seq(nc)
+    owed = 0.0
+    sent = 0
 
     async def one(i: int) -> None:
+        nonlocal owed, sent
         async with gate:
             await lifecycle(nc, numbered(PETITION, i), major=i % 4 == 0)
+            owed += poison_per_case
+            while owed >= 1:
+                owed -= 1
+                sent += 1
+                await js.publish(*poison_message(first * 1000 + sent), stream=STREAM)
 
     started = time.perf_counter()
-    await asyncio.gather(*(one(i) for i in range(cases)))
-    await projections_caught_up(nc, settings)
+    await asyncio.gather(*(one(i) for i in range(first, first + cases)))
+    await projections_caught_up(nc)
     elapsed = time.perf_counter() - started
-    events = await stream_last_seq(nc)
-    return events / elapsed, events
+    return Run(await stream_last_seq(nc) - before - sent, elapsed, sent)
+
+
+def rate(*runs: Run) -> float:
+    return sum(r.events for r in runs) / sum(r.seconds for r in runs)
+
+
+POISON_SHARE = 0.01  # of every message on the stream during a poisoned run
+# Poison on subjects the services react to and the read side reads: malformed, unknown, oversized, each in turn.
+POISON_TYPES = ["petition_accepted", "case_acknowledged", "reply_issued", "case_closed", "petition_registered"]
+
+
+def poison_message(n: int) -> tuple[str, bytes]:
+    """The ``n``-th poison message: a subject of a case no command made, and a body no consumer can apply (or, every
+    sixth, an event type this version does not know, which the read side skips)."""
+    case_id = str(uuid.uuid5(uuid.NAMESPACE_URL, f"xf-bench-poison-{n}"))
+    event_type = POISON_TYPES[n % len(POISON_TYPES)]
+    kind = n % 6
+    bodies = [
+        b"{not json",
+        json.dumps({"case_id": case_id}).encode(),  # the envelope missing
+        json.dumps({"case_id": case_id, "schema_version": 99}).encode(),  # a newer schema
+        json.dumps({"case_id": case_id[::-1], "event_id": "x", "occurred_at": 1}).encode(),  # wrong types
+        b"\xff" * 256 * 1024,  # oversized garbage
+        json.dumps({"case_id": case_id, "schema_version": 1}).encode(),
+    ]
+    subject = f"xf.case.{case_id}.{'petition_teleported' if kind == 5 else event_type}"
+    return subject, bodies[kind]
 
 
 async def raw_publish(nc: Any, count: int) -> float:
@@ -177,11 +225,19 @@ async def run_on(label: str, dbs: dict[str, str], cases: int, commands: int, con
                 if "ready" not in process.stdout.readline():
                     raise RuntimeError("a component did not start")
             nc = await connect(server.url, "bench")
-            pipe_rate, events = await pipeline(nc, settings, cases, concurrency)
-            peer_publish = await raw_publish(nc, events)
+            # The pipeline with and without 1% poison in turns (clean, poisoned, clean, poisoned), each half the cases,
+            # so that a machine busier for a while, or a database grown, weighs on both alike.
+            half = max(1, cases // 2)
+            clean = [await pipeline(nc, 0, half, concurrency)]
+            peer_publish = await raw_publish(nc, clean[0].events)  # the clean run's messages, seq 1 … events
+            ours, raw = await rebuild_rate(nc, scratch, settings.clock())  # the stream as the clean run left it
+            poison_per_case = clean[0].events / half * POISON_SHARE / (1 - POISON_SHARE)
+            poisoned = [await pipeline(nc, half, half, concurrency, poison_per_case)]
+            clean.append(await pipeline(nc, 2 * half, half, concurrency))
+            poisoned.append(await pipeline(nc, 3 * half, half, concurrency, poison_per_case))
+            pipe_rate, poison = rate(*clean), sum(r.poison for r in poisoned)
             cmd_rate = await command_rate(nc, commands, concurrency)
             bare = await asyncio.to_thread(bare_application_rate, peer_url, key, commands, settings.clock())
-            ours, raw = await rebuild_rate(nc, scratch, settings.clock())
         finally:
             for process in processes:
                 process.terminate()
@@ -192,6 +248,14 @@ async def run_on(label: str, dbs: dict[str, str], cases: int, commands: int, con
             server.stop()
     return [
         Figure(f"{label}: 全流程 pipeline", pipe_rate, "events/s", "raw JetStream async publish", peer_publish, 0.25),
+        Figure(
+            f"{label}: 全流程 1% 毒消息 pipeline with 1% poison ({poison})",
+            rate(*poisoned),
+            "events/s",
+            "the same pipeline without poison",
+            pipe_rate,
+            0.9,
+        ),
         Figure(f"{label}: 受理命令 intake commands", cmd_rate, "cmds/s", "bare eventsourcing app", bare, 0.8),
         Figure(f"{label}: 视图重建 rebuild", ours, "events/s", "raw ordered-consumer read", raw, 0.5),
     ]

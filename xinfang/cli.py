@@ -298,12 +298,14 @@ def dead_letters(as_json: JsonOpt = False, data_dir: DataDir = None) -> None:
 @app.command("bench")
 def run_bench(
     postgres: Annotated[str | None, typer.Option(help="also measure on this PostgreSQL (SQLAlchemy URL)")] = None,
-    cases: Annotated[int, typer.Option(help="cases through the whole lifecycle")] = 400,
+    cases: Annotated[
+        int, typer.Option(help="cases through the whole lifecycle (and as many again with 1% poison among them)")
+    ] = 400,
     commands: Annotated[int, typer.Option(help="intake commands for the command-rate figure")] = 500,
     concurrency: Annotated[int, typer.Option(help="cases (and commands) in flight")] = 128,
     output: Annotated[Path, typer.Option(help="JSON results file")] = Path("bench-results.json"),
 ) -> None:
-    """基准: pipeline, command and rebuild rates, each beside its peer measured in the same run."""
+    """基准: pipeline (and with 1% poison), command and rebuild rates, each beside its peer in the same run."""
     from xinfang.bench import bench, write_json
 
     logging.basicConfig(level=logging.WARNING)

@@ -71,7 +71,7 @@ class Message:
     def event_id(self) -> str:
         try:
             return str(json.loads(self.data).get("event_id", ""))
-        except (ValueError, AttributeError):
+        except (ValueError, AttributeError, RecursionError):  # not JSON, not an object, nested past any parser
             return ""
 
     def same_as(self, other: Message) -> bool:

@@ -21,7 +21,7 @@ from sqlalchemy.exc import SAWarning
 
 from events import STREAM
 from events.base import SUBJECT_PREFIX
-from services.runtime.errors import NotFound
+from services.runtime.errors import InvalidInput, NotFound
 from services.runtime.settings import Settings
 from xinfang import digest as digests
 from xinfang.console import DataDir, JsonOpt, NatsUrl, app, case_id, client_url, out, run, settings_from
@@ -90,7 +90,12 @@ def read_stores(settings: Settings, cases: list[str] | None, passed: dict[str, i
             application = definition.application(store_env(name, url, settings.resolved_cipher_key), settings)
         places: dict[str, int] = defaultdict(int)
         mine: dict[str, Published] = {}
-        for position, stored in application.stored_events():
+        try:
+            logged = list(application.stored_events())
+        except ValueError as exc:  # eventsourcing's cipher: "Cipher text is damaged: MAC check failed"
+            said = f"无法解密 {name} 的事件存储 ({exc}): 密钥与写入时不同? 请用该区的 XF_CIPHER_KEY 或数据目录"
+            raise InvalidInput(said, "cipher_key") from None
+        for position, stored in logged:
             event = to_public(stored)
             if event is None:
                 continue

@@ -8,7 +8,6 @@ from datetime import date
 from typing import Any, ClassVar
 from uuid import UUID
 
-from annotated_types import MinLen
 from faststream.nats import NatsMessage, NatsRouter
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
 
@@ -38,7 +37,7 @@ class Payload(BaseModel):
     def _not_blank(cls, value: Any, info: ValidationInfo) -> Any:
         if isinstance(value, str) and value and not value.strip() and info.field_name is not None:
             declared = cls.model_fields[info.field_name].metadata
-            if any(isinstance(m, MinLen) and m.min_length > 0 for m in declared):
+            if any((getattr(m, "min_length", None) or 0) > 0 for m in declared):
                 raise ValueError("不能只有空白")
         return value
 

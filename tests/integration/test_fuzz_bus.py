@@ -38,6 +38,7 @@ from tests.support.fuzz import (
     poison,
 )
 from tests.support.system import Client, InProcessSystem, ledger_rows, settle
+from xinfang.verify_command import TAMPERED
 
 POISON = 240
 OVERSIZED = 6
@@ -73,11 +74,12 @@ def dead_letters(settings: Settings) -> dict[tuple[str, int], dict[str, Any]]:
     }
 
 
-def xinfang(settings: Settings, *args: str) -> str:
-    """A CLI command's output, once it is found to have ended well, with no traceback."""
-    env = {**os.environ, "XF_DATA_DIR": str(settings.data_dir), "XF_NATS_URL": settings.nats_url_text}
+def xinfang(settings: Settings, *args: str, exit_code: int = 0) -> str:
+    """A CLI command's output, once it is found to have ended as expected, with no traceback."""
+    env = {**os.environ, "XF_DATA_DIR": str(settings.data_dir), "XF_NATS_URL": settings.nats_url_text,
+           "XF_CIPHER_KEY": settings.cipher_key}  # fmt: skip
     done = subprocess.run([sys.executable, "-m", "xinfang", *args], capture_output=True, text=True, env=env, timeout=60)
-    assert done.returncode == 0 and "Traceback" not in done.stderr, done.stderr
+    assert done.returncode == exit_code and "Traceback" not in done.stderr, done.stderr
     return done.stdout
 
 
@@ -170,6 +172,10 @@ def test_poison_on_the_case_stream_is_dead_lettered_and_real_cases_flow_on(
     poisoned = next(m.subject.split(".")[2] for m in published.values() if m.kind in ("not_json", "raw_bytes"))
     assert "dead-letters" in xinfang(system.settings, "history", poisoned)
     assert "undecodable" in xinfang(system.settings, "history", poisoned, "--json")
+    # The tamper check names every message no producer published, poison or not, as inserted; nothing real.
+    findings = json.loads(xinfang(system.settings, "verify", "--json", exit_code=TAMPERED))["findings"]
+    assert {f["seq"] for f in findings} == set(published) | set(unknown)
+    assert {f["kind"] for f in findings} == {"inserted"}
     kinds = Counter(message.kind for message in published.values())
     print(
         f"\nfuzz bus: poison={len(published)} oversized={sum(n for k, n in kinds.items() if k.startswith('oversize'))} "

@@ -400,7 +400,7 @@ def poison(draw: st.DrawFn, oversize: bool = False) -> Poison:
     kind = draw(
         st.sampled_from(
             ["not_json", "random_json", "not_object", "raw_bytes", "envelope_missing", "envelope_wrong_type",
-             "wrong_case", "newer_schema", "broken_payload", "bad_subject", "not_utf8"]
+             "wrong_case", "newer_schema", "broken_payload", "bad_subject", "not_utf8", "deep"]
         )
     )  # fmt: skip
     event = envelope(event_type, case_id)
@@ -432,6 +432,9 @@ def poison(draw: st.DrawFn, oversize: bool = False) -> Poison:
         if not own:  # an event whose own fields all have defaults: break the envelope instead
             return Poison(kind, subject, dumps({**event, "occurred_at": {"x": 1}}), hdrs)
         return Poison(kind, subject, dumps({**event, **{n: {"broken": [1]} for n in own}}), hdrs)
+    if kind == "deep":  # nested past what a recursive parser survives
+        depth = draw(st.integers(2_000, 200_000))
+        return Poison(kind, subject, b"[" * depth + b"]" * depth, hdrs)
     if kind == "bad_subject":
         tail = draw(st.sampled_from([f"{case_id}.{event_type}.extra", event_type, f"{case_id}.{event_type}.a.b"]))
         return Poison(kind, f"xf.case.{tail}", dumps(event), hdrs)

@@ -54,3 +54,26 @@ def test_text_with_markup_in_a_table_is_shown_as_typed(capsys: pytest.CaptureFix
 
     show([{"request": "附件[/1]与[bold]"}], {"request": "信访请求"}, "table", "台账")
     assert "附件[/1]与[bold]" in capsys.readouterr().out
+
+
+def test_verifying_with_another_cipher_key_than_the_stores_is_a_clear_error(tmp_path: Path) -> None:
+    from eventsourcing.cipher import AESCipher
+
+    from services.intake.application import IntakeApplication
+    from services.intake.commands import RegisterPetition
+    from services.runtime.errors import InvalidInput
+    from services.runtime.organisation import organisation
+    from services.runtime.settings import Settings
+    from services.runtime.store import store_env
+    from tests.support.clock import CLOCK
+    from tests.support.system import PETITION
+    from xinfang.verify_command import read_stores
+
+    written = Settings(data_dir=tmp_path, cipher_key=AESCipher.create_key(num_bytes=32))
+    app = IntakeApplication(store_env("intake", written.db_url("intake"), written.cipher_key), organisation(), CLOCK)
+    app.register(RegisterPetition.model_validate(PETITION))
+    other = Settings(data_dir=tmp_path, cipher_key=AESCipher.create_key(num_bytes=32))
+    with pytest.raises(InvalidInput) as raised:
+        read_stores(other, None, dict.fromkeys(("intake", "assignment", "mediation", "supervision"), 0))
+    assert raised.value.field == "cipher_key" and "XF_CIPHER_KEY" in raised.value.message
+    assert read_stores(written, None, dict.fromkeys(("intake", "assignment", "mediation", "supervision"), 0))["intake"]

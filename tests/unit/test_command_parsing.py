@@ -249,3 +249,16 @@ async def test_a_body_over_the_servers_max_payload_is_refused_by_name_and_not_re
     assert (
         raised.value.code == "payload_too_large" and "1024" in raised.value.message and "未发送" in raised.value.message
     )
+
+
+@pytest.mark.parametrize("service", ["intake", "assignment", "mediation", "supervision"])
+def test_the_fuzzers_valid_shaped_payload_of_every_command_is_valid(service: str) -> None:
+    """The fuzz tests break one thing of such a payload and expect that thing named: the rest must be valid."""
+    import importlib
+
+    from services.runtime.wiring import commands_of
+    from tests.support.fuzz import valid_shaped
+
+    app_class = getattr(importlib.import_module(f"services.{service}.application"), f"{service.title()}Application")
+    for model, _ in commands_of(app_class).values():
+        assert model.model_validate(valid_shaped(model, CASE)), model.__name__
