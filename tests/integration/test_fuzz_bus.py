@@ -27,6 +27,7 @@ from services.runtime.bus import connect
 from services.runtime.host import ProjectionHost, ServiceHost
 from services.runtime.settings import COMPONENTS, Settings
 from services.runtime.sidecar import Sidecar, make_engine
+from tests.support.counts import report
 from tests.support.fuzz import (
     BackgroundLoop,
     Poison,
@@ -177,8 +178,8 @@ def test_poison_on_the_case_stream_is_dead_lettered_and_real_cases_flow_on(
     assert {f["seq"] for f in findings} == set(published) | set(unknown)
     assert {f["kind"] for f in findings} == {"inserted"}
     kinds = Counter(message.kind for message in published.values())
-    print(
-        f"\nfuzz bus: poison={len(published)} oversized={sum(n for k, n in kinds.items() if k.startswith('oversize'))} "
+    report(
+        f"fuzz bus: poison={len(published)} oversized={sum(n for k, n in kinds.items() if k.startswith('oversize'))} "
         f"unknown_types={len(unknown)} dead_letters={len(letters)} consumers={len(every)} real_cases={len(rated)} "
         f"seconds={time.monotonic() - started:.0f}\n  by kind: {dict(sorted(kinds.items()))}"
     )

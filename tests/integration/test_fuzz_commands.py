@@ -26,6 +26,7 @@ from services.runtime.errors import PayloadTooLarge
 from services.runtime.host import ServiceHost
 from services.runtime.settings import Settings
 from services.runtime.wiring import commands_of
+from tests.support.counts import report
 from tests.support.fuzz import (
     CODES_UNIT,
     BackgroundLoop,
@@ -139,8 +140,8 @@ def test_every_command_subject_answers_fuzzed_bodies_with_named_errors(
     after = loop.run(_one_more_case(system), timeout=120)
     assert [r["status"] for r in ledger_rows(system.settings) if r["case_id"] == after] == ["rated"]
     named = sum(n for code, n in outcomes.items() if code != "ok")
-    print(
-        f"\nfuzz commands: examples={sum(outcomes.values())} subjects={len(every)} named_errors={named} "
+    report(
+        f"fuzz commands: examples={sum(outcomes.values())} subjects={len(every)} named_errors={named} "
         f"ok={outcomes['ok']} codes={len(outcomes) - ('ok' in outcomes)} "
         f"seconds={time.monotonic() - started:.0f}\n  by code: {dict(sorted(outcomes.items()))}\n"
         f"  by mutation: {dict(sorted(mutations.items()))}"
