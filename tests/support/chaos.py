@@ -25,6 +25,7 @@ from services.runtime.bus import connect
 from services.runtime.nats_server import free_port
 from services.runtime.settings import COMPONENTS, Settings
 from tests.support.clock import TODAY
+from tests.support.counts import report
 from tests.support.system import ProcessSystem
 from xinfang.demo import run_demo
 
@@ -61,14 +62,14 @@ async def demo_under(
         injecting = asyncio.create_task(fault(system.processes[0].pid, stop, faults))
         nc = await connect(settings.nats_url, "chaos-demo", creds=settings.credentials("staff"))
         try:
-            report = await run_demo(nc, settings, cases=cases, days=150, seed=seed, deadline=120)
+            demo = await run_demo(nc, settings, cases=cases, days=150, seed=seed, deadline=120)
         finally:
             stop.set()
             await injecting
             await nc.close()
         # Every case reached its intended end: its path's last step, or the step before one that would fall after
         # today (the demo's OutOfTime, decided by dates alone); any other failure would have raised.
-        assert sum(report.paths.values()) == cases and sum(report.completed.values()) > cases // 2
+        assert sum(demo.paths.values()) == cases and sum(demo.completed.values()) > cases // 2
         await quiet(settings)
         problems, events = await check_after(settings, env or {})
         logged = log.read_text(errors="replace")
