@@ -132,10 +132,14 @@ class BundledNats:
 
 def await_ready(group: list[Child], stopping: threading.Event, timeout_s: float = 60) -> None:
     """Until every child of the group is ready: one that exits while starting (a server still electing its
-    leaders, a store not there yet) is started again, backing off; one not ready after ``timeout_s`` stops `up`."""
+    leaders, a store not there yet) is started again, backing off; one not ready after ``timeout_s`` stops `up`.
+    It polls with sleeps, not timed waits on the events: under a shifted clock (faketime) a timed wait never ends."""
     deadline = time.monotonic() + timeout_s
     for child in group:
-        while not child.ready.wait(0.2) and not stopping.is_set():
+        while not child.ready.is_set() and not stopping.is_set():
+            time.sleep(0.2)
+            if child.ready.is_set():
+                break
             if time.monotonic() > deadline:
                 raise RuntimeError(f"组件 {child.name} 未能启动")
             if not child.alive():
@@ -180,7 +184,8 @@ def up(settings: Settings, standby: bool = False) -> int:
         for child in children:
             console.print(f"  ✓ {LABELS[child.name]}" + (" (另有备用实例 + standby)" if standby else ""))
         console.print("按 Ctrl-C 停止 (stop with Ctrl-C)")
-        while not stopping.wait(0.5):
+        while not stopping.is_set():
+            time.sleep(0.5)  # a sleep, not stopping.wait(0.5), which never returns under a shifted clock
             if bundled is not None and not stopping.is_set():
                 bundled.watch()
             for child in [*children, *standbys]:
