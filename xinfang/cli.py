@@ -18,6 +18,7 @@ from services.runtime.settings import COMPONENTS
 from xinfang import (
     read_commands,  # noqa: F401  (registers inbox, board, assess, trends, watch, unanswered, report)
     track_command,  # noqa: F401  (registers xinfang track)
+    users_command,  # noqa: F401  (registers xinfang users)
     verify_command,  # noqa: F401  (registers xinfang verify)
 )
 from xinfang.console import (

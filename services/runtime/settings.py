@@ -105,6 +105,20 @@ class Settings(BaseSettings):
     )
     track_window_minutes: int = Field(15, ge=1, description="信访件查询: the window the failures are counted in")
     track_lock_minutes: int = Field(15, ge=1, description="信访件查询: how long a code stays locked")
+    users_file: Path | None = Field(None, description="工作人员账号 (xinfang users add); default <data_dir>/users.json")
+    api_host: str = Field("127.0.0.1", description="the HTTP API and web console listen on this address")
+    api_port: int = Field(8080, ge=0, le=65535, description="… and this port; 0 picks a free one")
+    session_minutes: int = Field(480, ge=1, description="a staff sign-in lasts this many minutes")
+    secure_cookies: bool = Field(False, description="mark cookies Secure (set it behind HTTPS)")
+    max_request_bytes: int = Field(
+        256 * 1024, ge=1024, description="an HTTP request body over this many bytes is refused (413)"
+    )
+    public_rate_per_minute: int = Field(
+        30, ge=1, description="网上信访: requests per minute from one address to the public pages and API"
+    )
+    api_deadline_s: float = Field(
+        5.0, gt=0, description="how long a web request keeps trying a command through an outage before 503"
+    )
     today: date | None = Field(
         None, description="XF_TODAY=YYYY-MM-DD runs the district as of that date (training, demos); default: the date"
     )
@@ -166,6 +180,10 @@ class Settings(BaseSettings):
             return url
         self.data_dir.mkdir(parents=True, exist_ok=True)
         return f"sqlite:///{self.data_dir.resolve() / (component + '.db')}"
+
+    @property
+    def users_path(self) -> Path:
+        return self.users_file or self.data_dir / "users.json"
 
     @property
     def nats_url_file(self) -> Path:

@@ -1,0 +1,41 @@
+"""The web process: the HTTP API (``/api``, OpenAPI at ``/openapi.json``, docs at ``/docs``) and the console."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from services.runtime.settings import Settings
+from xinfang.web import api_actions, api_session, errors, guards
+from xinfang.web.bridge import Bridge
+from xinfang.web.wiring import Web
+
+DESCRIPTION = """信访工作平台 HTTP API: the CLI's commands, over NATS to the four services; the same views.
+
+Sign in with `POST /api/session` (username and password) and send the token as `Authorization: Bearer …`. Each
+change may carry an `Idempotency-Key` (请求标识): sent again, it answers the first outcome and applies nothing twice.
+Errors answer `{"code", "message", "field"}`: 400 malformed, 401 not signed in, 403 not this role, 404 no such
+case (or another unit's), 409 a rule refused it or someone did it first, 413 too large, 422 a field is invalid,
+429 too many requests, 503 the services are unreachable (see `Retry-After`)."""
+
+
+def create_app(settings: Settings, bridge: Bridge | None = None) -> FastAPI:
+    web = Web.build(settings, bridge)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        try:
+            yield
+        finally:
+            await web.bridge.close()
+
+    app = FastAPI(title="xinfang 信访", version="1", description=DESCRIPTION, lifespan=lifespan)
+    app.state.web = web
+    app.state.sessions = web.sessions
+    errors.install(app)
+    guards.install(app, settings)
+    api_session.install(app)
+    api_actions.install(app)
+    return app
