@@ -8,7 +8,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from services.runtime.settings import Settings
-from xinfang.web import api_actions, api_session, errors, guards
+from xinfang.web import api_actions, api_session, errors, guards, pages
 from xinfang.web.bridge import Bridge
 from xinfang.web.wiring import Web
 
@@ -38,4 +38,5 @@ def create_app(settings: Settings, bridge: Bridge | None = None) -> FastAPI:
     guards.install(app, settings)
     api_session.install(app)
     api_actions.install(app)
+    pages.install(app)
     return app
