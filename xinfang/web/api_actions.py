@@ -5,7 +5,7 @@ import re
 from typing import Any
 from uuid import uuid4
 
-from fastapi import APIRouter, Depends, FastAPI, Header, Request
+from fastapi import APIRouter, Depends, FastAPI, Header, Path, Request
 from fastapi.concurrency import run_in_threadpool
 
 from services.runtime.commands import COMMAND_ID_MAX_LENGTH
@@ -17,6 +17,7 @@ from xinfang.web.users import Role, User
 from xinfang.web.wiring import Web
 
 KEY = re.compile(rf"^[\x21-\x7e]{{1,{COMMAND_ID_MAX_LENGTH}}}$")
+CasePath = Path(title="信访件编号或案件ID", description="case: its 信访件编号 (case number) or its case id")
 IdempotencyKey = Header(
     None,
     alias="Idempotency-Key",
@@ -59,9 +60,9 @@ def _route(action: Action) -> Any:
     if action.on_case:
 
         async def on_case(
-            case: str,
             body: body_model,  # type: ignore[valid-type]
             request: Request,
+            case: str = CasePath,
             user: User = Depends(roles),
             key: str | None = IdempotencyKey,
         ) -> Any:

@@ -54,31 +54,36 @@ class Guards:
         if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
             await self._too_large(send_with_headers)
             return
-        seen = 0
+        if declared is None and scope.get("method") in ("POST", "PUT", "PATCH", "DELETE"):
+            # no length said (chunked): read it here, up to the limit, so the refusal is a 413 and not a parse error
+            body, more = bytearray(), True
+            while more:
+                message = await receive()
+                if message["type"] != "http.request":
+                    return  # the client went away
+                body += message.get("body", b"")
+                more = message.get("more_body", False)
+                if len(body) > self.max_bytes:
+                    await self._too_large(send_with_headers)
+                    return
+            replayed = False
 
-        async def counted() -> Message:
-            nonlocal seen
-            message = await receive()
-            if message["type"] == "http.request":
-                seen += len(message.get("body", b""))
-                if seen > self.max_bytes:
-                    raise BodyTooLarge
-            return message
+            async def replay() -> Message:
+                nonlocal replayed
+                if replayed:
+                    return await receive()
+                replayed = True
+                return {"type": "http.request", "body": bytes(body), "more_body": False}
 
-        try:
-            await self.app(scope, counted, send_with_headers)
-        except BodyTooLarge:
-            await self._too_large(send_with_headers)
+            await self.app(scope, replay, send_with_headers)
+            return
+        await self.app(scope, receive, send_with_headers)
 
     async def _too_large(self, send: Any) -> None:
         body = json.dumps({**TOO_LARGE, "message": f"请求体超过 {self.max_bytes} 字节"}, ensure_ascii=False).encode()
         headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
         await send({"type": "http.response.start", "status": 413, "headers": headers})
         await send({"type": "http.response.body", "body": body})
-
-
-class BodyTooLarge(Exception):
-    pass
 
 
 def install(app: FastAPI, settings: Settings) -> None:
