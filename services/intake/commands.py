@@ -71,7 +71,7 @@ class DeclinePetition(CaseCommand):
 
     name = "decline"
 
-    reason: NotAcceptedReason
+    reason: NotAcceptedReason = Field(description="不予受理理由")
     routed_to: LegalRoute | None = Field(None, description="导入的法定途径, with reason legal_procedure (Art 31, 22)")
     explanation: str = Field("", max_length=5000, description="告知内容")
 

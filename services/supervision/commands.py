@@ -26,7 +26,7 @@ class RateSatisfaction(CaseCommand):
     name = "rate"
 
     rating: Rating = Field(description="满意 / 基本满意 / 不满意")
-    comment: str = Field("", max_length=5000)
+    comment: str = Field("", max_length=5000, description="评价意见")
 
 
 class RequestReview(CaseCommand):
@@ -43,7 +43,7 @@ class IssueReviewOpinion(CaseCommand):
 
     name = "review_opinion"
 
-    stage: Stage
+    stage: Stage = Field(description="review 复查 | re_review 复核")
     outcome: ReviewOutcome = Field(description="维持 / 变更 / 撤销")
     text: str = Field(min_length=1, max_length=20000, description="意见书正文")
     body: str = Field(min_length=1, max_length=50, description="复查/复核机关 code")
@@ -54,7 +54,7 @@ class ExcludeHearingDays(CaseCommand):
 
     name = "exclude_hearing"
 
-    stage: Stage
+    stage: Stage = Field(description="review 复查 | re_review 复核")
     from_on: date = Field(description="听证开始日")
     to_on: date = Field(description="听证结束日")
 
@@ -97,9 +97,9 @@ class AnswerOrder(CaseCommand):
     name = "answer_order"
     for_departments = True
 
-    order_no: str = Field(min_length=1, max_length=80)
+    order_no: str = Field(min_length=1, max_length=80, description="督办单号")
     department: str = Field(min_length=1, max_length=50, description="回复单位 code")
-    answer: str = Field(min_length=1, max_length=20000)
+    answer: str = Field(min_length=1, max_length=20000, description="督办回复")
 
 
 class MakeProposal(CaseCommand):
@@ -107,7 +107,7 @@ class MakeProposal(CaseCommand):
 
     name = "propose"
 
-    kind: ProposalKind = Field(description="improve_work | improve_policy | accountability")
+    kind: ProposalKind = Field(description="建议类别: improve_work | improve_policy | accountability")
     text: str = Field(min_length=1, max_length=20000, description="建议内容")
     department: str = Field("", max_length=50, description="反馈单位 code; default the lead department")
     order_no: str = Field("", max_length=80, description="所涉督办单号 (required for accountability)")
@@ -120,9 +120,9 @@ class GiveFeedback(CaseCommand):
     name = "feedback"
     for_departments = True
 
-    proposal_no: str = Field(min_length=1, max_length=80)
+    proposal_no: str = Field(min_length=1, max_length=80, description="建议书编号")
     department: str = Field(min_length=1, max_length=50, description="反馈单位 code")
-    adoption: Adoption = Field(description="adopted | partly_adopted | not_adopted")
+    adoption: Adoption = Field(description="采纳情况: adopted | partly_adopted | not_adopted")
     feedback: str = Field(min_length=1, max_length=20000, description="书面反馈内容")
 
 
@@ -139,7 +139,7 @@ class PublishBulletin(Command):
 
     name = "publish_bulletin"
 
-    period_from: date
+    period_from: date = Field(description="通报期间起")
     period_to: date = Field(description="通报期间止; never in the future")
     on: date | None = Field(None, description="发布日期; default today")
     actor: str = Field("", max_length=100, description="经办人")
