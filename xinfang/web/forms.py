@@ -1,0 +1,199 @@
+"""Console forms generated from the catalogue's action bodies: one field per body field, typed by its annotation.
+
+A form field knows how it is shown (text, textarea, checkbox, select, date …) and how its submitted text becomes
+the body's value; the body model itself checks the values, so a page and the API refuse the same things, with the
+same Chinese messages next to the field.
+"""
+
+from __future__ import annotations
+
+import re
+import types
+import typing
+from dataclasses import dataclass, field
+from datetime import date, time
+from enum import StrEnum
+from typing import Any, Literal, Union, get_args, get_origin
+from uuid import UUID
+
+from pydantic import BaseModel, ValidationError
+from pydantic.fields import FieldInfo
+from starlette.datastructures import FormData
+
+from events.vocabulary import LABELS, label
+from services.runtime.errors import XinfangError
+from services.runtime.organisation import Organisation
+from xinfang.web.catalogue import Action
+from xinfang.web.errors import MESSAGES
+
+MORE = "__more"  # the textarea beside a list's first record: further records, one a line, parts split by |
+LONG_TEXT = frozenset(
+    {"text", "facts", "request", "explanation", "content", "report", "findings", "reasons", "reason", "answer",
+     "feedback", "conclusion", "agreement", "summary", "measures", "opinion", "result", "guidance", "comment",
+     "facts_and_reasons", "legal_basis"}
+)  # fmt: skip
+LABEL_OVERRIDES = {  # where a description has no Chinese name of its own to show
+    "reason": "理由", "order_no": "督办单号", "answer": "回复内容", "stage": "阶段", "proposal_no": "建议编号",
+    "comment": "评价意见", "period_from": "通报期间起", "period_to": "通报期间止", "method": "告知方式",
+    "on": "生效日期", "form": "方式", "agree": "同意改派", "performed": "已依法履行职责", "adoption": "采纳情况",
+    "opinion": "处理意见", "kind": "类别", "phone": "联系电话", "id_number": "身份证号码", "address": "住址",
+    "name": "姓名或单位名称", "role": "专班角色", "unit": "单位编码", "risk": "风险类别", "work": "工作类别",
+    "rating": "评价", "mediation_type": "调解方式", "assistance_type": "救助类别", "outcome": "意见",
+    "amount_fen": "金额（分）", "consented": "当事人同意调解或自愿和解", "agreement": "协议内容",
+}  # fmt: skip
+UNIT_FIELDS = frozenset({"department", "proposed_department", "office", "reported_unit", "by", "body"})
+
+
+@dataclass(frozen=True)
+class FormField:
+    """One input of a form: its name, Chinese label, how it is shown, and what may be chosen."""
+
+    name: str
+    label: str
+    kind: str  # text | textarea | checkbox | select | multi | date | time | number | lines | records
+    required: bool
+    help: str = ""
+    choices: tuple[tuple[str, str], ...] = ()
+    parts: tuple[FormField, ...] = ()  # a record's own fields (kind records)
+    units: bool = False  # offer the organisation's unit codes (a datalist)
+
+
+@dataclass
+class Filled:
+    """A form as submitted: the raw values to show again, the body fields, and errors by field."""
+
+    values: dict[str, Any] = field(default_factory=dict)
+    body: dict[str, Any] = field(default_factory=dict)
+    errors: dict[str, str] = field(default_factory=dict)
+
+
+def _unwrap(annotation: Any) -> tuple[Any, bool]:
+    """The annotation without None, and whether None was allowed."""
+    if get_origin(annotation) in (Union, types.UnionType):
+        args = [a for a in get_args(annotation) if a is not type(None)]
+        return (args[0] if len(args) == 1 else annotation), len(args) < len(get_args(annotation))
+    return annotation, False
+
+
+def _base(annotation: Any) -> Any:
+    return get_args(annotation)[0] if get_origin(annotation) is typing.Annotated else annotation
+
+
+def _chinese(text: str) -> bool:
+    return any("\u4e00" <= c <= "\u9fff" for c in text)
+
+
+def label_of(name: str, info: FieldInfo) -> str:
+    """The field's Chinese name: its title, else the Chinese head of its description (a list of choices is not)."""
+    if info.title:
+        return info.title
+    text = (info.description or "").split(";")[0].split(": ")[0]
+    text = re.sub(r"\s*\([^()\u4e00-\u9fff]*\)", "", text)  # (Art 36), (also set when …)
+    text = re.sub(r"[\s,]+[A-Za-z].*$", "", text).strip()  # 受理机关 unit code
+    if not _chinese(text) or text[:1].isascii() or " | " in text or " / " in text:
+        return LABEL_OVERRIDES.get(name, text or name)
+    return text
+
+
+def _choices(kind: Any) -> tuple[tuple[str, str], ...]:
+    if isinstance(kind, type) and issubclass(kind, StrEnum):
+        return tuple((m.value, label(m.value, kind)) for m in kind)
+    return tuple((str(v), LABELS.get(str(v), str(v))) for v in get_args(kind))
+
+
+def field_of(name: str, info: FieldInfo, org: Organisation | None = None) -> FormField:
+    """The input for one body field."""
+    kind, _ = _unwrap(info.annotation)
+    kind = _base(kind)
+    required, shown, help_ = info.is_required(), label_of(name, info), info.description or ""
+    if get_origin(kind) is list:
+        item = _base(_unwrap(get_args(kind)[0])[0])
+        if isinstance(item, type) and issubclass(item, BaseModel):
+            parts = tuple(field_of(n, i, org) for n, i in item.model_fields.items())
+            return FormField(name, shown, "records", required, help_, parts=parts)
+        if isinstance(item, type) and issubclass(item, StrEnum):
+            return FormField(name, shown, "multi", required, help_, _choices(item))
+        return FormField(name, shown, "lines", required, help_ or "每行一项", units=name in ("departments",))
+    if kind is bool:
+        return FormField(name, shown, "checkbox", False, help_)
+    if get_origin(kind) is Literal or (isinstance(kind, type) and issubclass(kind, StrEnum)):
+        return FormField(name, shown, "select", required, help_, _choices(kind))
+    simple = {date: "date", time: "time", int: "number", UUID: "text"}
+    if kind in simple:
+        return FormField(name, shown, simple[kind], required, help_)
+    if org is not None and name == "category":
+        return FormField(name, shown, "select", required, help_, tuple(org.categories.items()))
+    if org is not None and name == "locality":
+        places = tuple((u.code, u.name) for u in org.units.values() if u.kind in ("street", "township", "community",
+                                                                                     "village"))  # fmt: skip
+        return FormField(name, shown, "select", required, help_, places)
+    long = name in LONG_TEXT or any(getattr(m, "max_length", 0) > 500 for m in info.metadata)
+    return FormField(name, shown, "textarea" if long else "text", required, help_, units=name in UNIT_FIELDS)
+
+
+def fields_of(action: Action, org: Organisation | None = None) -> list[FormField]:
+    """Every input of an action's form, required ones first (the effective date last: it is rarely changed)."""
+    found = [field_of(n, i, org) for n, i in action.body.model_fields.items()]
+    return sorted(found, key=lambda f: (f.name == "on", not f.required))
+
+
+def _record(text: str, parts: tuple[FormField, ...]) -> dict[str, str]:
+    values = [v.strip() for v in text.replace("｜", "|").split("|")]
+    return {p.name: v for p, v in zip(parts, values, strict=False) if v}
+
+
+def _value(form: FormField, data: FormData) -> Any:
+    raw = data.get(form.name)
+    if form.kind == "checkbox":
+        return raw is not None
+    if form.kind == "multi":
+        return [str(v) for v in data.getlist(form.name)] or None
+    if form.kind == "lines":
+        items = [line.strip() for line in str(raw or "").splitlines() if line.strip()]
+        return items or None
+    if form.kind == "records":
+        first = {p.name: str(data.get(f"{form.name}.0.{p.name}") or "").strip() for p in form.parts}
+        records = [{k: v for k, v in first.items() if v}] if any(first.values()) else []
+        more = str(data.get(f"{form.name}.{MORE}") or "").splitlines()
+        records += [_record(line, form.parts) for line in more if line.strip()]
+        return records or None
+    text = str(raw or "").strip()
+    return text or None
+
+
+def _shown_again(form: FormField, data: FormData) -> dict[str, Any]:
+    if form.kind == "multi":
+        return {form.name: [str(v) for v in data.getlist(form.name)]}
+    if form.kind == "records":
+        keys = [f"{form.name}.0.{p.name}" for p in form.parts] + [f"{form.name}.{MORE}"]
+        return {k: str(data.get(k) or "") for k in keys}
+    return {form.name: data.get(form.name) if form.kind == "checkbox" else str(data.get(form.name) or "")}
+
+
+def message_of(kind: str, text: str) -> str:
+    return MESSAGES.get(kind) or text.removeprefix("Value error, ")
+
+
+def read_form(action: Action, data: FormData, org: Organisation | None = None) -> Filled:
+    """The submitted form as the action's body, checked by the body model; errors keyed by the form's field."""
+    filled = Filled()
+    for form in fields_of(action, org):
+        filled.values.update(_shown_again(form, data))
+        value = _value(form, data)
+        if value is not None and value != []:
+            filled.body[form.name] = value
+    try:
+        checked = action.body.model_validate(filled.body)
+    except ValidationError as invalid:
+        for error in invalid.errors():
+            where = str(error["loc"][0]) if error["loc"] else ""
+            filled.errors.setdefault(where, message_of(str(error["type"]), str(error["msg"])))
+        return filled
+    filled.body = checked.model_dump(mode="json", exclude_unset=True)
+    return filled
+
+
+def error_at(filled: Filled, error: XinfangError, action: Action) -> None:
+    """A service's refusal, shown next to the field it names (else above the form)."""
+    where = (error.field or "").split(".")[0]
+    filled.errors[where if where in action.body.model_fields else ""] = error.message
