@@ -8,7 +8,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from services.runtime.settings import Settings
-from xinfang.web import api_actions, api_session, console_pages, errors, guards, openapi, pages
+from xinfang.web import api_actions, api_reads, api_session, console_pages, errors, guards, openapi, pages
 from xinfang.web.bridge import Bridge
 from xinfang.web.wiring import Web
 
@@ -38,6 +38,7 @@ def create_app(settings: Settings, bridge: Bridge | None = None) -> FastAPI:
     guards.install(app, settings)
     api_session.install(app)
     api_actions.install(app)
+    api_reads.install(app)
     pages.install(app)
     console_pages.install(app)
     openapi.install(app)

@@ -39,6 +39,7 @@ from xinfang.web.users import Role, User
 from xinfang.web.wiring import Web
 
 MAX_SIZE = 200
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DEFAULT_SORT = "-received_on"
 WITHHELD_TEXT = "（检举控告内容另行保管）"
 # A report's ledger columns a unit or a leader never reads (beyond what the bus already withholds).
