@@ -19,7 +19,7 @@ from sqlalchemy import Select, func, or_, select
 
 from events import STREAM
 from events.vocabulary import Clock, label
-from projections.case_state import CLOCK_LABELS
+from projections.case_state import CLOCK_LABELS, WINDOW_CLOCKS
 from projections.casefile import CaseFile
 from projections.casefiles import files as case_files
 from projections.casefiles import files_as_of
@@ -231,6 +231,14 @@ def case_file(web: Web, case_id: str) -> CaseFile | None:
     return CaseFile.model_validate_json(state) if state else None
 
 
+def owner(file: CaseFile, clock: str) -> str:
+    """Who owes a clock the file recorded before it knew (a handling limit set as the case was assigned): the
+    office accepts, nobody owes the petitioner's windows, the lead the rest."""
+    if clock == "acceptance":
+        return file.office
+    return "" if clock in WINDOW_CLOCKS else file.lead
+
+
 def clocks_of(file: CaseFile, today: date, org: Organisation) -> list[CaseClock]:
     """Every clock run of the case, the running ones first (nearest due first), then the rest in order."""
     found = []
@@ -238,13 +246,14 @@ def clocks_of(file: CaseFile, today: date, org: Organisation) -> list[CaseClock]
         state = "stopped" if run.stopped_on else "paused" if run.paused_on else "running"
         running = state == "running"
         name = CLOCK_LABELS.get(run.clock, (label(run.clock, Clock), ""))[0]
+        unit = run.unit or owner(file, run.clock)
         found.append(
             CaseClock(
                 clock=run.clock,
                 name=name,
                 round=run.round,
-                unit=run.unit,
-                unit_name=org.name_of(run.unit) if run.unit else "",
+                unit=unit,
+                unit_name=org.name_of(unit) if unit else "",
                 starts_on=run.starts_on,
                 due=run.due,
                 state=state,
@@ -346,7 +355,7 @@ async def case_history(web: Web, user: User, case: str) -> list[dict[str, Any]]:
                 "type": kind,
                 "title": event_title(kind),
                 "time": payload.get("occurred_at") or payload.get("recorded_at"),
-                "actor": str(payload.get("actor", "")),
+                "actor": str(payload.get("actor") or payload.get("received_by") or ""),  # 经办人, or 登记人
                 "text": describe(kind, kept, names),
             }
         )
