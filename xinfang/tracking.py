@@ -110,6 +110,20 @@ def track(
 ) -> Tracked:
     """The case a code and secret name, with its milestones (kept to ``as_of`` and ``known_at``); NotFound for a
     wrong code or secret or an unknown code, alike; TooManyAttempts while the code is locked."""
+    return track_case(engine, code, secret, now, throttle, as_of, known_at)[1]
+
+
+def track_case(
+    engine: Engine,
+    code: str,
+    secret: str,
+    now: datetime,
+    throttle: Throttle,
+    as_of: date | None = None,
+    known_at: datetime | None = None,
+) -> tuple[str, Tracked]:
+    """``track``, with the case id behind the code: what 网上信访 acts on (rate, review, supplement), under the same
+    check and the same throttle."""
     now = utc(now)
     key = lookup_key(code)
     prepare(engine)
@@ -123,6 +137,6 @@ def track(
         check_unlocked(row, now)  # locked meanwhile by another attempt: this one is refused too
         if matched and case is not None:
             conn.execute(delete(attempts).where(attempts.c.key == key))
-            return Tracked(case["case_no"], timeline(conn, case["case_id"], as_of, known_at))
+            return case["case_id"], Tracked(case["case_no"], timeline(conn, case["case_id"], as_of, known_at))
         _count_failure(conn, row, now, throttle)
     raise NotFound(NOT_FOUND)
