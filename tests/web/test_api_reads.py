@@ -8,7 +8,7 @@ import io
 import json
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
@@ -161,7 +161,7 @@ async def test_exports_download_the_filtered_ledger_as_csv_and_xlsx(
     assert table[0][0] == "信访件编号" and len(table) == 4
     assert [r[0] for r in table[1:]] == [three[k].case_no for k in ("waiting", "labour", "housing")]
     received = table[1][table[0].index("来信来访日期")]
-    assert received.date() == TODAY - timedelta(days=40)  # a date cell, not text
+    assert isinstance(received, datetime) and received.date() == TODAY - timedelta(days=40)  # a date cell, not text
 
     unknown = await api.get("/api/cases/export", params={"format": "pdf"}, headers=staff)
     assert unknown.status_code == 422 and unknown.json()["field"] == "format"
