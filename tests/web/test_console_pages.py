@@ -33,7 +33,7 @@ async def sign_in(client: httpx.AsyncClient, who: str) -> str:
     client.cookies.clear()
     answer = await client.post("/login", data={"username": ACCOUNTS[who].username, "password": PASSWORD})
     assert answer.status_code == 303, answer.text
-    home = await client.get("/cases/new")
+    home = await client.get("/")
     found = CSRF.search(home.text)
     assert found, home.text
     return found.group(1)
@@ -83,8 +83,69 @@ async def test_a_missing_field_is_named_next_to_it_and_the_input_kept(console: h
 
 
 async def test_security_headers_on_every_page(console: httpx.AsyncClient) -> None:
-    for path in ("/login", "/cases/new"):
+    for path in ("/login", "/", "/ledger"):
         answer = await console.get(path)
         assert answer.headers["x-frame-options"] == "DENY"
         assert "default-src 'self'" in answer.headers["content-security-policy"]
         assert answer.headers["x-content-type-options"] == "nosniff"
+
+
+async def registered_through_the_form(console: httpx.AsyncClient, settings: Settings) -> tuple[str, str]:
+    csrf = await sign_in(console, "intake")
+    answer = await console.post("/cases/new", data=registration(csrf, key="page-register-1"))
+    assert answer.status_code == 200 and "仅此一次显示" in answer.text, answer.text
+    case_no = re.search(r'id="case-no">([^<]+)<', answer.text).group(1)  # type: ignore[union-attr]
+    again = await console.post("/cases/new", data=registration(csrf, key="page-register-1"))
+    assert case_no in again.text  # a double submit registers once
+
+    async def entered() -> bool:
+        return [r["case_no"] for r in ledger_rows(settings)] == [case_no]
+
+    await eventually(entered, what="the registered case in the ledger")
+    page = await console.get(f"/cases/{case_no}")
+    csrf = CSRF.search(page.text).group(1)  # type: ignore[union-attr]
+    accepted = await console.post(f"/cases/{case_no}/act/intake/accept", data={"csrf": csrf})
+    assert accepted.status_code == 303, accepted.text
+
+    async def assigned() -> bool:
+        return any(r["case_no"] == case_no and r["department"] for r in ledger_rows(settings))
+
+    await eventually(assigned, what="the case assigned to its department")
+    return case_no, csrf
+
+
+async def test_the_case_page_shows_its_clocks_timeline_and_actions(
+    console: httpx.AsyncClient, settings: Settings
+) -> None:
+    case_no, _ = await registered_through_the_form(console, settings)
+    page = await console.get(f"/cases/{case_no}")
+    assert page.status_code == 200
+    assert "受理信访事项" in page.text and "流转记录" in page.text and "信访事项已登记" in page.text
+    assert "王敏" in page.text  # the 经办人 is the signed-in person
+    await sign_in(console, "department")
+    unit = await console.get(f"/cases/{case_no}")
+    assert unit.status_code == 200 and "签收" in unit.text
+    assert re.search(r'<details class="card act" id="act-assignment-acknowledge" open>', unit.text)
+
+
+async def test_a_rule_refusal_is_shown_on_the_form(console: httpx.AsyncClient, settings: Settings) -> None:
+    case_no, _ = await registered_through_the_form(console, settings)
+    csrf = await sign_in(console, "department")
+    first = await console.post(f"/cases/{case_no}/act/assignment/acknowledge", data={"csrf": csrf, "handler": "陈静"})
+    assert first.status_code == 303
+    again = await console.post(f"/cases/{case_no}/act/assignment/acknowledge", data={"csrf": csrf})
+    assert again.status_code == 409 and "已" in again.text
+    wrong = await console.post(f"/cases/{case_no}/act/mediation/approve_extension", data={"csrf": csrf, "days": "x"})
+    assert wrong.status_code == 422
+    assert re.search(r'id="mediation-approve_extension-days-error"[^>]*>须为整数<', wrong.text), wrong.text
+
+
+async def test_another_units_case_page_is_not_found(console: httpx.AsyncClient, settings: Settings) -> None:
+    case_no, _ = await registered_through_the_form(console, settings)
+    await sign_in(console, "other_department")
+    page = await console.get(f"/cases/{case_no}")
+    assert page.status_code == 404 and case_no not in page.text.replace(f"/cases/{case_no}", "")
+    inbox = await console.get("/inbox")
+    assert inbox.status_code == 200 and case_no not in inbox.text
+    ledger = await console.get("/ledger")
+    assert ledger.status_code == 200 and case_no not in ledger.text

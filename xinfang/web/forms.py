@@ -23,7 +23,7 @@ from starlette.datastructures import FormData
 from events.vocabulary import LABELS, label
 from services.runtime.errors import XinfangError
 from services.runtime.organisation import Organisation
-from xinfang.web.catalogue import Action
+from xinfang.web.catalogue import SERVICE_LABELS, Action
 from xinfang.web.errors import MESSAGES
 
 MORE = "__more"  # the textarea beside a list's first record: further records, one a line, parts split by |
@@ -93,6 +93,16 @@ def label_of(name: str, info: FieldInfo) -> str:
     if not _chinese(text) or text[:1].isascii() or " | " in text or " / " in text:
         return LABEL_OVERRIDES.get(name, text or name)
     return text
+
+
+def title_of(action: Action) -> str:
+    """An action's Chinese name: the head of its command's summary (受理信访事项, 告知信访人 / 送达 …)."""
+    text = action.summary
+    for _ in range(2):  # (Art 31(5)): the inner parentheses, then the outer
+        text = re.sub(r"\s*\([^()\u4e00-\u9fff]*\)", "", text)
+    text = re.split(r"[,:;]\s*(?=[A-Za-z(])", text)[0]
+    text = re.sub(r"\s*\([^)]*$", "", text)  # an aside cut short by the split
+    return re.sub(r"[\s,]+[A-Za-z].*$", "", text).strip().rstrip(".。") or action.name
 
 
 def _choices(kind: Any) -> tuple[tuple[str, str], ...]:
@@ -197,3 +207,70 @@ def error_at(filled: Filled, error: XinfangError, action: Action) -> None:
     """A service's refusal, shown next to the field it names (else above the form)."""
     where = (error.field or "").split(".")[0]
     filled.errors[where if where in action.body.model_fields else ""] = error.message
+
+
+# What usually comes next at each status (the read side cannot know every rule, so every other allowed action is
+# offered too, below these, grouped by service).
+NEXT_BY_STATUS: dict[str, tuple[str, ...]] = {
+    "registered": ("intake.accept", "intake.request_materials", "intake.decline", "intake.merge"),
+    "materials_requested": ("intake.supplement_materials", "intake.decline"),
+    "materials_supplemented": ("intake.accept", "intake.decline"),
+    "accepted": ("assignment.acknowledge", "assignment.receive", "intake.serve_notice", "assignment.object"),
+    "assigned": ("assignment.acknowledge", "assignment.receive", "assignment.object", "assignment.mark_major"),
+    "reassigned": ("assignment.acknowledge", "assignment.receive", "assignment.object"),
+    "objected": ("assignment.decide_objection", "assignment.refer_dispute"),
+    "disputed": ("assignment.settle_dispute",),
+    "handling": ("mediation.record_investigation", "mediation.reply", "mediation.answer_duty",
+                 "mediation.answer_suggestion", "mediation.submit_co_handler_opinion", "mediation.approve_extension",
+                 "supervision.issue_order"),
+    "sent_back": ("mediation.record_investigation", "mediation.reply"),
+    "replied": ("mediation.serve_notice", "mediation.close"),
+    "closed": ("supervision.rate", "supervision.request_review"),
+    "rated": ("supervision.request_review", "supervision.record_aftercare"),
+    "review_requested": ("supervision.review_opinion",),
+    "under_review": ("supervision.review_opinion", "supervision.exclude_hearing"),
+    "reviewed": ("supervision.request_review", "supervision.serve_notice"),
+    "re_review_requested": ("supervision.review_opinion",),
+    "under_re_review": ("supervision.review_opinion", "supervision.exclude_hearing"),
+    "re_reviewed": ("supervision.publicise", "supervision.serve_notice", "supervision.record_aftercare"),
+    "finalised": ("supervision.record_aftercare",),
+}  # fmt: skip
+
+
+@dataclass
+class ActionForm:
+    """One action's form on a case page."""
+
+    action: Action
+    fields: list[FormField]
+    filled: Filled
+    likely: bool
+    opened: bool
+
+    @property
+    def key(self) -> str:
+        return f"{self.action.service}.{self.action.name}"
+
+    @property
+    def title(self) -> str:
+        return title_of(self.action)
+
+
+def case_forms(
+    allowed: list[Action], status: str, failed: tuple[str, Filled] | None, org: Organisation | None = None
+) -> list[tuple[str, list[ActionForm]]]:
+    """The forms of a case page: 下一步 (what usually follows this status), then the rest by service."""
+    likely = NEXT_BY_STATUS.get(status, ())
+    forms = []
+    for action in allowed:
+        key = f"{action.service}.{action.name}"
+        refused = failed[1] if failed and failed[0] == key else None
+        chosen = key in likely
+        forms.append(ActionForm(action, fields_of(action, org), refused or Filled(), chosen, refused is not None))
+    forms.sort(key=lambda f: likely.index(f.key) if f.likely else len(likely))
+    if forms and forms[0].likely and not any(f.opened for f in forms):
+        forms[0].opened = True
+    groups = [("下一步", [f for f in forms if f.likely])]
+    for service, name in SERVICE_LABELS.items():
+        groups.append((name, [f for f in forms if not f.likely and f.action.service == service]))
+    return [(title, found) for title, found in groups if found]
