@@ -58,25 +58,39 @@ def up(
         bool, typer.Option("--standby", help="备用实例: a second instance of every component, taking over on failure")
     ] = False,
 ) -> None:
-    """Start everything on this machine: the bundled nats-server, the four services and the projections."""
+    """Start everything on this machine: the bundled nats-server, the four services, the projections and the web
+    console with the HTTP API (XF_API_PORT, default 8080)."""
     from xinfang.supervisor import up as run_up
 
     logging.basicConfig(level=logging.WARNING)
     raise typer.Exit(run_up(settings_from(data_dir, nats_url, nats_port=nats_port), standby))
 
 
+SERVABLE = (*COMPONENTS, "api")  # the web process is served like a component, but the services do not loop over it
+
+
 @app.command()
 def serve(
-    component: Annotated[str, typer.Argument(help=f"one of: {', '.join(COMPONENTS)}")],
+    component: Annotated[str, typer.Argument(help=f"one of: {', '.join(SERVABLE)}")],
     data_dir: DataDir = None,
     nats_url: NatsUrl = None,
+    log_json: Annotated[
+        bool, typer.Option("--log-json", help="api: one JSON line per request on stderr (XF_LOG_JSON=1)")
+    ] = False,
 ) -> None:
-    """Run one component alone against a NATS server and its database (scaled-out mode)."""
+    """Run one component alone against a NATS server and its database (scaled-out mode); `api`: the HTTP API and
+    the web console on XF_API_HOST:XF_API_PORT."""
     from services.runtime.host import run_until_signalled
     from xinfang.components import build_component
 
-    if component not in COMPONENTS:
-        fail(InvalidInput(f"未知组件 {component!r}; 可选: {', '.join(COMPONENTS)}", "component"), False)
+    if component not in SERVABLE:
+        fail(InvalidInput(f"未知组件 {component!r}; 可选: {', '.join(SERVABLE)}", "component"), False)
+    if component == "api":
+        from xinfang.web.server import serve_api
+
+        logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+        serve_api(settings_from(data_dir, nats_url), log_json)
+        return
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("faststream").setLevel(logging.WARNING)
     settings = settings_from(data_dir, nats_url)

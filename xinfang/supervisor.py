@@ -15,7 +15,7 @@ from rich.console import Console
 
 from services.runtime.access import AUTHORIZATION, init
 from services.runtime.bus import servers_text
-from services.runtime.nats_server import EmbeddedNats, die_with_parent
+from services.runtime.nats_server import EmbeddedNats, die_with_parent, free_port
 from services.runtime.organisation import organisation
 from services.runtime.settings import COMPONENTS, Settings
 from xinfang.components import LABELS
@@ -149,6 +149,16 @@ def await_ready(group: list[Child], stopping: threading.Event, timeout_s: float 
                 child.start()
 
 
+def web_child(settings: Settings, env: dict[str, str]) -> tuple[Child, str]:
+    """网页工作台: the HTTP API and the console, one more child (no standby: it keeps no state to take over);
+    XF_API_PORT=0 picks a free port once, so a restart serves where the address printed says."""
+    from xinfang.web.server import address  # the web's modules load in its own process, not in the supervisor's
+
+    port = settings.api_port or free_port()
+    child = Child("api", {**env, "XF_API_HOST": settings.api_host, "XF_API_PORT": str(port)})
+    return child, address(settings.api_host, port)
+
+
 def up(settings: Settings, standby: bool = False) -> int:
     if warning := calendar_warning(settings):
         console.print(f"[yellow]注意[/] {warning}")
@@ -170,25 +180,27 @@ def up(settings: Settings, standby: bool = False) -> int:
         "XF_CIPHER_KEY": settings.resolved_cipher_key,
     }
     children = [Child(name, env) for name in COMPONENTS]
+    web, web_address = web_child(settings, env)
     # --standby: a second instance of each component, waiting on its lease (services.runtime.lease).
     standbys = [Child(name, env) for name in COMPONENTS] if standby else []
     stopping = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: stopping.set())
     try:
-        for group in (children, standbys):  # the actives take their leases first
+        for group in ([*children, web], standbys):  # the actives take their leases first
             for child in group:
                 child.start()
             await_ready(group, stopping)
         console.print(f"[bold green]xinfang 已启动[/] NATS {url} · 数据目录 {data_dir}")
         for child in children:
             console.print(f"  ✓ {LABELS[child.name]}" + (" (另有备用实例 + standby)" if standby else ""))
+        console.print(f"  ✓ 网页工作台 {web_address} (HTTP API: {web_address}/docs)")
         console.print("按 Ctrl-C 停止 (stop with Ctrl-C)")
         while not stopping.is_set():
             time.sleep(0.5)  # a sleep, not stopping.wait(0.5), which never returns under a shifted clock
             if bundled is not None and not stopping.is_set():
                 bundled.watch()
-            for child in [*children, *standbys]:
+            for child in [*children, web, *standbys]:
                 if not child.alive() and not stopping.is_set():
                     child.restarts += 1
                     console.print(f"[yellow]组件 {child.name} 已退出，正在重启 (restart {child.restarts})[/]")
@@ -196,9 +208,9 @@ def up(settings: Settings, standby: bool = False) -> int:
                     child.start()
     finally:
         console.print("正在停止… (stopping)")
-        for child in [*children, *standbys]:
+        for child in [web, *children, *standbys]:
             child.terminate()
-        for child in [*children, *standbys]:
+        for child in [web, *children, *standbys]:
             child.wait(15)
         if nats is not None:
             nats.stop()

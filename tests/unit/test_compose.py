@@ -86,11 +86,37 @@ def test_component_list_matches_settings() -> None:
     assert tuple(settings_components) == COMPONENTS
 
 
-def test_exactly_the_five_components_each_serving_itself(services: dict[str, dict[str, Any]]) -> None:
+def test_exactly_the_five_components_and_the_api_each_serving_itself(services: dict[str, dict[str, Any]]) -> None:
     components = _component_services(services)
-    assert set(components) == set(COMPONENTS)
+    assert set(components) == {*COMPONENTS, "api"}
     for name, service in components.items():
         assert _command(service) == ["xinfang", "serve", name]
+
+
+def test_the_api_listens_on_8080_with_a_healthcheck_once_nats_and_postgres_are_healthy(
+    services: dict[str, dict[str, Any]],
+) -> None:
+    api = services["api"]
+    env = _environment(api)
+    assert env["XF_API_HOST"] == "0.0.0.0" and env["XF_API_PORT"] == "8080"
+    assert "8080:8080" in [str(p) for p in api["ports"]]
+    test = api["healthcheck"]["test"]
+    assert test[:3] == ["CMD", "python", "-c"] and "http://127.0.0.1:8080/healthz" in test[3]
+    compile(test[3], "healthcheck", "exec")  # the image has Python, not curl: the check must be valid Python
+    depends_on = api["depends_on"]
+    for dependency in (*_nats_services(services), "postgres"):
+        assert depends_on[dependency]["condition"] == "service_healthy", dependency
+    assert set(COMPONENTS) <= set(depends_on)
+
+
+def test_the_api_reads_the_projections_and_acts_as_staff_and_units(services: dict[str, dict[str, Any]]) -> None:
+    env = _environment(services["api"])
+    projections = _environment(services["projections"])
+    for key in ("XF_NATS_URL", "XF_CIPHER_KEY", "XF_STREAM_REPLICAS", "XF_PROJECTIONS_DB", "XF_DATA_DIR"):
+        assert env[key] == projections[key], key
+    mounts = _mounts(services["api"])
+    assert mounts[f"{env['XF_DATA_DIR']}/access/creds"] == "./deploy/district/access/creds"
+    assert mounts[f"{env['XF_DATA_DIR']}/users.json"] == "./deploy/district/users.json"
 
 
 def test_one_image_and_build_context(services: dict[str, dict[str, Any]]) -> None:

@@ -10,6 +10,8 @@ from fastapi import FastAPI
 from services.runtime.settings import Settings
 from xinfang.web import api_actions, api_public, api_reads, api_session, console_pages, errors, guards, openapi, pages
 from xinfang.web.bridge import Bridge
+from xinfang.web.metrics import install as install_metrics
+from xinfang.web.ops import install as install_ops
 from xinfang.web.wiring import Web
 
 DESCRIPTION = """信访工作平台 HTTP API: the CLI's commands, over NATS to the four services; the same views.
@@ -43,4 +45,6 @@ def create_app(settings: Settings, bridge: Bridge | None = None) -> FastAPI:
     pages.install(app)
     console_pages.install(app)
     openapi.install(app)
+    install_ops(app)
+    install_metrics(app)  # last: its middleware is the outermost, so it times and logs every answer
     return app
