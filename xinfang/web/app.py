@@ -9,9 +9,12 @@ from fastapi import FastAPI
 
 from services.runtime.settings import Settings
 from xinfang.web import api_actions, api_public, api_reads, api_session, console_pages, errors, guards, openapi, pages
+from xinfang.web.admin_pages import install as install_admin_pages
+from xinfang.web.api_reports import install as install_api_reports
 from xinfang.web.bridge import Bridge
 from xinfang.web.metrics import install as install_metrics
 from xinfang.web.ops import install as install_ops
+from xinfang.web.report_pages import install as install_report_pages
 from xinfang.web.wiring import Web
 
 DESCRIPTION = """信访工作平台 HTTP API: the CLI's commands, over NATS to the four services; the same views.
@@ -44,6 +47,9 @@ def create_app(settings: Settings, bridge: Bridge | None = None) -> FastAPI:
     api_reads.install(app)
     pages.install(app)
     console_pages.install(app)
+    install_api_reports(app)  # C2: 督办与考核 API
+    install_report_pages(app)  # C2: 督办与考核 pages
+    install_admin_pages(app)  # C2: 账号管理
     openapi.install(app)
     install_ops(app)
     install_metrics(app)  # last: its middleware is the outermost, so it times and logs every answer
