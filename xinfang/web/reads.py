@@ -10,6 +10,7 @@ in an urgent report) are blanked in the ledger row and left out of its history.
 
 from __future__ import annotations
 
+import asyncio
 import io
 from dataclasses import dataclass, field
 from datetime import date
@@ -31,9 +32,11 @@ from projections.views import inbox as inbox_view
 from services.runtime.errors import InvalidInput, NotFound
 from services.runtime.organisation import Organisation, organisation
 from services.runtime.query_codes import lookup_key
+from services.runtime.settings import Settings
 from xinfang import exports
 from xinfang.history import case_history as stream_history
 from xinfang.history import describe, event_title
+from xinfang.verify_command import Outcome
 from xinfang.web.errors import Forbidden
 from xinfang.web.users import Role, User
 from xinfang.web.wiring import Web
@@ -384,15 +387,29 @@ class Verified:
 
 
 async def verify_case(web: Web, user: User, case: str) -> Verified:
-    """Issue 6's verify of one case: its hash chains on the stream and against each service's own store."""
+    """Issue 6's verify of one case: its hash chains on the stream and against each service's own store (read in a
+    worker thread with its own connection: reading the stores blocks, and the API keeps answering meanwhile)."""
     from fastapi.concurrency import run_in_threadpool
-
-    from xinfang.verify_command import verify
 
     if user.role not in (Role.auditor, Role.supervision):
         raise Forbidden("核验仅供审计和督办人员")
     row = await run_in_threadpool(ledger_row, web, user, case)
-    nc = await web.bridge.staff_client()
-    outcome = await verify(nc, web.settings, STREAM, [row["case_id"]], None, True)
+    outcome = await run_in_threadpool(verified_in_thread, web.settings, row["case_id"])
     findings = [f.to_dict() for f in outcome.findings]
     return Verified(row["case_id"], row["case_no"], not findings, outcome.messages, outcome.resent, findings)
+
+
+def verified_in_thread(settings: Settings, case_id: str) -> Outcome:
+    """``xinfang verify <case>``'s outcome, on the staff line, in this (worker) thread's own event loop."""
+    from services.runtime.bus import connect
+    from xinfang.console import client_url
+    from xinfang.verify_command import verify
+
+    async def work() -> Outcome:
+        nc = await connect(client_url(settings), "xinfang-api-verify", False, settings.credentials("staff"))
+        try:
+            return await verify(nc, settings, STREAM, [case_id], None, True)
+        finally:
+            await nc.close()
+
+    return asyncio.run(work())
