@@ -5,6 +5,7 @@ page is saved as a screenshot (test artifacts)."""
 
 from __future__ import annotations
 
+import json
 import os
 import re
 from collections.abc import AsyncIterator
@@ -14,13 +15,17 @@ import pytest
 from playwright.async_api import Browser, Page, async_playwright, expect
 
 from services.runtime.settings import Settings
-from tests.support.system import InProcessSystem, eventually, ledger_rows
+from tests.support.system import Client, InProcessSystem, eventually, ledger_rows
 from tests.support.web import ACCOUNTS, PASSWORD, Served, staff_accounts
+from xinfang.scenario import numbered
 
 CHROMIUM = "/usr/bin/chromium"
 ROOT = Path(__file__).parents[2]
 SHOTS = Path(os.environ.get("XF_SCREENSHOTS") or ROOT / "tests" / "artifacts" / "screenshots")
 README_SHOTS = {name: ROOT / "docs" / "screenshots" / f"{name}.png" for name in ("ledger", "case")}
+
+EXAMPLE = json.loads((ROOT / "examples" / "petition.json").read_text(encoding="utf-8"))
+BESIDE = (("labour_social_security", "letter"), ("education", "online"), ("urban_management", "hotline_12345"))
 
 pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed")
 
@@ -75,10 +80,26 @@ async def reload_until(page: Page, text: str, where: str = "main") -> None:
     raise AssertionError(f"the page never showed {text!r}")
 
 
+async def _entered(settings: Settings, count: int) -> bool:
+    return len(ledger_rows(settings)) == count
+
+
+async def other_cases(settings: Settings) -> None:
+    """A few other cases in the ledger, at other stages, so the ledger reads like a district's."""
+    async with Client(settings) as client:
+        await client.lifecycle(1)
+        for index, (category, channel) in enumerate(BESIDE, start=2):
+            petition = {**numbered(EXAMPLE, index), "category": category, "channel": channel, "repeat": False}
+            registered = await client.cmd("intake", "register", **petition)
+            if index != 3:
+                await client.ready("intake", "accept", registered["case_id"])
+
+
 async def test_a_visit_from_registration_to_closing_in_the_browser(
     settings: Settings, system: InProcessSystem, browser: Browser
 ) -> None:
     staff_accounts(settings)
+    await other_cases(settings)
     with Served(settings) as served:
         base = served.url
         page = await browser.new_page(viewport={"width": 1360, "height": 900}, locale="zh-CN")
@@ -116,6 +137,7 @@ async def test_a_visit_from_registration_to_closing_in_the_browser(
         await eventually(assigned, what="the case assigned to 区住建局")
         await page.goto(f"{base}/ledger?q={case_no}")
         await expect(page.locator("table.cases")).to_contain_text(case_no)
+        await eventually(lambda: _entered(settings, 5), what="every case in the ledger")
         await page.goto(f"{base}/ledger")
         await shot(page, "ledger")
 
