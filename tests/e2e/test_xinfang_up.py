@@ -1,14 +1,20 @@
-"""`xinfang up` as a user runs it: hundreds of cases, then SIGKILL mid-run and a restart."""
+"""`xinfang up` as a user runs it: hundreds of cases, then SIGKILL mid-run and a restart; the web console and the
+HTTP API at the address it prints, restarted like any component."""
 
 from __future__ import annotations
 
 import asyncio
 import json
+import os
+import re
+import signal
 import subprocess
 import sys
+import time
 from collections import Counter
 from pathlib import Path
 
+import httpx
 import pytest
 
 from events import STREAM
@@ -24,16 +30,19 @@ from tests.support.system import (
     ledger_rows,
     table_rows,
 )
+from tests.support.web import ACCOUNTS, PASSWORD, staff_accounts
 from xinfang.scenario import REPLY, numbered
 
 pytestmark = pytest.mark.slow
 
 
-def start_up(tmp_path: Path, port: int) -> tuple[ProcessSystem, Settings]:
+def start_up(tmp_path: Path, port: int, api_port: int = 0) -> tuple[ProcessSystem, Settings]:
+    """`xinfang up` with its NATS on ``port`` and the web on ``api_port`` (0: a free port, which up prints)."""
     data = tmp_path / "data"
-    system = ProcessSystem({"XF_DATA_DIR": str(data), "XF_NATS_PORT": str(port)}, tmp_path / "up.log")
+    env = {"XF_DATA_DIR": str(data), "XF_NATS_PORT": str(port), "XF_API_PORT": str(api_port)}
+    system = ProcessSystem(env, tmp_path / "up.log")
     system.up()
-    system.wait_ready(5)
+    system.wait_ready(6)  # the five components and the web
     url = Settings(data_dir=data).nats_url_file.read_text().strip()
     return system, Settings(data_dir=data, nats_url=url)
 
@@ -177,3 +186,65 @@ async def test_sigkill_mid_run_loses_nothing_and_applies_nothing_twice(tmp_path:
 
 async def _ledger_size_is(settings: Settings, size: int) -> bool:
     return len(ledger_rows(settings)) == size
+
+
+def printed_address(log: Path) -> str:
+    """The web's address as `up` prints it with the rest: 网页工作台 http://127.0.0.1:<port>."""
+    for _ in range(100):
+        found = re.search(r"网页工作台 (http://127\.0\.0\.1:\d+)", log.read_text(errors="replace"))
+        if found:
+            return found.group(1)
+        time.sleep(0.1)
+    raise AssertionError(f"no address printed:\n{log.read_text(errors='replace')[-3000:]}")
+
+
+def web_pid(up_pid: int) -> int:
+    """The `xinfang serve api` child of this `up`."""
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+            cmdline = (entry / "cmdline").read_bytes().split(b"\0")
+        except OSError:
+            continue
+        parent = int(stat.rsplit(")", 1)[1].split()[1])
+        if parent == up_pid and cmdline[-3:-1] == [b"serve", b"api"]:
+            return int(entry.name)
+    raise AssertionError("no api child of up")
+
+
+async def test_up_serves_the_console_and_the_api_and_restarts_the_web_when_it_dies(tmp_path: Path) -> None:
+    staff_accounts(Settings(data_dir=tmp_path / "data"))
+    system, settings = start_up(tmp_path, free_port())
+    try:
+        url = printed_address(tmp_path / "up.log")
+        async with httpx.AsyncClient(base_url=url, timeout=30) as web:
+            assert (await web.get("/healthz")).json() == {"status": "ok"}
+            signin = await web.get("/login")
+            assert signin.status_code == 200 and "登录" in signin.text
+            account = {"username": ACCOUNTS["intake"].username, "password": PASSWORD}
+            headers = {"Authorization": f"Bearer {(await web.post('/api/session', json=account)).json()['token']}"}
+            petition = {k: v for k, v in PETITION.items() if k != "received_by"}  # the signed-in person registers it
+            registered = await web.post("/api/intake/register", json=petition, headers=headers)
+            assert registered.status_code == 200, registered.text
+
+            async def in_the_ledger() -> bool:
+                return any(r["case_id"] == registered.json()["case_id"] for r in ledger_rows(settings))
+
+            await eventually(in_the_ledger, what="the case registered over HTTP in the ledger")
+            assert (await web.get("/readyz")).status_code == 200
+
+            os.kill(web_pid(system.processes[0].pid), signal.SIGKILL)
+
+            async def served_again() -> bool:
+                try:
+                    return (await web.get("/healthz")).status_code == 200
+                except httpx.TransportError:
+                    return False
+
+            await eventually(served_again, 60, "the web restarted by up at the same address")
+    finally:
+        system.stop()
+    log = (tmp_path / "up.log").read_text(errors="replace")
+    assert "组件 api 已退出，正在重启" in log and "xinfang 已停止" in log
