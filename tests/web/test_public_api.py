@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
@@ -167,6 +168,25 @@ async def test_too_many_requests_from_one_address_answer_429(settings: Settings)
         assert over.status_code == 429 and over.json()["code"] == "rate_limited", over.text
         assert 1 <= int(over.headers["Retry-After"]) <= 60
         assert (await api.get("/public/track")).status_code == 429  # the pages share the address's window
+
+
+async def test_a_public_form_without_its_token_is_refused(settings: Settings) -> None:
+    async for api in api_client(create_app(settings)):
+        form = await api.get("/public/track")
+        cookie = form.cookies["xf_public"]
+        assert "HttpOnly" in form.headers["set-cookie"] and "SameSite=strict" in form.headers["set-cookie"]
+        token = re.search(r'name="csrf" value="([0-9a-f]+)"', form.text)
+        assert token is not None
+        fields = {"query_code": "ZZZZZZZZ", "secret": "0"}
+        api.cookies.clear()
+        foreign = await api.post("/public/track", data={**fields, "csrf": token.group(1)})  # no cookie: another site
+        assert foreign.status_code == 403 and "页面已过期" in foreign.text
+        api.cookies.set("xf_public", "A" * 32, path="/public")  # a planted cookie does not match the token
+        planted = await api.post("/public/track", data={**fields, "csrf": token.group(1)})
+        assert planted.status_code == 403
+        api.cookies.set("xf_public", cookie, path="/public")
+        ours = await api.post("/public/track", data={**fields, "csrf": token.group(1)})
+        assert ours.status_code == 404 and "未查到该信访件" in ours.text
 
 
 def test_the_window_slides_and_says_how_long_to_wait() -> None:

@@ -95,7 +95,9 @@ def field_errors(exc: ValidationError) -> dict[str, str]:
     shown: dict[str, str] = {}
     for error in exc.errors():
         field = str(error["loc"][0]) if error["loc"] else "form"
-        text = MESSAGES.get(str(error["type"])) or str(error["msg"]).removeprefix("Value error, ")
+        unchosen = error["type"] in ("enum", "literal_error") and error.get("input") == ""
+        said = MESSAGES.get(str(error["type"])) or str(error["msg"]).removeprefix("Value error, ")
+        text = "请选择" if unchosen else said
         shown.setdefault(field, text)
     return shown
 
@@ -156,15 +158,16 @@ async def case_page(
 ) -> HTMLResponse:
     """The timeline of the case the posted code and secret name, with the forms of what may be asked for now."""
     status = int(ctx.pop("status", 200))
+    done = ctx.pop("done", None)  # just asked for: not offered again while the views catch up
     try:
         found = await timeline(Web.of(request), values.get("query_code", ""), values.get("secret", ""))
     except (NotFound, TooManyAttempts) as error:
         return page(request, "track.html", status_of(error), errors={"form": error.message}, values=values)
-    steps = [s for s in found.next_steps if s != ctx.get("done")]
+    steps = [s for s in found.next_steps if s != done]
     ratings = [(r.value, label(r.value, Rating)) for r in Rating]
     stages = {s.value: label(s.value, Stage) for s in Stage}
     context = {"found": found, "steps": steps, "failed": failed, "errors": errors or {}, "ratings": ratings}
-    return page(request, "timeline.html", status, values=values, stages=stages, **context)
+    return page(request, "timeline.html", status, values=values, stages=stages, **context, **ctx)
 
 
 @router.post("/track", response_class=HTMLResponse)
