@@ -149,3 +149,52 @@ async def test_another_units_case_page_is_not_found(console: httpx.AsyncClient, 
     assert inbox.status_code == 200 and case_no not in inbox.text
     ledger = await console.get("/ledger")
     assert ledger.status_code == 200 and case_no not in ledger.text
+
+
+async def test_the_ledger_filters_searches_and_exports_what_is_filtered(
+    console: httpx.AsyncClient, settings: Settings
+) -> None:
+    case_no, _ = await registered_through_the_form(console, settings)
+    await sign_in(console, "supervision")
+    found = await console.get(
+        "/ledger", params={"q": case_no[-6:], "status": "assigned", "category": "urban_construction"}
+    )
+    assert found.status_code == 200 and f">{case_no}</a>" in found.text and "共 1 件" in found.text
+    none = await console.get("/ledger", params={"status": "closed"})
+    assert "共 0 件" in none.text and "没有符合条件的案件" in none.text
+    bad = await console.get("/ledger", params={"received_from": "2026-13-01"})
+    assert bad.status_code == 422 and "来信来访日期起：须为日期 YYYY-MM-DD" in bad.text
+    link = re.search(r'href="(/api/cases/export\?[^"]*format=csv[^"]*)"', found.text).group(1)  # type: ignore[union-attr]
+    exported = await console.get(link.replace("&amp;", "&"))  # the console's cookie is enough for a GET
+    assert exported.status_code == 200 and case_no in exported.text
+    ascending = await console.get("/ledger", params={"sort": "case_no"})
+    assert "信访件编号 ▲" in ascending.text
+
+
+async def test_each_role_has_its_home_and_the_unit_its_inbox(console: httpx.AsyncClient, settings: Settings) -> None:
+    case_no, _ = await registered_through_the_form(console, settings)
+    await sign_in(console, "department")
+    home = await console.get("/")
+    assert "今日待办" in home.text and case_no in home.text
+    inbox = await console.get("/inbox")
+    assert inbox.status_code == 200 and case_no in inbox.text and "签收" in inbox.text
+    await sign_in(console, "intake")
+    assert "已登记待受理（0）" in (await console.get("/")).text
+    assert (await console.get("/inbox")).status_code == 403
+    await sign_in(console, "admin")
+    assert 'href="/users"' in (await console.get("/")).text
+    assert (await console.get("/ledger")).status_code == 403
+
+
+async def test_sign_out_ends_the_console_session(console: httpx.AsyncClient) -> None:
+    csrf = await sign_in(console, "intake")
+    out = await console.post("/logout", data={"csrf": csrf})
+    assert out.status_code == 303 and out.headers["location"] == "/login"
+    assert 'xf_session=""' in out.headers["set-cookie"] or "Max-Age=0" in out.headers["set-cookie"]
+    assert (await console.get("/cases/new")).status_code == 303
+
+
+async def test_a_case_not_yet_in_the_ledger_says_so(console: httpx.AsyncClient) -> None:
+    await sign_in(console, "intake")
+    page = await console.get("/cases/00000000-0000-4000-8000-000000000000")
+    assert page.status_code == 404 and "正在入账" in page.text and "刷新" in page.text
