@@ -1,7 +1,7 @@
 """The console in a real browser (Chromium at /usr/bin/chromium, headless) on a real system: a bureau user
 registers a visit through the form and accepts it; the department finds it in its 待办, acknowledges, replies with
-a 信访处理意见书 and closes it; another unit's user gets 404 on its page; the petitioner tracks and rates it. Each
-page is saved as a screenshot (test artifacts)."""
+a 信访处理意见书 and closes it; another unit's user gets 404 on its page; the petitioner tracks and rates it; the
+supervisor sees it on the board and in 考核. Each page is saved as a screenshot (test artifacts)."""
 
 from __future__ import annotations
 
@@ -178,3 +178,11 @@ async def test_a_visit_from_registration_to_closing_in_the_browser(
             return any(r["case_no"] == case_no and r["rating"] == "satisfied" for r in ledger_rows(settings))
 
         await eventually(rated, what="the petitioner's rating in the ledger")
+
+        await sign_in(page, base, "supervision")  # the walked case and the one beside it, both rated 满意
+        await page.goto(f"{base}/board")
+        await expect(page.locator("main")).to_contain_text("区住房和城乡建设局")
+        await shot(page, "10-board")
+        await page.goto(f"{base}/assessment?figure=satisfaction")
+        await expect(page.locator("main")).to_contain_text("2/2件")
+        await shot(page, "11-assessment")
