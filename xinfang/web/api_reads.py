@@ -170,7 +170,7 @@ SortParam = Query(
 def list_cases(
     request: Request,
     filters: LedgerFilter = Depends(ledger_filter),
-    page: int = Query(1, ge=1, title="页码", description="page number, from 1"),
+    page: int = Query(1, ge=1, le=reads.MAX_PAGE, title="页码", description="page number, from 1"),
     size: int = Query(50, ge=1, le=reads.MAX_SIZE, title="每页条数", description="page size, 1–200"),
     sort: str = SortParam,
     user: User = Depends(staff),

@@ -42,6 +42,7 @@ from xinfang.web.users import Role, User
 from xinfang.web.wiring import Web
 
 MAX_SIZE = 200
+MAX_PAGE = 100_000
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DEFAULT_SORT = "-received_on"
 WITHHELD_TEXT = "（检举控告内容另行保管）"
@@ -154,7 +155,7 @@ def filtered(query: Select[Any], filters: LedgerFilter) -> Select[Any]:
         query = query.where(late if filters.overdue else ~late)
     if filters.q and (q := filters.q.strip()):
         by_code = select(tracking_cases.c.case_id).where(tracking_cases.c.tracking_key == lookup_key(q))
-        query = query.where(or_(c.case_no.contains(q, autoescape=True), c.case_no == q, c.case_id.in_(by_code)))
+        query = query.where(or_(c.case_no.contains(q, autoescape=True), c.case_id.in_(by_code)))
     return query
 
 
@@ -164,7 +165,7 @@ def sorted_by(query: Select[Any], sort: str) -> Select[Any]:
     column = ledger.c.get(name)
     if column is None:
         raise InvalidInput(f"不能按 {sort!r} 排序: 须为台账的列名，前加 - 为倒序", "sort")
-    order = column.desc() if sort.startswith("-") else column.asc()
+    order = (column.desc() if sort.startswith("-") else column.asc()).nulls_last()  # the same on either database
     return query.order_by(order, ledger.c.case_no)
 
 
@@ -180,8 +181,8 @@ def ledger_page(
     web: Web, user: User, filters: LedgerFilter, page: int = 1, size: int = 50, sort: str = DEFAULT_SORT
 ) -> Page:
     """台账, one page: the rows this person may see that match the filters, sorted, with the total."""
-    if page < 1:
-        raise InvalidInput("page 须为正整数", "page")
+    if not 1 <= page <= MAX_PAGE:
+        raise InvalidInput(f"page 须在 1–{MAX_PAGE} 之间", "page")
     if not 1 <= size <= MAX_SIZE:
         raise InvalidInput(f"size 须在 1–{MAX_SIZE} 之间", "size")
     query = filtered(scoped(web, user, select(ledger)), filters)
