@@ -17,6 +17,7 @@ import httpx
 import pytest
 from openpyxl import load_workbook
 
+from services.runtime.nats_server import EmbeddedNats
 from services.runtime.settings import Settings
 from tests.support.clock import TODAY
 from tests.support.system import InProcessSystem, eventually, ledger_rows
@@ -216,3 +217,20 @@ async def test_a_units_inbox_and_a_cases_verification(api: httpx.AsyncClient, th
     body = verified.json()
     assert body["ok"] is True and body["findings"] == [] and body["messages"] >= 3
     assert body["case_no"] == three["housing"].case_no
+
+
+async def test_a_stream_read_in_an_outage_answers_503_and_the_ledger_still_reads(
+    api: httpx.AsyncClient, nats_server: EmbeddedNats, three: dict[str, Registered]
+) -> None:
+    auditor = await signed_in(api, "auditor")
+    case = three["housing"].case_no
+    assert (await api.get(f"/api/cases/{case}/history", headers=auditor)).status_code == 200  # the line is dialled
+    nats_server.stop()
+    try:
+        for path in (f"/api/cases/{case}/history", f"/api/cases/{case}/verify"):
+            answer = await api.get(path, headers=auditor)
+            assert answer.status_code == 503 and answer.headers["Retry-After"].isdigit(), (path, answer.text)
+            assert answer.json()["code"] == "unavailable" and "Traceback" not in answer.text
+        assert (await api.get(f"/api/cases/{case}", headers=auditor)).status_code == 200  # the projections stay
+    finally:
+        nats_server.start()

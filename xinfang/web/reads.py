@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+import nats.errors
 from sqlalchemy import Select, func, or_, select
 
 from events import STREAM
@@ -29,7 +30,7 @@ from projections.ledger import HEADERS as LEDGER_HEADERS
 from projections.ledger import ledger
 from projections.tracking import tracking_cases
 from projections.views import inbox as inbox_view
-from services.runtime.errors import InvalidInput, NotFound
+from services.runtime.errors import InvalidInput, NotFound, Unavailable
 from services.runtime.organisation import Organisation, organisation
 from services.runtime.query_codes import lookup_key
 from services.runtime.settings import Settings
@@ -58,6 +59,7 @@ REPORT_FIELDS = frozenset(
 )  # fmt: skip
 NEVER_SHOWN = frozenset({"tracking_key", "secret_hash"})  # the 查询码's index and the 查询密码's hash: nobody's reading
 BLIND_ROLES = frozenset({Role.department, Role.leader})
+OUTAGE = (nats.errors.Error, ConnectionError, TimeoutError)  # NATS lost while a read of the stream was under way
 STATES = {"running": 0, "paused": 1, "stopped": 2}  # 计时中, 暂停, 已停止: the order clocks are listed in
 
 
@@ -347,7 +349,10 @@ async def case_history(web: Web, user: User, case: str) -> list[dict[str, Any]]:
     row = await run_in_threadpool(ledger_row, web, user, case)
     blind = bool(row.get("withheld")) and blind_to_reports(user)
     names = org_of(web).name_of
-    events = await stream_history(await web.bridge.staff_client(), row["case_id"])
+    try:
+        events = await stream_history(await web.bridge.staff_client(), row["case_id"])
+    except OUTAGE as exc:  # the connection went while reading: as for a server not reached
+        raise Unavailable(f"事件流暂不可达，请稍后重试 ({type(exc).__name__})") from None
     found = []
     for item in events:
         kind, payload = item["type"], item["event"]
@@ -410,6 +415,8 @@ def verified_in_thread(settings: Settings, case_id: str) -> Outcome:
         nc = await connect(client_url(settings), "xinfang-api-verify", False, settings.credentials("staff"))
         try:
             return await verify(nc, settings, STREAM, [case_id], None, True)
+        except OUTAGE as exc:
+            raise Unavailable(f"事件流暂不可达，请稍后重试 ({type(exc).__name__})") from None
         finally:
             await nc.close()
 
