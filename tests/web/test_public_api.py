@@ -29,7 +29,7 @@ PETITION = {
     "request": "请求督促开发商修复小区地下车库渗漏",
     "facts": "2026年汛期以来地下车库多处渗水，多次向物业反映未果。",
 }
-NOT_YET = ("not_found", "not_closed_yet", "no_reply_yet")
+NOT_YET = ("not_found", "not_ready", "not_closed_yet", "no_reply_yet")
 
 
 @pytest.fixture
@@ -138,6 +138,26 @@ async def test_an_online_petition_is_tracked_supplemented_moved_on_rated_and_rev
     assert [r["channel"] for r in rows if r["case_no"] == case] == ["online"]
 
 
+async def test_a_repeated_key_answers_its_own_address_only(settings: Settings, system: InProcessSystem) -> None:
+    app = create_app(settings)
+    here, there = (
+        httpx.ASGITransport(app=app, client=("10.0.0.2", 1)),
+        httpx.ASGITransport(app=app, client=("10.0.0.3", 1)),
+    )
+    headers = {"Idempotency-Key": "my-petition-1"}
+    async with (
+        httpx.AsyncClient(transport=here, base_url="http://x") as a,
+        httpx.AsyncClient(transport=there, base_url="http://x") as b,
+    ):
+        first = await a.post("/api/public/petitions", json=PETITION, headers=headers)
+        again = await a.post("/api/public/petitions", json=PETITION, headers=headers)
+        other = await b.post("/api/public/petitions", json=PETITION, headers=headers)
+    await app.state.web.bridge.close()
+    assert first.status_code == again.status_code == other.status_code == 200, other.text
+    assert first.json() == again.json()  # a lost answer asked again: the same case, nothing registered twice
+    assert other.json()["case_no"] != first.json()["case_no"] and other.json()["secret"] != first.json()["secret"]
+
+
 async def test_a_wrong_secret_answers_as_an_unknown_code(api: httpx.AsyncClient, settings: Settings) -> None:
     receipt = await submitted(api, settings)
     wrong = await api.post("/api/public/track", json={"query_code": receipt["query_code"], "secret": "000000"})
@@ -187,6 +207,48 @@ async def test_a_public_form_without_its_token_is_refused(settings: Settings) ->
         api.cookies.set("xf_public", cookie, path="/public")
         ours = await api.post("/public/track", data={**fields, "csrf": token.group(1)})
         assert ours.status_code == 404 and "未查到该信访件" in ours.text
+
+
+def csrf_of(html: str) -> str:
+    token = re.search(r'name="csrf" value="([0-9a-f]+)"', html)
+    assert token is not None
+    return token.group(1)
+
+
+async def test_the_pages_submit_supplement_and_show_a_refusal_beside_its_form(
+    api: httpx.AsyncClient, settings: Settings
+) -> None:
+    form = await api.get("/public/submit")
+    command = re.search(r'name="command_id" value="([^"]+)"', form.text)
+    assert command is not None
+    posted = {**PETITION, "csrf": csrf_of(form.text), "command_id": command.group(1)}
+    receipt = await api.post("/public/submit", data=posted)
+    assert receipt.status_code == 200 and "查询密码只显示这一次" in receipt.text
+    assert receipt.headers["cache-control"] == "no-store"
+    found = {k: re.search(rf'id="{k}"[^>]*>([^<]+)<', receipt.text) for k in ("case-no", "query-code", "query-secret")}
+    case_no, code, secret = (m.group(1) if m else "" for m in found.values())
+    twice = await api.post("/public/submit", data=posted)  # sent again (a lost answer): the same case
+    assert case_no and case_no in twice.text
+
+    async def known() -> bool:
+        return in_ledger(settings, case_no)
+
+    await eventually(known, what="the case in the ledger")
+    intake = await signed_in(api, "intake")
+    materials = {"items": ["房屋产权证明"]}
+    assert (await api.post(f"/api/cases/{case_no}/intake/request_materials", json=materials, headers=intake)).is_success
+    mine = {"query_code": code, "secret": secret, "csrf": csrf_of(form.text)}
+
+    async def offered() -> bool:
+        return 'id="supplement"' in (await api.post("/public/track", data=mine)).text
+
+    await eventually(offered, what="the supplement form on the case page")
+    empty = await api.post("/public/supplement", data={**mine, "items": "  "})
+    assert empty.status_code == 422 and 'id="e-items"' in empty.text
+    supplied = await api.post("/public/supplement", data={**mine, "items": "房屋产权证明复印件\n租赁合同"})
+    assert supplied.status_code == 200 and "已提交" in supplied.text
+    early = await api.post("/public/review", data={**mine, "stage": "review", "reasons": "不服"})
+    assert early.status_code == 409 and 'id="review"' in early.text and "尚未出具处理意见书" in early.text
 
 
 def test_the_window_slides_and_says_how_long_to_wait() -> None:

@@ -8,6 +8,8 @@ staff with the petitioner as the 经办人; the services' rules (windows, states
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 from datetime import date
 from typing import Annotated, Any, Literal
 from uuid import uuid4
@@ -22,6 +24,7 @@ from events.vocabulary import Channel, Kind, Rating, Stage
 from projections.ledger import ledger
 from projections.tracking import tracking_cases
 from services.runtime.commands import Payload
+from services.runtime.errors import NotFound, XinfangError
 from xinfang.tracking import Throttle, Tracked, track_case
 from xinfang.web import throttle
 from xinfang.web.api_actions import IdempotencyKey, command_id
@@ -43,6 +46,12 @@ OPINION_STEPS = ("rate", "review", "re_review")  # 回访评价 and 复查复核
 Item = Annotated[str, Field(min_length=1, max_length=500)]
 Code = Annotated[str, Field(min_length=1, max_length=32, title="查询码", description="query code, from submission")]
 Secret = Annotated[str, Field(min_length=1, max_length=64, title="查询密码", description="query secret, shown once")]
+
+
+class NotReady(XinfangError):
+    """The case is tracked, but the service asked has not caught up with it yet: try again shortly."""
+
+    code = "not_ready"
 
 
 class PublicPetition(Payload):
@@ -116,12 +125,23 @@ class Sent(BaseModel):
     message: str = Field(title="说明", description="message")
 
 
-async def submit(web: Web, petition: PublicPetition, key: str | None) -> Receipt:
+def public_command_id(web: Web, key: str | None, address: str) -> str:
+    """The register command's id for a petitioner's 请求标识: bound to their address, because anonymous clients share
+    one namespace of keys and a repeat answers the first submission's secret — a key another address chose (with
+    the same text) must not fetch it."""
+    if key is None:
+        return str(uuid4())
+    bound = hmac.new(web.sessions.key, f"public-key:{address}:{command_id(key)}".encode(), hashlib.sha256)
+    return f"public-{bound.hexdigest()[:48]}"
+
+
+async def submit(web: Web, petition: PublicPetition, key: str | None, address: str) -> Receipt:
     """Register the petition with intake, on the online channel (网上信访)."""
     fields = petition.model_dump(mode="json")
     person = {k: fields.pop(k) for k in ("name", "phone", "id_number", "address")}
     facts = {**fields, "petitioners": [person], "channel": Channel.online, "received_by": RECEIVED_BY}
-    answer = await web.bridge.send("intake", "register", {**facts, "command_id": command_id(key)})
+    payload = {**facts, "command_id": public_command_id(web, key, address)}
+    answer = await web.bridge.send("intake", "register", payload)
     return Receipt(case_no=answer["case_no"], query_code=answer["query_code"], secret=answer["secret"])
 
 
@@ -150,7 +170,10 @@ async def act(web: Web, asked: TrackRequest, service: str, command: str, fields:
     """One petitioner's act on the case the code and secret name, as the service's command."""
     case_id, found = await follow(web, asked.query_code, asked.secret)
     payload = {**fields, "case_id": case_id, "actor": ACTOR, "command_id": str(uuid4())}
-    await web.bridge.send(service, command, payload)
+    try:
+        await web.bridge.send(service, command, payload)
+    except NotFound:  # the code holds, so the service has not yet heard of the case from the stream
+        raise NotReady("信访件的办理信息正在同步，请稍后再试") from None
     return Sent(case_no=found.case_no, message="已提交，办理进展稍后更新")
 
 
@@ -165,7 +188,7 @@ router = APIRouter(
 @router.post("/petitions", summary="网上信访: 提交信访事项", response_model=Receipt)
 async def post_petition(body: PublicPetition, request: Request, key: str | None = IdempotencyKey) -> Receipt:
     """Submit an online petition; answers the case number, 查询码 and 查询密码 (the secret only this once)."""
-    return await submit(Web.of(request), body, key)
+    return await submit(Web.of(request), body, key, throttle.client_address(request))
 
 
 @router.post("/track", summary="信访件查询", response_model=Timeline)

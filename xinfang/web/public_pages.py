@@ -142,7 +142,7 @@ async def submit_posted(request: Request) -> HTMLResponse:
     except ValidationError as exc:
         return again(field_errors(exc), 422)
     try:
-        receipt = await submit(Web.of(request), petition, key)
+        receipt = await submit(Web.of(request), petition, key, throttle.client_address(request))
     except XinfangError as error:
         return again({error.field or "form": error.message}, status_of(error))
     return page(request, "receipt.html", receipt=receipt, keep=KEEP_THEM)
@@ -163,7 +163,9 @@ async def case_page(
         found = await timeline(Web.of(request), values.get("query_code", ""), values.get("secret", ""))
     except (NotFound, TooManyAttempts) as error:
         return page(request, "track.html", status_of(error), errors={"form": error.message}, values=values)
-    steps = [s for s in found.next_steps if s != done]
+    steps: list[str] = [s for s in found.next_steps if s != done]
+    if failed and failed not in steps:
+        steps.append(failed)  # a refused request keeps its form, with the refusal beside it
     ratings = [(r.value, label(r.value, Rating)) for r in Rating]
     stages = {s.value: label(s.value, Stage) for s in Stage}
     context = {"found": found, "steps": steps, "failed": failed, "errors": errors or {}, "ratings": ratings}
