@@ -13,8 +13,9 @@ import pytest
 
 from services.runtime.settings import Settings
 from tests.support.system import InProcessSystem, eventually, ledger_rows
-from tests.support.web import ACCOUNTS, PASSWORD, api_client, staff_accounts
+from tests.support.web import ACCOUNTS, PASSWORD, api_client, free_port, staff_accounts
 from xinfang.web.app import create_app
+from xinfang.web.bridge import Bridge
 
 EXAMPLE = json.loads((Path(__file__).parents[2] / "examples" / "petition.json").read_text(encoding="utf-8"))
 PETITIONER = EXAMPLE["petitioners"][0]
@@ -106,6 +107,7 @@ async def registered_through_the_form(console: httpx.AsyncClient, settings: Sett
     csrf = CSRF.search(page.text).group(1)  # type: ignore[union-attr]
     accepted = await console.post(f"/cases/{case_no}/act/intake/accept", data={"csrf": csrf})
     assert accepted.status_code == 303, accepted.text
+    assert "已提交：受理信访事项" in (await console.get(accepted.headers["location"])).text
 
     async def assigned() -> bool:
         return any(r["case_no"] == case_no and r["department"] for r in ledger_rows(settings))
@@ -198,3 +200,14 @@ async def test_a_case_not_yet_in_the_ledger_says_so(console: httpx.AsyncClient) 
     await sign_in(console, "intake")
     page = await console.get("/cases/00000000-0000-4000-8000-000000000000")
     assert page.status_code == 404 and "正在入账" in page.text and "刷新" in page.text
+
+
+async def test_the_services_unreachable_is_told_on_the_form_with_the_input_kept(
+    settings: Settings, system: InProcessSystem
+) -> None:
+    staff_accounts(settings)  # the views are there; only the API's line to the services leads nowhere
+    nowhere = settings.model_copy(update={"nats_url": [f"nats://127.0.0.1:{free_port()}"], "api_deadline_s": 1.0})
+    async for console in api_client(create_app(settings, bridge=Bridge(nowhere))):
+        csrf = await sign_in(console, "intake")
+        answer = await console.post("/cases/new", data=registration(csrf))
+        assert answer.status_code == 503 and "不可用" in answer.text and PETITIONER["name"] in answer.text

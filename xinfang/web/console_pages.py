@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 from typing import Any
-from urllib.parse import quote, urlencode
+from urllib.parse import urlencode
 from uuid import uuid4
 
 from fastapi import APIRouter, Depends, FastAPI, Form, Request
@@ -23,7 +23,7 @@ from events.vocabulary import CaseStatus, Channel, label
 from projections.ledger import HEADERS as LEDGER_HEADERS
 from projections.ledger import TABLE_HEADERS
 from projections.views import inbox as inbox_view
-from services.runtime.errors import InvalidInput, NotFound, Unavailable, XinfangError
+from services.runtime.errors import InvalidInput, NotFound, XinfangError
 from services.runtime.organisation import Organisation, organisation
 from xinfang import exports
 from xinfang.web import reads
@@ -31,7 +31,7 @@ from xinfang.web.api_actions import perform
 from xinfang.web.api_session import WRONG
 from xinfang.web.auth import COOKIE, check_csrf
 from xinfang.web.catalogue import actions, actions_for
-from xinfang.web.errors import Forbidden
+from xinfang.web.errors import Forbidden, status_of
 from xinfang.web.forms import Filled, case_forms, error_at, fields_of, read_form, title_of
 from xinfang.web.pages import page_for, person, render
 from xinfang.web.users import Role, User, password_matches
@@ -130,7 +130,7 @@ async def register(request: Request, user: User = Depends(page_for(Role.intake))
         answer = await perform(web, user, action, filled.body, None, key)
     except XinfangError as error:
         error_at(filled, error, action)
-        return _register_page(request, filled, key, 422 if error.field else 409)
+        return _register_page(request, filled, key, status_of(error))
     return render(request, "console/registered.html", answer=answer)
 
 
@@ -284,7 +284,9 @@ async def _case_page(
     handoffs = [{**h, "reason": org.name_of(str(h.get("reason") or ""))} for h in detail.handoffs]
     forms = case_forms(actions_for(user.role), str(row.get("status") or ""), failed, org)
     summary = exports.labelled(row, SUMMARY, org)
-    notice = str(request.query_params.get("notice", ""))[:80]
+    service, _, command = str(request.query_params.get("done", "")).partition(".")
+    done = actions().get((service, command))
+    notice = f"已提交：{title_of(done)}" if done else ""  # named by the catalogue, never text from the link
     return render(
         request, "console/case.html", status_code=status, row=row, summary=summary, headers=SUMMARY,
         clocks=detail.clocks, handoffs=handoffs, history=history, groups=forms, notice=notice,
@@ -304,21 +306,20 @@ async def act(request: Request, case: str, service: str, command: str, user: Use
     if action is None or not action.on_case:
         raise NotFound("没有这个办理事项", "command")
     if not action.allowed(user.role):
-        raise Forbidden(f"角色「{user.role_label}」无权进行「{action.summary}」")
+        raise Forbidden(f"角色「{user.role_label}」无权进行「{title_of(action)}」")
     case_id = await run_in_threadpool(web.resolve_case, case, user)
     data = await request.form()
-    filled = read_form(action, data, organisation(web.settings.org_file))
+    filled, status = read_form(action, data, organisation(web.settings.org_file)), 422
     if not filled.errors:
         try:
             await perform(web, user, action, filled.body, case_id, str(data.get("key") or uuid4()))
         except XinfangError as error:
-            if isinstance(error, NotFound | Forbidden | Unavailable):
+            if isinstance(error, NotFound | Forbidden):
                 raise
-            error_at(filled, error, action)
+            error_at(filled, error, action)  # a rule's refusal, or the services unreachable: said on the form
+            status = status_of(error)
         else:
-            done = quote(f"已提交：{title_of(action)}")
-            return RedirectResponse(f"/cases/{case_id}?notice={done}", status_code=303)
-    status = 409 if "" in filled.errors else 422
+            return RedirectResponse(f"/cases/{case_id}?done={service}.{command}", status_code=303)
     return await _case_page(request, case_id, user, (f"{service}.{command}", filled), status)
 
 

@@ -21,7 +21,7 @@ from pydantic.fields import FieldInfo
 from starlette.datastructures import FormData
 
 from events.vocabulary import LABELS, label
-from services.runtime.errors import XinfangError
+from services.runtime.errors import Unavailable, XinfangError
 from services.runtime.organisation import Organisation
 from xinfang.web.catalogue import SERVICE_LABELS, Action
 from xinfang.web.errors import MESSAGES
@@ -205,6 +205,9 @@ def read_form(action: Action, data: FormData, org: Organisation | None = None) -
 
 def error_at(filled: Filled, error: XinfangError, action: Action) -> None:
     """A service's refusal, shown next to the field it names (else above the form)."""
+    if isinstance(error, Unavailable):
+        filled.errors[""] = f"服务暂不可用，请稍后重新提交（填写的内容已保留）：{error.message}"
+        return
     where = (error.field or "").split(".")[0]
     filled.errors[where if where in action.body.model_fields else ""] = error.message
 
