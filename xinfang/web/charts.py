@@ -8,7 +8,7 @@ from html import escape
 
 from markupsafe import Markup
 
-LABEL_W, BAR_W, CAPTION_W, ROW_H, TOP = 150, 300, 190, 28, 30
+LABEL_W, BAR_W, CAPTION_W, ROW_H, TOP = 150, 300, 190, 28, 40
 
 
 @dataclass(frozen=True)

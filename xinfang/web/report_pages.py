@@ -27,7 +27,7 @@ def _checked(period: str | None) -> tuple[str | None, str]:
     if not period:
         return None, ""
     try:
-        assessment.parse_period(period)
+        reports.period_of(period, reports.EARLIEST)
     except InvalidInput as error:
         return None, error.message
     return period, ""

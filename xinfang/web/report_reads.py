@@ -31,6 +31,7 @@ UNANSWERED = frozenset({R.supervision, R.auditor, R.department})
 BUREAU_ONLY = frozenset({R.supervision, R.auditor})  # watch, trends, the annual report: no unit column to keep to
 SPEED_KEYS = [f.key for f in assessment.FIGURES if f.kind == "days"]
 RATE_KEYS = [f.key for f in assessment.FIGURES if f.kind == "rate"]
+EARLIEST, LATEST = date(2000, 1, 1), date(2100, 12, 31)  # dates a view may be read on (beyond: no 信访 data)
 
 
 @dataclass
@@ -51,6 +52,8 @@ def allowed(user: User, roles: frozenset[Role], what: str) -> None:
 
 def read(web: Web, as_of: str | None = None) -> Reading:
     as_of_day = parse_as_of(as_of, None)
+    if as_of_day.on is not None and not EARLIEST <= as_of_day.on <= LATEST:
+        raise InvalidInput(f"截至日期 {as_of} 须在 {EARLIEST.year} 到 {LATEST.year} 年之间", "as_of")
     with web.engine.connect() as conn:
         files = {k: f for k, f in files_as_of(conn, as_of_day).items() if f.received_on is not None}
     day = reading_day(as_of_day, web.settings)
@@ -63,7 +66,10 @@ def own_unit(user: User, rows: list[dict[str, Any]], key: str = "unit") -> list[
 
 
 def period_of(text: str | None, day: date) -> assessment.Period:
-    return assessment.parse_period(text or f"{day:%Y-%m}")
+    chosen = assessment.parse_period(text or f"{day:%Y-%m}")
+    if not EARLIEST <= chosen.start <= LATEST:
+        raise InvalidInput(f"考核期间 {text} 须在 {EARLIEST.year} 到 {LATEST.year} 年之间", "period")
+    return chosen
 
 
 def board_sheets(web: Web, user: User, period: str | None = None, as_of: str | None = None) -> list[Sheet]:
@@ -182,8 +188,8 @@ def unanswered_sheets(web: Web, user: User, as_of: str | None = None) -> list[Sh
 def annual_sheets(web: Web, user: User, year: int, as_of: str | None = None) -> tuple[str, list[Sheet]]:
     """年度报告 (Art 41): its subtitle (截至 …) and its four parts as sheets."""
     allowed(user, BUREAU_ONLY, "年度报告")
-    if not 2000 <= year <= 2100:
-        raise InvalidInput("年份须在 2000 到 2100 之间", "year")
+    if not EARLIEST.year <= year <= LATEST.year:
+        raise InvalidInput(f"年份须在 {EARLIEST.year} 到 {LATEST.year} 之间", "year")
     r = read(web, as_of)
     sections = annual_report(r.files, year, r.day, r.org.name_of)
     sheets = [Sheet(f"（{s.part}）{s.title}", s.headers, s.rows) for s in sections]
