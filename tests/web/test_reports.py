@@ -102,6 +102,15 @@ async def test_the_board_shows_the_overdue_case_to_the_bureau_and_a_unit_its_own
     assert sheet(own, "逾期事项") == []  # the undecided case is the bureau's, not the unit's
     assert {r["scope"] for r in sheet(own, "五快")} <= {UNIT}
 
+    supervisor = await signed_in(api, "supervision")
+    before = (await api.get("/api/board", params={"as_of": str(TODAY - timedelta(days=1))}, headers=supervisor)).json()
+    assert sheet(before, "督办看板")[-1]["open"] == 0  # the day before, today's case was not there yet
+    far = await api.get("/api/board", params={"as_of": "9999-12-31"}, headers=supervisor)
+    assert far.status_code == 422 and far.json()["field"] == "as_of"
+    found = (await api.get("/api/trends", headers=supervisor)).json()
+    month = f"{TODAY:%Y-%m}"
+    assert any(c["month"] == month and c["category"] == EXAMPLE["category"] for c in sheet(found, "分类×属地×月份"))
+
 
 async def test_assessment_marks_small_samples_and_a_unit_sees_only_its_figures(api: httpx.AsyncClient) -> None:
     await seeded(api)
