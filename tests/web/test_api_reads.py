@@ -15,9 +15,12 @@ from urllib.parse import unquote
 
 import httpx
 import pytest
+from eventsourcing.cipher import AESCipher
 from openpyxl import load_workbook
 
+from services.runtime import access
 from services.runtime.nats_server import EmbeddedNats
+from services.runtime.organisation import organisation
 from services.runtime.settings import Settings
 from tests.support.clock import TODAY
 from tests.support.system import InProcessSystem, eventually, ledger_rows
@@ -234,3 +237,37 @@ async def test_a_stream_read_in_an_outage_answers_503_and_the_ledger_still_reads
         assert (await api.get(f"/api/cases/{case}", headers=auditor)).status_code == 200  # the projections stay
     finally:
         nats_server.start()
+
+
+@pytest.fixture
+async def guarded(tmp_path: Path) -> AsyncIterator[tuple[Settings, httpx.AsyncClient]]:
+    """The system behind a NATS server that knows the district's users and their permissions (as `xinfang up`)."""
+    data = tmp_path / "guarded"
+    granted = access.init(data / "access", sorted(organisation(None).units))
+    server = EmbeddedNats(tmp_path / "guarded-js", authorization=granted.directory / access.AUTHORIZATION)
+    server.start()
+    settings = Settings(data_dir=data, nats_url=server.url, cipher_key=AESCipher.create_key(32), today=TODAY)
+    system = InProcessSystem(settings)
+    await system.start()
+    try:
+        staff_accounts(settings)
+        async for client in api_client(create_app(settings)):
+            yield settings, client
+    finally:
+        await system.stop()
+        server.stop()
+
+
+async def test_history_and_verify_read_the_stream_with_the_staff_users_permissions(
+    guarded: tuple[Settings, httpx.AsyncClient],
+) -> None:
+    settings, api = guarded
+    case = await register(api, received_on=str(TODAY - timedelta(days=1)))
+    await in_ledger(settings, {case.case_no}, {case.case_no})
+    auditor = await signed_in(api, "auditor")
+    history = await api.get(f"/api/cases/{case.case_no}/history", headers=auditor)
+    assert history.status_code == 200 and history.json()[0]["type"] == "petition_registered", history.text
+    verified = await api.get(f"/api/cases/{case.case_no}/verify", headers=auditor)
+    assert verified.status_code == 200 and verified.json()["ok"] is True, verified.text
+    unit = await signed_in(api, "department")
+    assert (await api.get(f"/api/cases/{case.case_no}/history", headers=unit)).status_code == 200
