@@ -32,7 +32,7 @@ from xinfang.web.api_session import WRONG
 from xinfang.web.auth import COOKIE, check_csrf
 from xinfang.web.catalogue import actions, actions_for
 from xinfang.web.errors import Forbidden, status_of
-from xinfang.web.forms import Filled, case_forms, error_at, fields_of, read_form, title_of
+from xinfang.web.forms import Filled, case_forms, error_at, fields_of, initial, read_form, title_of
 from xinfang.web.pages import page_for, person, render
 from xinfang.web.users import Role, User, password_matches
 from xinfang.web.wiring import NOT_HERE, Web
@@ -114,7 +114,9 @@ def _register_page(request: Request, filled: Filled, key: str, status: int = 200
 
 @router.get("/cases/new")
 async def register_form(request: Request, user: User = Depends(page_for(Role.intake))) -> Response:
-    return _register_page(request, Filled(values={"channel": "visit"}), str(uuid4()))
+    fresh = initial(actions()[("intake", "register")])
+    fresh.values.setdefault("channel", "visit")
+    return _register_page(request, fresh, str(uuid4()))
 
 
 @router.post("/cases/new", dependencies=CSRF)

@@ -147,6 +147,17 @@ def fields_of(action: Action, org: Organisation | None = None) -> list[FormField
     return sorted(found, key=lambda f: (f.name == "on", not f.required))
 
 
+def _as_shown(value: Any) -> Any:
+    return value.value if isinstance(value, StrEnum) else value if isinstance(value, bool) else str(value)
+
+
+def initial(action: Action) -> Filled:
+    """A fresh form: each field showing its default (信访事项类别 申诉求决, 受理机关 区信访局 …)."""
+    defaults = {name: info.get_default(call_default_factory=True) for name, info in action.body.model_fields.items()}
+    shown = {k: _as_shown(v) for k, v in defaults.items() if isinstance(v, bool | int | str) and v not in ("", False)}
+    return Filled(values=shown)
+
+
 def _record(text: str, parts: tuple[FormField, ...]) -> dict[str, str]:
     values = [v.strip() for v in text.replace("｜", "|").split("|")]
     return {p.name: v for p, v in zip(parts, values, strict=False) if v}
@@ -269,7 +280,8 @@ def case_forms(
         key = f"{action.service}.{action.name}"
         refused = failed[1] if failed and failed[0] == key else None
         chosen = key in likely
-        forms.append(ActionForm(action, fields_of(action, org), refused or Filled(), chosen, refused is not None))
+        filled = refused or initial(action)
+        forms.append(ActionForm(action, fields_of(action, org), filled, chosen, refused is not None))
     forms.sort(key=lambda f: likely.index(f.key) if f.likely else len(likely))
     if forms and forms[0].likely and not any(f.opened for f in forms):
         forms[0].opened = True
