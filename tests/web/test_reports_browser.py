@@ -80,7 +80,7 @@ async def supervisor(page: Page, url: str, overdue_no: str) -> None:
     await shot(page, "assessment")
 
     for path, name, heading in (("/leaders", "leaders", "领导包案"), ("/watch", "watch", "关注（信访排查）"),
-                                ("/annual", "annual", "年度信访工作报告")):  # fmt: skip
+                                ("/trends", "trends", "趋势"), ("/annual", "annual", "年度信访工作报告")):  # fmt: skip
         await page.goto(f"{url}{path}")
         assert heading in await page.locator("h1").inner_text()
         await shot(page, name)

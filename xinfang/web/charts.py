@@ -19,6 +19,7 @@ class Bar:
     rate: float | None
     caption: str  # e.g. "12/15件"
     insufficient: bool = False
+    shown: str | None = None  # the value as written beside the bar, when not a percentage (a count: "12件")
 
 
 def _text(x: float, y: float, body: str, anchor: str = "start", css: str = "") -> str:
@@ -29,8 +30,8 @@ def _text(x: float, y: float, body: str, anchor: str = "start", css: str = "") -
 def _row(n: int, bar: Bar) -> str:
     y = TOP + n * ROW_H
     width = 0.0 if bar.rate is None else max(0.0, min(1.0, bar.rate)) * BAR_W
-    shown = "—" if bar.rate is None else f"{bar.rate:.1%}"
-    caption = f"{shown} （{bar.caption}）" + ("  样本不足" if bar.insufficient else "")
+    shown = bar.shown or ("—" if bar.rate is None else f"{bar.rate:.1%}")
+    caption = (f"{shown} （{bar.caption}）" if bar.caption else shown) + ("  样本不足" if bar.insufficient else "")
     klass = "bar thin" if bar.insufficient else "bar"
     return "".join(
         (
@@ -44,8 +45,15 @@ def _row(n: int, bar: Bar) -> str:
     )
 
 
-def bar_chart(title: str, bars: list[Bar]) -> Markup:
-    """An SVG bar chart of rates (0–100%), one labelled bar a row; an empty chart says so."""
+def count_bars(counts: dict[str, int]) -> list[Bar]:
+    """Bars of counts, each as long as its share of the largest."""
+    top = max(counts.values(), default=0) or 1
+    return [Bar(label, n / top, "", shown=f"{n}件") for label, n in counts.items()]
+
+
+def bar_chart(title: str, bars: list[Bar], percent: bool = True) -> Markup:
+    """An SVG bar chart, one labelled bar a row (rates on a 0–100% axis; counts without one); an empty chart says
+    so."""
     if not bars:
         return Markup(f'<p class="muted chart-empty">{escape(title)}：本期无计入事项</p>')
     width, height = LABEL_W + BAR_W + CAPTION_W, TOP + len(bars) * ROW_H + 10

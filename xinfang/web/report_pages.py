@@ -1,5 +1,6 @@
-"""督办 and 考核 pages: 督办看板, 领导包案, 关注 (信访排查), 考核 with its charts, and the printable 年度报告 — the
-same reads as the API's (``report_reads``), units and categories by their names, each with its export links."""
+"""督办 and 考核 pages: 督办看板 (with 件件有着落), 领导包案, 关注 (信访排查), 考核 with its charts, 趋势 and the
+printable 年度报告 — the same reads as the API's (``report_reads``), units and categories by their names, each with
+its export links."""
 
 from __future__ import annotations
 
@@ -9,11 +10,11 @@ from typing import Any
 from fastapi import APIRouter, Depends, FastAPI, Query, Request
 from fastapi.responses import HTMLResponse
 
-from projections.views import assessment
+from projections.views import assessment, trends
 from services.runtime.errors import InvalidInput
 from services.runtime.organisation import organisation
 from xinfang.web import report_reads as reports
-from xinfang.web.charts import Bar, bar_chart
+from xinfang.web.charts import Bar, bar_chart, count_bars
 from xinfang.web.pages import person, render
 from xinfang.web.users import User
 from xinfang.web.wiring import Web
@@ -45,8 +46,9 @@ def board_page(request: Request, period: str | None = None, user: User = Depends
     web = Web.of(request)
     period, error = _checked(period)
     counts, overdue, speed = reports.for_people(web, reports.board_sheets(web, user, period))
+    unanswered, _ = reports.for_people(web, reports.unanswered_sheets(web, user))
     context: dict[str, Any] = {"counts": counts, "overdue": overdue, "speed": speed, "period": period or ""}
-    context["error"] = error
+    context |= {"error": error, "unanswered": unanswered}
     return render(request, "reports/board.html", **context)
 
 
@@ -93,6 +95,19 @@ def assessment_page(
         "error": error,
     }
     return render(request, "reports/assessment.html", **context)
+
+
+@router.get("/trends", response_class=HTMLResponse)
+def trends_page(request: Request, months: int = 12, user: User = Depends(person)) -> HTMLResponse:
+    web = Web.of(request)
+    cells, rising, units = reports.for_people(web, reports.trends_sheets(web, user, months))
+    by_month: dict[str, int] = dict.fromkeys(trends.months_back(web.clock.today(), months), 0)
+    for cell in cells.rows:
+        by_month[cell["month"]] = by_month.get(cell["month"], 0) + cell["count"]
+    chart = bar_chart(f"各月登记件数（近{months}个月）", count_bars(by_month), percent=False)
+    units.rows = [{**row, "share": f"{row['share']:.1%}"} for row in units.rows]
+    context: dict[str, Any] = {"cells": cells, "rising": rising, "units": units, "chart": chart, "months": months}
+    return render(request, "reports/trends.html", **context)
 
 
 @router.get("/annual", response_class=HTMLResponse)
