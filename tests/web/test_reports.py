@@ -194,9 +194,11 @@ async def test_pages_show_the_board_and_the_charts_in_chinese(api: httpx.AsyncCl
     shown = await api.get("/assessment", params={"figure": "repeat_rate"})
     assert shown.status_code == 200 and shown.text.count("<svg") == 2
     assert UNIT_NAME in shown.text and "1/1件" in shown.text and "样本不足" in shown.text
+    assert ">100%</text>" in shown.text  # rates on a percentage axis
     assert 'id="unanswered"' in board.text
     trend = await api.get("/trends")
     assert trend.status_code == 200 and "各月登记件数" in trend.text
+    assert ">100%</text>" not in trend.text  # counts, not rates: no percentage axis
     late = f"{LATE_RECEIVED:%Y-%m}"
     assert f"<title>{late}: 1件</title>" in trend.text and f"<title>{TODAY:%Y-%m}: 1件</title>" in trend.text
     for path, title in (("/leaders", "领导包案"), ("/watch", "信访排查"), ("/annual", "年度信访工作报告")):

@@ -57,7 +57,8 @@ def bar_chart(title: str, bars: list[Bar], percent: bool = True) -> Markup:
     if not bars:
         return Markup(f'<p class="muted chart-empty">{escape(title)}：本期无计入事项</p>')
     width, height = LABEL_W + BAR_W + CAPTION_W, TOP + len(bars) * ROW_H + 10
-    axis = "".join(_text(LABEL_W + BAR_W * share, TOP - 6, f"{share:.0%}", "middle", "axis") for share in (0, 0.5, 1))
+    ticks = (0, 0.5, 1) if percent else ()
+    axis = "".join(_text(LABEL_W + BAR_W * share, TOP - 6, f"{share:.0%}", "middle", "axis") for share in ticks)
     rows = "".join(_row(n, bar) for n, bar in enumerate(bars))
     return Markup(
         f'<svg class="chart" role="img" aria-label="{escape(title)}" viewBox="0 0 {width} {height}" '
