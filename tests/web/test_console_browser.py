@@ -34,6 +34,7 @@ pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's ch
 async def browser() -> AsyncIterator[Browser]:
     async with async_playwright() as playwright:
         launched = await playwright.chromium.launch(executable_path=CHROMIUM, headless=True)
+        expect.set_options(timeout=15_000)  # two cores shared with other runs: a page may take a while
         yield launched
         await launched.close()
 
@@ -103,6 +104,7 @@ async def test_a_visit_from_registration_to_closing_in_the_browser(
     with Served(settings) as served:
         base = served.url
         page = await browser.new_page(viewport={"width": 1360, "height": 900}, locale="zh-CN")
+        page.set_default_timeout(30_000)
         await page.goto(f"{base}/ledger")
         await expect(page).to_have_url(re.compile(r"/login\?next=/ledger$"))
         await shot(page, "01-login")
@@ -142,10 +144,10 @@ async def test_a_visit_from_registration_to_closing_in_the_browser(
         await shot(page, "ledger")
 
         await sign_in(page, base, "department")
-        await expect(page.locator("main")).to_contain_text(case_no)  # due today, on the unit's home page
+        await reload_until(page, case_no)  # due today, on the unit's home page (the case files follow the stream)
         await shot(page, "06-home-department")
         await page.goto(f"{base}/inbox")
-        await expect(page.locator("table.inbox")).to_contain_text(case_no)
+        await reload_until(page, case_no, "table.inbox")
         await shot(page, "07-inbox")
         await page.click(f"table.inbox a:text('{case_no}')")
         await act(page, "assignment", "acknowledge", handler="陈静")
@@ -181,8 +183,8 @@ async def test_a_visit_from_registration_to_closing_in_the_browser(
 
         await sign_in(page, base, "supervision")  # the walked case and the one beside it, both rated 满意
         await page.goto(f"{base}/board")
-        await expect(page.locator("main")).to_contain_text("区住房和城乡建设局")
+        await reload_until(page, "区住房和城乡建设局")
         await shot(page, "10-board")
         await page.goto(f"{base}/assessment?figure=satisfaction")
-        await expect(page.locator("main")).to_contain_text("2/2件")
+        await reload_until(page, "2/2件")
         await shot(page, "11-assessment")
