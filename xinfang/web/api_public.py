@@ -16,7 +16,6 @@ from uuid import uuid4
 
 from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 from sqlalchemy import select
 
@@ -218,19 +217,7 @@ async def post_review(body: ReviewRequest, request: Request) -> Sent:
 
 
 def install(app: FastAPI) -> None:
-    """The petitioner's side: this API, its pages and their per-address limit."""
-    from xinfang.web import public_pages
-
+    """The petitioner's API and its per-address limit (the pages install themselves, public_pages.install)."""
     web: Web = app.state.web
     app.state.public_window = throttle.SlidingWindow(web.settings.public_rate_per_minute)
     app.include_router(router)
-    public_pages.install(app)
-
-    @app.exception_handler(throttle.Throttled)
-    async def _throttled(request: Request, exc: throttle.Throttled) -> Response:
-        if request.url.path.startswith("/api/"):
-            response: Response = JSONResponse(exc.to_dict(), 429)
-        else:
-            response = public_pages.message(request, "请求过于频繁", exc.message, 429)
-        response.headers["Retry-After"] = str(exc.retry_after)
-        return response

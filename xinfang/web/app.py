@@ -8,7 +8,18 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from services.runtime.settings import Settings
-from xinfang.web import api_actions, api_public, api_reads, api_session, console_pages, errors, guards, openapi, pages
+from xinfang.web import (
+    api_actions,
+    api_public,
+    api_reads,
+    api_session,
+    console_pages,
+    errors,
+    guards,
+    openapi,
+    pages,
+    public_pages,
+)
 from xinfang.web.admin_pages import install as install_admin_pages
 from xinfang.web.api_reports import install as install_api_reports
 from xinfang.web.bridge import Bridge
@@ -44,6 +55,7 @@ def create_app(settings: Settings, bridge: Bridge | None = None) -> FastAPI:
     api_session.install(app)
     api_actions.install(app)
     api_public.install(app)
+    public_pages.install(app)
     api_reads.install(app)
     pages.install(app)
     console_pages.install(app)

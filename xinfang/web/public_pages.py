@@ -21,7 +21,7 @@ from typing import Any
 from uuid import uuid4
 
 from fastapi import APIRouter, Depends, FastAPI, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, JSONResponse, Response
 from pydantic import ValidationError
 
 from events.vocabulary import Kind, Rating, Stage, label
@@ -239,6 +239,15 @@ async def supplement(request: Request) -> HTMLResponse:
 
 def install(app: FastAPI) -> None:
     app.include_router(router)
+
+    @app.exception_handler(throttle.Throttled)
+    async def _throttled(request: Request, exc: throttle.Throttled) -> Response:
+        if request.url.path.startswith("/api/"):
+            response: Response = JSONResponse(exc.to_dict(), 429)
+        else:
+            response = message(request, "请求过于频繁", exc.message, 429)
+        response.headers["Retry-After"] = str(exc.retry_after)
+        return response
 
     @app.exception_handler(StaleForm)
     async def _stale(request: Request, exc: StaleForm) -> HTMLResponse:
