@@ -12,7 +12,7 @@ import httpx
 import pytest
 
 from services.runtime.settings import Settings
-from tests.support.system import InProcessSystem, eventually, ledger_rows
+from tests.support.system import InProcessSystem, eventually, ledger_rows, table_rows
 from tests.support.web import ACCOUNTS, PASSWORD, api_client, free_port, staff_accounts
 from xinfang.web.app import create_app
 from xinfang.web.bridge import Bridge
@@ -113,7 +113,18 @@ async def registered_through_the_form(console: httpx.AsyncClient, settings: Sett
         return any(r["case_no"] == case_no and r["department"] for r in ledger_rows(settings))
 
     await eventually(assigned, what="the case assigned to its department")
+    await eventually(lambda: unit_reads(settings, case_no), what="the unit's feed and inbox to have the case")
     return case_no, csrf
+
+
+async def unit_reads(settings: Settings, case_no: str) -> bool:
+    """The unit's own views (its feed, which lets it see the case; the case files its 待办 is read from) follow the
+    stream apart from the ledger."""
+    url = settings.db_url("projections")
+    case_id = next(r["case_id"] for r in ledger_rows(settings) if r["case_no"] == case_no)
+    fed = table_rows(url, f"select case_id from feed_member where case_id = '{case_id}' and department = '990100ZJJ'")
+    filed = table_rows(url, f"select state from case_file where case_id = '{case_id}'")
+    return bool(fed) and bool(filed) and '"lead":"990100ZJJ"' in str(filed[0]["state"]).replace(" ", "")
 
 
 async def test_the_case_page_shows_its_clocks_timeline_and_actions(
