@@ -62,3 +62,26 @@ async def test_a_wrong_password_and_an_unknown_user_answer_alike(client: httpx.A
     assert right.status_code == 200
     me = await client.get("/api/me", headers={"Authorization": f"Bearer {right.json()['token']}"})
     assert me.json()["name"] == "王敏" and me.json()["role_label"] == "登记受理"
+
+
+async def test_a_page_with_a_malformed_parameter_answers_a_page(client: httpx.AsyncClient, tmp_path: Path) -> None:
+    from xinfang.web.users import UserFile, new_user
+
+    UserFile(tmp_path / "users.json").add(new_user("duban", "赵磊", "supervision", "correct horse 9"))
+    signed = await client.post("/login", data={"username": "duban", "password": "correct horse 9"})
+    assert signed.status_code in (200, 303)
+    answer = await client.get("/annual?year=abc", headers={"accept": "text/html"})
+    assert answer.status_code == 400 and "text/html" in answer.headers["content-type"]
+    assert "请求有误" in answer.text and "year" in answer.text
+
+
+async def test_the_read_side_not_made_yet_answers_503_with_retry_after(
+    client: httpx.AsyncClient, tmp_path: Path
+) -> None:
+    from xinfang.web.users import UserFile, new_user
+
+    UserFile(tmp_path / "users.json").add(new_user("duban", "赵磊", "supervision", "correct horse 9"))
+    token = (await client.post("/api/session", json={"username": "duban", "password": "correct horse 9"})).json()
+    answer = await client.get("/api/cases", headers={"Authorization": f"Bearer {token['token']}"})
+    assert answer.status_code == 503 and answer.headers["retry-after"]
+    assert answer.json()["code"] == "unavailable"

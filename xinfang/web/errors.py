@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+import sqlalchemy.exc
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
@@ -127,6 +128,16 @@ def validation_error(exc: RequestValidationError) -> XinfangError:
     return InvalidInput(f"{field or '请求'}: {text}", field)
 
 
+def database_unavailable(exc: Exception) -> Unavailable | None:
+    """A database that is down, locked, or not yet made (the projections create their tables at their first start,
+    which may come after the web's): 503, to be tried again, not a 500."""
+    if isinstance(exc, sqlalchemy.exc.OperationalError):
+        return Unavailable("读库暂不可用，请稍后重试 (the read-side database is unavailable)")
+    if isinstance(exc, sqlalchemy.exc.ProgrammingError) and "does not exist" in str(exc):
+        return Unavailable("读库尚未就绪，请稍后重试 (the projections have not created their tables yet)")
+    return None
+
+
 def install(app: FastAPI) -> None:
     """Every error path answers an ErrorBody."""
 
@@ -146,6 +157,15 @@ def install(app: FastAPI) -> None:
         message = {404: "没有这个地址", 405: "不支持此请求方法", 413: "请求体过大"}.get(exc.status_code, "请求不合法")
         headers = dict(exc.headers or {})
         return JSONResponse({"code": code, "message": message, "field": None}, exc.status_code, headers or None)
+
+    @app.exception_handler(sqlalchemy.exc.OperationalError)
+    @app.exception_handler(sqlalchemy.exc.ProgrammingError)
+    async def _database(request: Request, exc: Exception) -> JSONResponse:
+        if (unready := database_unavailable(exc)) is not None:
+            log.warning("read side unavailable on %s: %s", request.url.path, str(exc).splitlines()[0])
+            return error_response(unready)
+        log.exception("database error on %s %s", request.method, request.url.path)
+        return JSONResponse({"code": "internal", "message": "内部错误，已记录", "field": None}, 500)
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:

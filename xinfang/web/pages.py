@@ -12,6 +12,7 @@ from typing import Any
 from urllib.parse import quote
 
 from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
@@ -28,8 +29,8 @@ templates = Jinja2Templates(directory=HERE / "templates")
 NAV: dict[Role, list[tuple[str, str]]] = {
     Role.intake: [("首页", "/"), ("登记", "/cases/new"), ("台账", "/ledger")],
     Role.assignment: [("首页", "/"), ("台账", "/ledger"), ("领导包案", "/leaders")],
-    Role.supervision: [("首页", "/"), ("台账", "/ledger"), ("督办看板", "/board"), ("考核", "/assessment"),
-                       ("关注", "/watch"), ("年度报告", "/annual")],
+    Role.supervision: [("首页", "/"), ("台账", "/ledger"), ("督办看板", "/board"), ("领导包案", "/leaders"),
+                       ("考核", "/assessment"), ("趋势", "/trends"), ("关注", "/watch"), ("年度报告", "/annual")],
     Role.department: [("首页", "/"), ("待办", "/inbox"), ("本单位台账", "/ledger")],
     Role.leader: [("首页", "/"), ("我的包案", "/leaders")],
     Role.auditor: [("首页", "/"), ("台账", "/ledger"), ("考核", "/assessment")],
@@ -109,6 +110,17 @@ def install(app: FastAPI) -> None:
         return RedirectResponse(f"/login?next={quote(exc.back, safe='/')}", status_code=303)
 
     previous = app.exception_handlers.get(XinfangError)
+    invalid = app.exception_handlers.get(RequestValidationError)
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid_as_page(request: Request, exc: RequestValidationError) -> Response:
+        if is_page(request):
+            from xinfang.web.errors import validation_error
+
+            error = validation_error(exc)
+            return render(request, "error.html", status_code=400, error=error)
+        assert invalid is not None
+        return await invalid(request, exc)  # type: ignore[no-any-return, misc]
 
     @app.exception_handler(XinfangError)
     async def _as_page(request: Request, exc: XinfangError) -> Response:
