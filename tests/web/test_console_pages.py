@@ -155,9 +155,11 @@ async def test_a_rule_refusal_is_shown_on_the_form(console: httpx.AsyncClient, s
 
 async def test_another_units_case_page_is_not_found(console: httpx.AsyncClient, settings: Settings) -> None:
     case_no, _ = await registered_through_the_form(console, settings)
-    await sign_in(console, "other_department")
+    csrf = await sign_in(console, "other_department")
     page = await console.get(f"/cases/{case_no}")
     assert page.status_code == 404 and case_no not in page.text.replace(f"/cases/{case_no}", "")
+    acted = await console.post(f"/cases/{case_no}/act/assignment/acknowledge", data={"csrf": csrf})
+    assert acted.status_code == 404
     inbox = await console.get("/inbox")
     assert inbox.status_code == 200 and case_no not in inbox.text
     ledger = await console.get("/ledger")
