@@ -12,7 +12,7 @@ import httpx
 import pytest
 
 from services.runtime.settings import Settings
-from tests.support.system import InProcessSystem, eventually, ledger_rows, table_rows
+from tests.support.system import Client, InProcessSystem, eventually, ledger_rows, table_rows
 from tests.support.web import ACCOUNTS, PASSWORD, api_client, free_port, staff_accounts
 from xinfang.web.app import create_app
 from xinfang.web.bridge import Bridge
@@ -60,6 +60,8 @@ async def test_sign_in_sets_an_http_only_strict_cookie_and_goes_back(console: ht
     assert "Secure" not in cookie  # only behind HTTPS (XF_SECURE_COOKIES)
     elsewhere = await console.post("/login", data={**form, "next": "//evil.example/"})
     assert elsewhere.headers["location"] == "/"
+    from_a_form = await console.post("/login", data={**form, "next": "/cases/XF1/act/intake/accept"})
+    assert from_a_form.headers["location"] == "/cases/XF1"  # back to the case page, not a GET of the form's address
 
 
 async def test_a_wrong_password_is_told_on_the_form(console: httpx.AsyncClient) -> None:
@@ -224,3 +226,12 @@ async def test_the_services_unreachable_is_told_on_the_form_with_the_input_kept(
         csrf = await sign_in(console, "intake")
         answer = await console.post("/cases/new", data=registration(csrf))
         assert answer.status_code == 503 and "不可用" in answer.text and PETITIONER["name"] in answer.text
+        async with Client(settings) as client:
+            case_id = (await client.cmd("intake", "register", **EXAMPLE))["case_id"]
+        await eventually(lambda c=case_id: _in_ledger(settings, c), what="the case in the ledger")
+        page = await console.get(f"/cases/{case_id}")  # the ledger's part is shown, the stream's said to be unread
+        assert page.status_code == 200 and "流转记录暂时无法读取" in page.text and "期限" in page.text
+
+
+async def _in_ledger(settings: Settings, case_id: str) -> bool:
+    return any(r["case_id"] == case_id for r in ledger_rows(settings))

@@ -15,6 +15,7 @@ from typing import Any
 from urllib.parse import urlencode
 from uuid import uuid4
 
+import nats.errors
 from fastapi import APIRouter, Depends, FastAPI, Form, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import RedirectResponse, Response
@@ -62,10 +63,11 @@ def unit_choices(org: Organisation) -> list[tuple[str, str]]:
 
 
 def local_path(target: str | None) -> str:
-    """Where to go after sign-in: a path on this site only (never //host or a scheme)."""
+    """Where to go after sign-in: a path on this site only (never //host or a scheme); an action's address goes
+    back to its case page (the form is sent again from there)."""
     if not target or not target.startswith("/") or target.startswith(("//", "/\\")):
         return "/"
-    return target
+    return target.split("/act/")[0]
 
 
 @router.get("/login")
@@ -262,6 +264,15 @@ def _moment(value: Any) -> Any:
         return value
 
 
+async def _history(web: Web, user: User, case_id: str) -> tuple[list[dict[str, Any]], str]:
+    """The 流转记录 from the stream; if the stream cannot be read now, the rest of the page is still shown."""
+    try:
+        events = await reads.case_history(web, user, case_id)
+    except (XinfangError, nats.errors.Error, OSError, TimeoutError) as error:
+        return [], f"流转记录暂时无法读取，请稍后刷新（{getattr(error, 'message', type(error).__name__)}）"
+    return [{**e, "time": _moment(e["time"])} for e in events], ""
+
+
 async def _detail(web: Web, user: User, case: str) -> reads.CaseDetail | None:
     """The case as the ledger has it; a case just registered may take a moment to reach it (None then)."""
     for _ in range(ENTERING_TRIES):
@@ -282,7 +293,7 @@ async def _case_page(
     if detail is None:
         return render(request, "console/entering.html", status_code=404, case=case)
     row, org = detail.row, organisation(web.settings.org_file)
-    history = [{**e, "time": _moment(e["time"])} for e in await reads.case_history(web, user, row["case_id"])]
+    history, unread = await _history(web, user, row["case_id"])
     handoffs = [{**h, "reason": org.name_of(str(h.get("reason") or ""))} for h in detail.handoffs]
     forms = case_forms(actions_for(user.role), str(row.get("status") or ""), failed, org)
     summary = exports.labelled(row, SUMMARY, org)
@@ -291,7 +302,7 @@ async def _case_page(
     notice = f"已提交：{title_of(done)}" if done else ""  # named by the catalogue, never text from the link
     return render(
         request, "console/case.html", status_code=status, row=row, summary=summary, headers=SUMMARY,
-        clocks=detail.clocks, handoffs=handoffs, history=history, groups=forms, notice=notice,
+        clocks=detail.clocks, handoffs=handoffs, history=history, unread=unread, groups=forms, notice=notice,
         units=unit_choices(org), key=str(uuid4()),
     )  # fmt: skip
 
