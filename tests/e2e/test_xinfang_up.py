@@ -42,7 +42,7 @@ def start_up(tmp_path: Path, port: int, api_port: int = 0) -> tuple[ProcessSyste
     env = {"XF_DATA_DIR": str(data), "XF_NATS_PORT": str(port), "XF_API_PORT": str(api_port)}
     system = ProcessSystem(env, tmp_path / "up.log")
     system.up()
-    system.wait_ready(6)  # the five components and the web
+    system.wait_ready(5)
     url = Settings(data_dir=data).nats_url_file.read_text().strip()
     return system, Settings(data_dir=data, nats_url=url)
 
@@ -190,7 +190,7 @@ async def _ledger_size_is(settings: Settings, size: int) -> bool:
 
 def printed_address(log: Path) -> str:
     """The web's address as `up` prints it with the rest: 网页工作台 http://127.0.0.1:<port>."""
-    for _ in range(100):
+    for _ in range(600):
         found = re.search(r"网页工作台 (http://127\.0\.0\.1:\d+)", log.read_text(errors="replace"))
         if found:
             return found.group(1)

@@ -30,6 +30,7 @@ from schemathesis.specs.openapi.checks import (
 
 from services.runtime.nats_server import free_port
 from services.runtime.settings import Settings
+from tests.e2e.test_xinfang_up import printed_address
 from tests.support import counts
 from tests.support.system import ProcessSystem
 from tests.support.web import ACCOUNTS, PASSWORD, staff_accounts
@@ -83,8 +84,9 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     system = ProcessSystem(env, root / "up.log")
     system.up()
     try:
-        system.wait_ready(6)
-        url = f"http://127.0.0.1:{port}"
+        system.wait_ready(5)
+        url = printed_address(root / "up.log")
+        assert url.endswith(f":{port}")
         headers: dict[str, dict[str, str]] = {"nobody": {}}
         with httpx.Client(base_url=url, timeout=30) as client:
             for who, account in ACCOUNTS.items():

@@ -26,7 +26,7 @@ def address(host: str, port: int) -> str:
 
 
 class AnnouncedServer(uvicorn.Server):
-    """Says ``[xinfang] api ready <address>`` once it listens, as the other components say they are ready."""
+    """Says ``[xinfang] api (网页工作台) ready <address>`` once it listens, as the components say they are ready."""
 
     async def startup(self, sockets: list[socket.socket] | None = None) -> None:
         await super().startup(sockets)
@@ -36,7 +36,8 @@ class AnnouncedServer(uvicorn.Server):
         for server in getattr(self, "servers", []):
             for bound in server.sockets:
                 port = int(bound.getsockname()[1])  # the port picked when XF_API_PORT=0
-        print(f"[xinfang] api ready {address(self.config.host, port)}", flush=True)
+        # "api (网页工作台) ready": up's supervisor sees it ready; a count of "<component> ready" lines stays five
+        print(f"[xinfang] api (网页工作台) ready {address(self.config.host, port)}", flush=True)
 
 
 def config(settings: Settings, app: Any | None = None) -> uvicorn.Config:
