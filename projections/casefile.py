@@ -63,7 +63,7 @@ from events.supervision import (
 from events.vocabulary import CaseStatus
 
 # Bump when a fold changes what a file holds: the files of an earlier version are rebuilt from the stream at start.
-FOLD_VERSION = 1
+FOLD_VERSION = 2
 # Where a case's work is over: nothing is due from anyone.
 ENDED = frozenset({CaseStatus.not_accepted, CaseStatus.merged, CaseStatus.finalised})
 
@@ -261,7 +261,11 @@ def _urgent(f: CaseFile, e: UrgentMatterReported) -> None:
 
 
 def _lead(f: CaseFile, e: CaseAssigned | CaseReassigned) -> None:
+    previous = f.lead
     f.lead, f.co_handlers = e.department, list(e.co_handlers)
+    for run in f.clocks:  # the lead's running duties (答复 runs from acceptance, before any lead) go to the new lead
+        if run.stopped_on is None and run.unit in ("", previous) and _responsible(f, run.clock) == f.lead:
+            run.unit = f.lead
     if e.owning_leader:
         f.leader, f.leader_name = e.owning_leader, e.owning_leader_name
 

@@ -50,6 +50,26 @@ def test_the_inbox_lists_what_the_unit_owes_with_due_dates_days_left_and_marks()
     assert inbox(fold_all(events).values(), C, DAY) == []  # another unit sees nothing of it
 
 
+def test_a_clock_started_at_acceptance_is_owed_by_the_lead_assigned_after_it_and_moves_on_reassignment() -> None:
+    from events.assignment import CaseReassigned
+
+    case = Case("C7")
+    events = [
+        case.registered(d(2026, 11, 2)),
+        case.accepted(d(2026, 11, 3)),
+        case.clock("handling", d(2026, 11, 3), d(2026, 12, 3)),  # supervision starts it on acceptance (Art 34)
+        case.assigned(A, d(2026, 11, 3)),
+    ]
+    assert "答复" in [r["action"] for r in inbox(fold_all(events).values(), A, DAY)]
+    reassigned = case._event(
+        CaseReassigned, from_department=A, department=B, department_name=B, reason="异议成立",
+        decided_by="990100XFJ", decided_on=d(2026, 11, 10),
+    )  # fmt: skip
+    events.append(reassigned)
+    assert "答复" not in [r["action"] for r in inbox(fold_all(events).values(), A, DAY)]
+    assert "答复" in [r["action"] for r in inbox(fold_all(events).values(), B, DAY)]
+
+
 def test_the_board_counts_per_unit_and_lists_the_longest_overdue_first() -> None:
     c1, e1 = assigned_case("C1")
     c2, e2 = assigned_case("C2")
