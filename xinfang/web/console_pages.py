@@ -33,7 +33,7 @@ from xinfang.web.api_session import WRONG
 from xinfang.web.auth import COOKIE, check_csrf
 from xinfang.web.catalogue import actions, actions_for
 from xinfang.web.errors import Forbidden, status_of
-from xinfang.web.forms import Filled, case_forms, error_at, fields_of, initial, read_form, title_of
+from xinfang.web.forms import Filled, case_forms, error_at, fields_of, initial, places, read_form, title_of
 from xinfang.web.pages import page_for, person, render
 from xinfang.web.users import Role, User, password_matches
 from xinfang.web.wiring import NOT_HERE, Web
@@ -54,7 +54,6 @@ SUMMARY: dict[str, str] = {
 }  # fmt: skip
 FILTER_TEXT = ("status", "unit", "category", "locality", "channel", "q")
 FILTER_LABELS = {"received_from": "来信来访日期起", "received_to": "来信来访日期止", "sort": "排序", "size": "每页"}
-PLACES = ("street", "township", "community", "village")
 
 
 def unit_choices(org: Organisation) -> list[tuple[str, str]]:
@@ -236,7 +235,7 @@ async def ledger_page(request: Request, user: User = Depends(person)) -> Respons
         request, "console/ledger.html", status_code=422 if error else 200, page=page, rows=rows, error=error,
         query=query, sort=sort, kept=kept, columns=LEDGER_COLUMNS, statuses=_choices(CaseStatus),
         channels=_choices(Channel), categories=sorted(org.categories.items()), units=unit_choices(org),
-        places=[(u.code, u.name) for u in org.units.values() if u.kind in PLACES], link=_link,
+        places=places(org), link=_link,
     )  # fmt: skip
 
 

@@ -41,6 +41,7 @@ LABEL_OVERRIDES = {  # where a description has no Chinese name of its own to sho
     "rating": "评价", "mediation_type": "调解方式", "assistance_type": "救助类别", "outcome": "意见",
     "amount_fen": "金额（分）", "consented": "当事人同意调解或自愿和解", "agreement": "协议内容",
 }  # fmt: skip
+PLACES = ("street", "township", "community", "village")  # where a matter arises (问题属地)
 UNIT_FIELDS = frozenset({"department", "proposed_department", "office", "reported_unit", "by", "body"})
 
 
@@ -52,7 +53,6 @@ class FormField:
     label: str
     kind: str  # text | textarea | checkbox | select | multi | date | time | number | lines | records
     required: bool
-    help: str = ""
     choices: tuple[tuple[str, str], ...] = ()
     parts: tuple[FormField, ...] = ()  # a record's own fields (kind records)
     units: bool = False  # offer the organisation's unit codes (a datalist)
@@ -67,12 +67,12 @@ class Filled:
     errors: dict[str, str] = field(default_factory=dict)
 
 
-def _unwrap(annotation: Any) -> tuple[Any, bool]:
-    """The annotation without None, and whether None was allowed."""
+def _unwrap(annotation: Any) -> Any:
+    """The annotation without None."""
     if get_origin(annotation) in (Union, types.UnionType):
         args = [a for a in get_args(annotation) if a is not type(None)]
-        return (args[0] if len(args) == 1 else annotation), len(args) < len(get_args(annotation))
-    return annotation, False
+        return args[0] if len(args) == 1 else annotation
+    return annotation
 
 
 def _base(annotation: Any) -> Any:
@@ -111,34 +111,36 @@ def _choices(kind: Any) -> tuple[tuple[str, str], ...]:
     return tuple((str(v), LABELS.get(str(v), str(v))) for v in get_args(kind))
 
 
+def places(org: Organisation) -> tuple[tuple[str, str], ...]:
+    """问题属地 to choose from: the district's streets, townships, communities and villages."""
+    return tuple((u.code, u.name) for u in org.units.values() if u.kind in PLACES)
+
+
 def field_of(name: str, info: FieldInfo, org: Organisation | None = None) -> FormField:
     """The input for one body field."""
-    kind, _ = _unwrap(info.annotation)
-    kind = _base(kind)
-    required, shown, help_ = info.is_required(), label_of(name, info), info.description or ""
+    kind = _base(_unwrap(info.annotation))
+    required, shown = info.is_required(), label_of(name, info)
     if get_origin(kind) is list:
-        item = _base(_unwrap(get_args(kind)[0])[0])
+        item = _base(_unwrap(get_args(kind)[0]))
         if isinstance(item, type) and issubclass(item, BaseModel):
             parts = tuple(field_of(n, i, org) for n, i in item.model_fields.items())
-            return FormField(name, shown, "records", required, help_, parts=parts)
+            return FormField(name, shown, "records", required, parts=parts)
         if isinstance(item, type) and issubclass(item, StrEnum):
-            return FormField(name, shown, "multi", required, help_, _choices(item))
-        return FormField(name, shown, "lines", required, help_ or "每行一项", units=name in ("departments",))
+            return FormField(name, shown, "multi", required, _choices(item))
+        return FormField(name, shown, "lines", required)
     if kind is bool:
-        return FormField(name, shown, "checkbox", False, help_)
+        return FormField(name, shown, "checkbox", False)
     if get_origin(kind) is Literal or (isinstance(kind, type) and issubclass(kind, StrEnum)):
-        return FormField(name, shown, "select", required, help_, _choices(kind))
+        return FormField(name, shown, "select", required, _choices(kind))
     simple = {date: "date", time: "time", int: "number", UUID: "text"}
     if kind in simple:
-        return FormField(name, shown, simple[kind], required, help_)
+        return FormField(name, shown, simple[kind], required)
     if org is not None and name == "category":
-        return FormField(name, shown, "select", required, help_, tuple(org.categories.items()))
+        return FormField(name, shown, "select", required, tuple(org.categories.items()))
     if org is not None and name == "locality":
-        places = tuple((u.code, u.name) for u in org.units.values() if u.kind in ("street", "township", "community",
-                                                                                     "village"))  # fmt: skip
-        return FormField(name, shown, "select", required, help_, places)
+        return FormField(name, shown, "select", required, places(org))
     long = name in LONG_TEXT or any(getattr(m, "max_length", 0) > 500 for m in info.metadata)
-    return FormField(name, shown, "textarea" if long else "text", required, help_, units=name in UNIT_FIELDS)
+    return FormField(name, shown, "textarea" if long else "text", required, units=name in UNIT_FIELDS)
 
 
 def fields_of(action: Action, org: Organisation | None = None) -> list[FormField]:
