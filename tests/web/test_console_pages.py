@@ -10,12 +10,16 @@ from pathlib import Path
 
 import httpx
 import pytest
+from starlette.datastructures import FormData
 
+from services.runtime.organisation import organisation
 from services.runtime.settings import Settings
 from tests.support.system import Client, InProcessSystem, eventually, ledger_rows, table_rows
 from tests.support.web import ACCOUNTS, PASSWORD, api_client, free_port, staff_accounts
 from xinfang.web.app import create_app
 from xinfang.web.bridge import Bridge
+from xinfang.web.catalogue import actions
+from xinfang.web.forms import fields_of, read_form, title_of
 
 EXAMPLE = json.loads((Path(__file__).parents[2] / "examples" / "petition.json").read_text(encoding="utf-8"))
 PETITIONER = EXAMPLE["petitioners"][0]
@@ -235,3 +239,34 @@ async def test_the_services_unreachable_is_told_on_the_form_with_the_input_kept(
 
 async def _in_ledger(settings: Settings, case_id: str) -> bool:
     return any(r["case_id"] == case_id for r in ledger_rows(settings))
+
+
+def test_every_action_has_a_chinese_form_with_a_field_per_body_field() -> None:
+    org = organisation()
+    for action in actions().values():
+        fields = fields_of(action, org)
+        assert sorted(f.name for f in fields) == sorted(action.body.model_fields), action.name
+        assert re.search(r"[\u4e00-\u9fff]", title_of(action)) and not re.search(r"[A-Za-z]{3,}", title_of(action))
+        for f in fields:
+            assert re.search(r"[\u4e00-\u9fff]", f.label), (action.name, f.name, f.label)
+            if f.kind in ("select", "multi"):
+                assert f.choices and all(re.search(r"[\u4e00-\u9fff]", text) for _, text in f.choices), f.name
+
+
+def test_a_form_becomes_the_body_lists_by_line_records_by_bar() -> None:
+    register = actions()[("intake", "register")]
+    data = FormData(
+        [("channel", "visit"), ("category", "urban_construction"), ("locality", "990101001"), ("request", "修复渗漏"),
+         ("petitioners.0.name", "张建国"), ("petitioners.__more", "李梅 | 13900000002\n\n王五"), ("collective", "true")]
+    )  # fmt: skip
+    filled = read_form(register, data)
+    assert not filled.errors and filled.body["collective"] is True and filled.body["repeat"] is False
+    assert [p["name"] for p in filled.body["petitioners"]] == ["张建国", "李梅", "王五"]
+    assert filled.body["petitioners"][1]["phone"] == "13900000002"
+    items = FormData([("items", "身份证复印件\n\n房产证明 ")])
+    materials = read_form(actions()[("intake", "request_materials")], items)
+    assert materials.body["items"] == ["身份证复印件", "房产证明"]
+    order = read_form(actions()[("supervision", "issue_order")], FormData([("reason", "逾期"), ("grounds", "delay")]))
+    assert order.body["grounds"] == ["delay"] and not order.errors
+    wrong = read_form(actions()[("mediation", "reply")], FormData([("opinion", "maybe"), ("text", "")]))
+    assert wrong.errors["opinion"] == "不在可选值中" and wrong.errors["text"] == "必填"
