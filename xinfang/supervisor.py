@@ -130,7 +130,21 @@ class BundledNats:
             console.print(f"[red]NATS 服务器重启失败: {exc}; 稍后重试[/]")
 
 
-def await_ready(group: list[Child], stopping: threading.Event, timeout_s: float = 60) -> None:
+class Stopping:
+    """Whether a stop was asked for: set from a signal handler, so no lock (an Event's lock is not reentrant, and a
+    second SIGTERM arriving inside the first handler's ``Event.set`` hung ``up`` for good)."""
+
+    def __init__(self) -> None:
+        self.asked = False
+
+    def set(self) -> None:
+        self.asked = True
+
+    def is_set(self) -> bool:
+        return self.asked
+
+
+def await_ready(group: list[Child], stopping: Stopping | threading.Event, timeout_s: float = 60) -> None:
     """Until every child of the group is ready: one that exits while starting (a server still electing its
     leaders, a store not there yet) is started again, backing off; one not ready after ``timeout_s`` stops `up`.
     It polls with sleeps, not timed waits on the events: under a shifted clock (faketime) a timed wait never ends."""
@@ -183,7 +197,7 @@ def up(settings: Settings, standby: bool = False) -> int:
     web, web_address = web_child(settings, env)
     # --standby: a second instance of each component, waiting on its lease (services.runtime.lease).
     standbys = [Child(name, env) for name in COMPONENTS] if standby else []
-    stopping = threading.Event()
+    stopping = Stopping()
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: stopping.set())
     try:
