@@ -24,6 +24,8 @@ POSTGRES_URL = os.environ.get("XF_TEST_POSTGRES_URL", "postgresql+psycopg://post
 CIPHER_KEY = AESCipher.create_key(num_bytes=32)
 # Every component a test starts, in this process or as a child, runs on the pinned date (XF_TODAY).
 os.environ["XF_TODAY"] = TODAY.isoformat()
+# Every `xinfang up` a test starts serves its web on a free port, never the operator's 8080.
+os.environ.setdefault("XF_API_PORT", "0")
 
 
 SLOW_TEST_TIMEOUT_S = 600

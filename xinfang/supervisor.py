@@ -19,6 +19,7 @@ from services.runtime.nats_server import EmbeddedNats, die_with_parent, free_por
 from services.runtime.organisation import organisation
 from services.runtime.settings import COMPONENTS, Settings
 from xinfang.components import LABELS
+from xinfang.web.users import UserFile
 
 console = Console(stderr=True)
 
@@ -209,6 +210,12 @@ def up(settings: Settings, standby: bool = False) -> int:
         for child in children:
             console.print(f"  ✓ {LABELS[child.name]}" + (" (另有备用实例 + standby)" if standby else ""))
         console.print(f"  ✓ 网页工作台 {web_address} (HTTP API: {web_address}/docs)")
+        if not UserFile(settings.users_path).users():
+            console.print(
+                "[yellow]尚无工作人员账号[/]: 另开终端在同一目录运行 "
+                "xinfang users add <用户名> --name <姓名> --role intake|assignment|supervision|department|leader|"
+                "auditor|admin (README「在浏览器中」)"
+            )
         console.print("按 Ctrl-C 停止 (stop with Ctrl-C)")
         while not stopping.is_set():
             time.sleep(0.5)  # a sleep, not stopping.wait(0.5), which never returns under a shifted clock
