@@ -127,7 +127,10 @@ def cases(operation: Any) -> Any:
 def first_line(exc: BaseException) -> str:
     inner = getattr(exc, "exceptions", None)
     found = inner[0] if inner else exc
-    return f"{type(found).__name__}: {str(found).strip().splitlines()[0] if str(found).strip() else ''}"[:300]
+    text = str(found).strip()
+    received = re.search(r"Received: \d+", str(exc))  # the status, so a finding in CI's log needs no rerun to read
+    said = f" ({received.group()})" if received else ""
+    return f"{type(found).__name__}: {text.splitlines()[0] if text else ''}{said}"[:300]
 
 
 def exercise(operation: Any, served: Served, failures: list[str]) -> None:

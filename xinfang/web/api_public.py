@@ -180,7 +180,7 @@ router = APIRouter(
     prefix="/api/public",
     tags=["网上信访"],
     dependencies=[Depends(throttle.check)],
-    responses={s: ERROR_RESPONSES[s] for s in (404, 409, 413, 422, 429, 503)},
+    responses={s: ERROR_RESPONSES[s] for s in (400, 404, 409, 413, 422, 429, 503)},
 )
 
 
