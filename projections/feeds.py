@@ -140,13 +140,18 @@ RELAY = "feed-relay"
 
 
 class FeedRelay:
-    """Publishes the feed outbox after its saved position to each unit's stream; a re-send is deduplicated."""
+    """Publishes the feed outbox after its saved position to each unit's stream; a re-send is deduplicated.
+
+    Idle, it waits for ``wake`` (set when the read side applied events, some of which may be a unit's) and reads
+    the outbox again then, or after ``poll_s`` as a safety net.
+    """
 
     def __init__(
         self, engine: Engine, nc: Client, db: DbThread, units: Iterable[str], replicas: int = 1,
-        duplicate_window_s: int = 3600, batch: int = 512, poll_s: float = 0.1,
+        duplicate_window_s: int = 3600, batch: int = 512, poll_s: float = 10.0, wake: asyncio.Event | None = None,
     ):  # fmt: skip
         self.engine, self.db, self.nc = engine, db, nc
+        self.wake = wake or asyncio.Event()
         self.js = nc.jetstream(publish_async_max_pending=batch * 2)
         self.units = sorted(set(units))
         self.replicas, self.window = replicas, duplicate_window_s
@@ -185,10 +190,11 @@ class FeedRelay:
 
     async def _pass(self) -> None:
         await self.ensure_streams()  # until every stream is there: a failure here is retried like any other
+        self.wake.clear()  # before the read: what is applied after it wakes the wait below at once
         rows = await self.db.run(self._read, self.position)
         if not rows:
             with contextlib.suppress(TimeoutError):
-                await asyncio.sleep(self.poll_s)
+                await asyncio.wait_for(self.wake.wait(), self.poll_s)
             return
         futures = []
         for row in rows:

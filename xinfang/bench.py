@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import json
+import math
 import os
 import subprocess
 import sys
 import tempfile
 import time
 import uuid
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +30,8 @@ from services.runtime.organisation import organisation
 from services.runtime.settings import COMPONENTS, Settings
 from services.runtime.sidecar import make_engine
 from services.runtime.store import store_env
+from xinfang.bench_idle import idle_share
+from xinfang.bench_latency import ack_to_ledger
 from xinfang.scenario import lifecycle, numbered
 from xinfang.scratch import scratch_databases
 
@@ -46,16 +49,35 @@ PETITION: dict[str, Any] = {
 
 @dataclass
 class Figure:
+    """One measured figure beside its peer of the same run, and the goal its ratio (or, ``absolute``, itself) must meet:
+    at least ``goal``, or with ``at_most`` at most ``goal``."""
+
     name: str
     value: float
     unit: str
     peer: str
     peer_value: float
     goal: float
+    at_most: bool = False
+    key: str = ""  # a stable name: --quick checks that every one expected is there
+    database: str = ""
+    absolute: bool = False  # the goal bounds the value itself; there is no peer
 
     @property
     def ratio(self) -> float:
+        if self.absolute:
+            return self.value
         return self.value / self.peer_value if self.peer_value else 0.0
+
+    @property
+    def meets_goal(self) -> bool:
+        if not math.isfinite(self.ratio):
+            return False
+        return self.ratio <= self.goal if self.at_most else self.ratio >= self.goal
+
+    @property
+    def goal_text(self) -> str:
+        return f"{'≤' if self.at_most else '≥'} {self.goal:g}{f' {self.unit}' if self.absolute else ''}"
 
 
 async def projections_caught_up(nc: Any) -> None:
@@ -186,9 +208,30 @@ async def rebuild_rate(nc: Any, scratch: Path, clock: Clock) -> tuple[float, flo
     return ours, raw
 
 
-async def run_on(label: str, dbs: dict[str, str], cases: int, commands: int, concurrency: int) -> list[Figure]:
+@dataclass(frozen=True)
+class Sizes:
+    """How much each figure runs; ``quick`` (CI) only proves that every figure comes out."""
+
+    cases: int = 400
+    commands: int = 500
+    concurrency: int = 128
+    latency_rate: float = 100.0  # commands offered per second
+    latency_s: float = 10.0
+    idle_s: float = 30.0
+    quick: bool = False
+
+    @classmethod
+    def of_quick(cls) -> Sizes:
+        return cls(cases=40, commands=60, concurrency=32, latency_s=2.0, idle_s=5.0, quick=True)
+
+
+LATENCY_GOAL_MS = {"SQLite": 50.0, "PostgreSQL": 100.0}
+
+
+async def run_on(label: str, dbs: dict[str, str], sizes: Sizes) -> list[Figure]:
     from eventsourcing.cipher import AESCipher
 
+    cases, commands, concurrency = sizes.cases, sizes.commands, sizes.concurrency
     with tempfile.TemporaryDirectory() as tmp:
         scratch = Path(tmp)
         server = EmbeddedNats(scratch / "jetstream")
@@ -238,6 +281,9 @@ async def run_on(label: str, dbs: dict[str, str], cases: int, commands: int, con
             pipe_rate, poison = rate(*clean), sum(r.poison for r in poisoned)
             cmd_rate = await command_rate(nc, commands, concurrency)
             bare = await asyncio.to_thread(bare_application_rate, peer_url, key, commands, settings.clock())
+            latency = await ack_to_ledger(
+                nc, settings.db_url("projections"), PETITION, sizes.latency_rate, sizes.latency_s
+            )
         finally:
             for process in processes:
                 process.terminate()
@@ -246,8 +292,16 @@ async def run_on(label: str, dbs: dict[str, str], cases: int, commands: int, con
             if nc is not None:
                 await nc.close()
             server.stop()
-    return [
-        Figure(f"{label}: 全流程 pipeline", pipe_rate, "events/s", "raw JetStream async publish", peer_publish, 0.25),
+    figures = [
+        Figure(
+            f"{label}: 全流程 pipeline",
+            pipe_rate,
+            "events/s",
+            "raw JetStream async publish",
+            peer_publish,
+            0.25,
+            key="pipeline",
+        ),
         Figure(
             f"{label}: 全流程 1% 毒消息 pipeline with 1% poison ({poison})",
             rate(*poisoned),
@@ -255,21 +309,70 @@ async def run_on(label: str, dbs: dict[str, str], cases: int, commands: int, con
             "the same pipeline without poison",
             pipe_rate,
             0.9,
+            key="pipeline_poison",
         ),
-        Figure(f"{label}: 受理命令 intake commands", cmd_rate, "cmds/s", "bare eventsourcing app", bare, 0.8),
-        Figure(f"{label}: 视图重建 rebuild", ours, "events/s", "raw ordered-consumer read", raw, 0.5),
+        Figure(
+            f"{label}: 受理命令 intake commands",
+            cmd_rate,
+            "cmds/s",
+            "bare eventsourcing app",
+            bare,
+            0.8,
+            key="commands",
+        ),
+        Figure(
+            f"{label}: 受理→台账 latency p99 ({latency.count} cmds, open loop {latency.rate:g}/s)",
+            latency.p99,
+            "ms",
+            f"bound (p50 {latency.p50:.1f} ms, max {latency.max:.1f} ms)",
+            0.0,
+            LATENCY_GOAL_MS[label],
+            at_most=True,
+            key="latency_p99",
+            absolute=True,
+        ),
+        Figure(f"{label}: 视图重建 rebuild", ours, "events/s", "raw ordered-consumer read", raw, 0.5, key="rebuild"),
     ]
+    return [replace(f, database=label) for f in figures]
 
 
-async def bench(postgres: str | None, cases: int, commands: int, concurrency: int) -> list[Figure]:
-    figures = await run_on("SQLite", {}, cases, commands, concurrency)
+def idle_figure(sizes: Sizes) -> Figure:
+    share = idle_share(sizes.idle_s)
+    return Figure(
+        f"xinfang up 空闲 idle CPU ({sizes.idle_s:g} s, all components)",
+        share,
+        "% of a core",
+        "one core",
+        100.0,
+        0.01,
+        at_most=True,
+        key="idle_cpu",
+        database="SQLite",
+    )
+
+
+EXPECTED = ("pipeline", "pipeline_poison", "commands", "latency_p99", "rebuild")
+
+
+def missing(figures: list[Figure], databases: list[str]) -> list[str]:
+    """The figures expected of this run that did not come out (or came out as no number)."""
+    have = {(f.database, f.key) for f in figures if math.isfinite(f.value) and math.isfinite(f.peer_value)}
+    wanted = [(db, key) for db in databases for key in EXPECTED] + [("SQLite", "idle_cpu")]
+    return [f"{db}: {key}" for db, key in wanted if (db, key) not in have]
+
+
+async def bench(postgres: str | None, sizes: Sizes) -> list[Figure]:
+    figures = await run_on("SQLite", {}, sizes)
     if postgres:
         with scratch_databases(postgres, [*COMPONENTS, "bare"], prefix="xf_bench") as urls:
             dbs = {f"{name}_db": url for name, url in urls.items()}
-            figures += await run_on("PostgreSQL", dbs, cases, commands, concurrency)
+            figures += await run_on("PostgreSQL", dbs, sizes)
+    figures.append(await asyncio.to_thread(idle_figure, sizes))
     return figures
 
 
-def write_json(figures: list[Figure], path: Path) -> None:
-    rows = [{**asdict(f), "ratio": round(f.ratio, 3), "meets_goal": f.ratio >= f.goal} for f in figures]
-    path.write_text(json.dumps(rows, ensure_ascii=False, indent=2))
+def write_json(figures: list[Figure], path: Path, sizes: Sizes) -> None:
+    rows = [
+        {**asdict(f), "ratio": round(f.ratio, 4), "meets_goal": f.meets_goal, "goal_text": f.goal_text} for f in figures
+    ]
+    path.write_text(json.dumps({"sizes": asdict(sizes), "figures": rows}, ensure_ascii=False, indent=2))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from projections.feeds import FeedRelay
@@ -21,11 +22,11 @@ LABELS = {
 }
 
 
-async def feed_relay(nc: Any, settings: Settings, db: DbThread) -> None:
-    """部门推送: every unit of the org file gets its own feed stream."""
+async def feed_relay(nc: Any, settings: Settings, db: DbThread, applied: asyncio.Event) -> None:
+    """部门推送: every unit of the org file gets its own feed stream, woken when the read side applied events."""
     engine = await db.run(make_engine, settings.db_url("projections"))
     units = organisation(settings.org_file).units
-    relay = FeedRelay(engine, nc, db, units, settings.stream_replicas, settings.duplicate_window_s)
+    relay = FeedRelay(engine, nc, db, units, settings.stream_replicas, settings.duplicate_window_s, wake=applied)
     await relay.run()
 
 

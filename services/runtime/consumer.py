@@ -25,6 +25,10 @@ from services.runtime.lifecycle import stop_requested
 
 log = logging.getLogger(__name__)
 
+# An idle consumer's pull request waits this long on the server before it is asked again: the server delivers the
+# moment a message comes, so this bounds only how soon a pull lost with a connection is renewed — and what idling costs.
+IDLE_PULL_S = 5.0
+
 TRANSIENT = (
     sqlalchemy.exc.OperationalError,
     sqlalchemy.exc.InterfaceError,
@@ -155,7 +159,7 @@ class EventConsumer:
         and then only for what the server says is pending keeps latency low and batches large under load.
         """
         try:
-            msgs = await psub.fetch(1, timeout=1.0)
+            msgs = await psub.fetch(1, timeout=IDLE_PULL_S)
         except (TimeoutError, nats.errors.TimeoutError):  # nats-py raises the latter here
             return []
         pending = msgs[-1].metadata.num_pending

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import os
 import signal
@@ -66,6 +67,17 @@ def make_broker(settings: Settings, name: str) -> NatsBroker:
     )
 
 
+def wake_from_any_thread(event: asyncio.Event) -> Callable[[], None]:
+    """A callable that sets ``event`` on the running loop, safe to call from a database thread."""
+    loop = asyncio.get_running_loop()
+
+    def wake() -> None:
+        with contextlib.suppress(RuntimeError):  # the loop closed meanwhile (stopping): nobody is waiting
+            loop.call_soon_threadsafe(event.set)
+
+    return wake
+
+
 class Component:
     """Common lifecycle: connect, run background loops, stop cleanly."""
 
@@ -123,14 +135,13 @@ class ServiceHost(Component):
         await ensure_stream(nc, self.settings.stream_replicas, self.settings.duplicate_window_s)
         # The relay reads on its own thread (SQLite WAL and PostgreSQL let it read beside the writer).
         relay = OutboxRelay(self.name, app, to_public, nc, self.relay_db, sidecar, poll_s=self.settings.relay_poll_s)
-        routes.on_saved = relay.wake.set
+        app.on_saved = wake_from_any_thread(relay.wake)  # every save wakes it, whichever path made it
         self.relay = relay
         self.tasks.append(asyncio.create_task(relay.run(), name=f"{self.name}-relay"))
         reactions = reactions_of(type(app))
         if reactions:
             sink = ApplicationSink(self.name, app, reactions, sidecar)
             self.consumer = EventConsumer(sink, nc, self.db, self.settings.batch_size)
-            self.consumer.on_applied = relay.wake.set
             self.tasks.append(asyncio.create_task(self.consumer.run(), name=f"{self.name}-consumer"))
         if self.definition.background is not None:
             loop = self.definition.background(app, self.settings, self.db)
@@ -153,11 +164,12 @@ class ProjectionHost(Component):
         self,
         settings: Settings,
         sinks: Callable[[Settings], Sequence[Sink]],
-        background: Callable[[Any, Settings, DbThread], Awaitable[None]] | None = None,
+        background: Callable[[Any, Settings, DbThread, asyncio.Event], Awaitable[None]] | None = None,
     ):
         super().__init__(settings)
         self.make_sinks = sinks
-        self.background = background  # e.g. the relay of the department feeds
+        self.background = background  # e.g. the relay of the department feeds, given ``applied`` to wait on
+        self.applied = asyncio.Event()  # set whenever a consumer applied a batch
         self.db = DbThread(self.name)
         self.relay_db = DbThread(f"{self.name}-relay")
         self.consumers: list[EventConsumer] = []
@@ -169,10 +181,11 @@ class ProjectionHost(Component):
         await ensure_stream(nc, self.settings.stream_replicas, self.settings.duplicate_window_s)
         for sink in sinks:
             consumer = EventConsumer(sink, nc, self.db, self.settings.batch_size)
+            consumer.on_applied = self.applied.set
             self.consumers.append(consumer)
             self.tasks.append(asyncio.create_task(consumer.run(), name=f"projection-{sink.name}"))
         if self.background is not None:
-            loop = self.background(nc, self.settings, self.relay_db)
+            loop = self.background(nc, self.settings, self.relay_db, self.applied)
             self.tasks.append(asyncio.create_task(loop, name=f"{self.name}-background"))  # type: ignore[arg-type]
 
     async def stop(self) -> None:

@@ -34,6 +34,9 @@ class Outgoing:
 class OutboxRelay:
     """Reads the event store after its saved position and publishes with a stable Nats-Msg-Id.
 
+    Idle, it waits to be woken (``wake``: set after every save of the application, ``ServiceApplication.on_saved``)
+    and reads the store again only then, or after ``poll_s`` as a safety net — an idle service costs nothing.
+
     A crash between publish and saving the position re-sends; JetStream drops the re-send as a
     duplicate (same Nats-Msg-Id within the window) and consumers recognise the event id beyond it. Each event
     carries its link in the case's chain (``chain``); the heads are saved with the position, so a re-send
@@ -49,7 +52,7 @@ class OutboxRelay:
         db: DbThread,
         sidecar: Sidecar,
         batch: int = 512,
-        poll_s: float = 0.05,
+        poll_s: float = 10.0,
     ):
         self.name = name
         self.app = app
@@ -77,10 +80,10 @@ class OutboxRelay:
         await keep_passing(self._pass, lambda: f"relay {self.name} failed at position {self.position}")
 
     async def _pass(self) -> None:
+        self.wake.clear()  # before the read: a save landing after it sets it again, and the wait below returns at once
         outgoing = await self.db.run(self._read, self.position)
         if not outgoing:
             await self._save_position(force=True)
-            self.wake.clear()
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self.wake.wait(), self.poll_s)
             return

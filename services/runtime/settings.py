@@ -99,7 +99,9 @@ class Settings(BaseSettings):
         "NATS server's max_payload (1 MB)",
     )
     batch_size: int = Field(256, description="messages a consumer applies in one transaction")
-    relay_poll_s: float = Field(0.05, description="outbox relay idle poll interval")
+    relay_poll_s: float = Field(
+        10.0, description="outbox relay: woken by every save; when idle it also reads the store this often (safety net)"
+    )
     track_max_failures: int = Field(
         5, ge=1, description="信访件查询: wrong 查询码/查询密码 attempts on one code within the window before it locks"
     )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any, TypeVar
 from uuid import UUID
@@ -63,6 +63,12 @@ class ServiceApplication(Application[UUID]):
     def __init__(self, env: dict[str, str], clock: Clock):
         super().__init__(env=env)
         self.clock = clock
+        # Called after every save, on the thread that saved (commands, reactions, the sweep alike): the host wakes
+        # the outbox relay with it, so the relay waits instead of polling the store.
+        self.on_saved: Callable[[], None] = lambda: None
+
+    def _notify(self, recordings: list[Any]) -> None:
+        self.on_saved()
 
     def parties(self, case_id: UUID) -> frozenset[str]:
         """The units that may act on a case through their own department subjects; none unless a service says."""
