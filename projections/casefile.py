@@ -63,7 +63,7 @@ from events.supervision import (
 from events.vocabulary import CaseStatus
 
 # Bump when a fold changes what a file holds: the files of an earlier version are rebuilt from the stream at start.
-FOLD_VERSION = 2
+FOLD_VERSION = 3  # 3: the duty and month indexes beside the files
 # Where a case's work is over: nothing is due from anyone.
 ENDED = frozenset({CaseStatus.not_accepted, CaseStatus.merged, CaseStatus.finalised})
 

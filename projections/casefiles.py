@@ -3,6 +3,10 @@
 ``case_file`` holds each case's current file (``projections.casefile``); ``case_journal`` every event of the
 stream, with its effective date (生效日期) and when it was recorded (记录时间), so any view can be read as of an
 effective date or as known at a time (``files_as_of``, ``projections.asof``).
+
+Two indexes beside the files keep a unit's 待办 and a month's 考核 reading only their own cases, however long the
+history: ``case_file_duty`` names the units that owe something on an open case (``files_owed_by``), and
+``case_file_month`` every month any date of a file falls in (``files_in_period``).
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from sqlalchemy import (
     Connection,
     Date,
     Engine,
+    Index,
     Integer,
     MetaData,
     String,
@@ -57,8 +62,22 @@ files = Table(
     Column("lead", String(32), index=True, comment="主办单位编码"),
     Column("status", String(24), index=True, comment="状态"),
     Column("open", Boolean, index=True, comment="在办"),
+    Column("related_case", String(36), index=True, comment="关联案件"),
     Column("state", Text, nullable=False, comment="案卷"),
     Column("fold", Integer, nullable=False, comment="案卷版本", doc="the FOLD_VERSION that wrote it"),
+    Index("ix_case_file_order", "received_on", "case_no"),
+)
+duties = Table(
+    "case_file_duty",
+    metadata,
+    Column("unit", String(32), primary_key=True, comment="单位编码"),
+    Column("case_id", String(36), primary_key=True, index=True, comment="案件ID"),
+)
+months = Table(
+    "case_file_month",
+    metadata,
+    Column("month", Integer, primary_key=True, comment="月份", doc="year * 100 + month of some date of the file"),
+    Column("case_id", String(36), primary_key=True, index=True, comment="案件ID"),
 )
 
 
@@ -66,7 +85,7 @@ class CaseFiles(Projection):
     """案卷: one file per case, and the journal of the events it folds."""
 
     name = "casefiles"
-    tables = (journal, files)
+    tables = (journal, files, duties, months)
 
     def reshaped(self, engine: Engine) -> list[str]:
         """Its tables of another shape, or files folded by another version of the fold: either way, rebuilt."""
@@ -118,6 +137,50 @@ class CaseFiles(Projection):
             columns = [c.name for c in files.c if c.name != "case_id"]
             stmt = update(files).where(files.c.case_id == bindparam("_case"))
             conn.execute(stmt.values({c: bindparam(c) for c in columns}), changed)
+        _index(conn, [found[i] for i in case_ids if i in found], [i for i in case_ids if i in existing])
+
+
+def _index(conn: Connection, written: list[CaseFile], existing: list[str]) -> None:
+    """The files' duties and months, as they now stand (an existing file's earlier ones replaced)."""
+    for table in (duties, months):
+        for part in chunks(existing):
+            conn.execute(table.delete().where(table.c.case_id.in_(part)))
+    owed = [{"unit": unit, "case_id": f.case_id} for f in written for unit in owing_units(f)]
+    dated = [{"month": month, "case_id": f.case_id} for f in written for month in months_of(f)]
+    if owed:
+        conn.execute(insert(duties), owed)
+    if dated:
+        conn.execute(insert(months), dated)
+
+
+def owing_units(file: CaseFile) -> list[str]:
+    """The units the inbox lists something of this case for, on some day: every candidate ``items_of`` answers for
+    (on the earliest day, when any objection window is still open), so reading only these files is exact."""
+    from projections.views.inbox import items_of
+
+    if not file.open():
+        return []
+    candidates = {file.lead, *file.co_handlers, *file.objection_due, *(run.unit for run in file.clocks)}
+    candidates |= {o.unit for o in file.orders.values()} | {p.unit for p in file.proposals.values()}
+    return sorted(u for u in candidates if u and items_of(file, u, date.min))
+
+
+def months_of(file: CaseFile) -> list[int]:
+    """Every month some date of the file falls in: a figure counts a case in a period only by one of its dates."""
+    found: set[int] = set()
+
+    def walk(value: Any) -> None:
+        if isinstance(value, date):
+            found.add(value.year * 100 + value.month)
+        elif isinstance(value, dict):
+            for item in value.values():
+                walk(item)
+        elif isinstance(value, list):
+            for item in value:
+                walk(item)
+
+    walk(file.model_dump())
+    return sorted(found)
 
 
 def _row(file: CaseFile) -> dict[str, Any]:
@@ -128,6 +191,7 @@ def _row(file: CaseFile) -> dict[str, Any]:
         "lead": file.lead,
         "status": file.status,
         "open": file.open(),
+        "related_case": file.related_case,
         "state": file.model_dump_json(),
         "fold": FOLD_VERSION,
     }
@@ -161,6 +225,34 @@ def journal_events(conn: Connection, as_of: AsOf, case_id: str | None = None) ->
     if case_id is not None:
         query = query.where(journal.c.case_id == case_id)
     return [EVENT_TYPES[row.event_type].model_validate_json(row.payload) for row in conn.execute(query)]
+
+
+def _files(conn: Connection, case_ids: Any) -> dict[str, CaseFile]:
+    """The received files among ``case_ids`` (a subquery), in order of receipt, as ``files_as_of`` orders them."""
+    chosen = files.c.case_id.in_(case_ids) & files.c.received_on.is_not(None)
+    query = select(files.c.case_id, files.c.state).where(chosen)
+    rows = conn.execute(query.order_by(files.c.received_on, files.c.case_no))
+    return {row.case_id: CaseFile.model_validate_json(row.state) for row in rows}
+
+
+def files_owed_by(conn: Connection, unit: str) -> list[CaseFile]:
+    """The received, open files on which ``unit`` owes something (the current ones): all its 待办 needs."""
+    return list(_files(conn, select(duties.c.case_id).where(duties.c.unit == unit)).values())
+
+
+def files_in_period(conn: Connection, start: date, end: date) -> dict[str, CaseFile]:
+    """The received files a period's 考核 reads (the current ones): those with a date in it, and the cases related
+    to them either way (a repeat's first case; the later cases that make a first one not resolved at once)."""
+    span = (start.year * 100 + start.month, end.year * 100 + end.month)
+    dated = select(months.c.case_id).where(months.c.month.between(*span))
+    found = _files(conn, dated)
+    wanted = {f.related_case for f in found.values() if f.related_case} - set(found)
+    for part in chunks(sorted(wanted)):
+        found.update(_files(conn, part))
+    for part in chunks(sorted(found)):
+        relatives = select(files.c.case_id).where(files.c.related_case.in_(part))
+        found.update({k: v for k, v in _files(conn, relatives).items() if k not in found})
+    return found
 
 
 def files_as_of(conn: Connection, as_of: AsOf = AsOf()) -> dict[str, CaseFile]:
