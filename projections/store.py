@@ -102,7 +102,14 @@ class Projection:
         return self.applies(event) or event in self.ignored
 
     def create(self, engine: Engine) -> None:
+        """Its tables, and any index a later version added to a table that exists (same rows, faster reads)."""
         self.tables[0].metadata.create_all(engine, tables=list(self.tables))
+        live = inspect(engine)
+        for table in self.tables:
+            present = {i["name"] for i in live.get_indexes(table.name)}
+            for index in table.indexes:
+                if index.name not in present:
+                    index.create(engine, checkfirst=True)
 
     def reshaped(self, engine: Engine) -> list[str]:
         """The tables in the database whose columns are not the ones this version declares (after an upgrade)."""

@@ -63,6 +63,7 @@ IN_FLIGHT = 4000  # publishes awaiting their acks
 RUNS = 7  # each read timed this many times (after one warm-up); the median counts
 NAMESPACE = uuid.UUID("0b6f3c52-8f3e-4d0a-9a51-6d3c2b7e9f14")
 DATE = re.compile(rb'"(\d{4}-\d{2}-\d{2})')
+EVENT_ID = re.compile(rb'"event_id": ?"([0-9a-f-]{36})"')
 Message = tuple[str, bytes]  # subject, payload
 
 
@@ -72,6 +73,7 @@ class Template:
 
     case_id: str
     messages: list[tuple[str, bytes]]
+    event_ids: list[str]
     case_no: str
     received_on: date
     unit: str
@@ -92,6 +94,7 @@ def template_of(case_id: str, messages: list[tuple[str, bytes]]) -> Template:
     return Template(
         case_id,
         messages,
+        [p["event_id"] for p in payloads],
         registered["case_no"],
         date.fromisoformat(registered["received_on"]),
         assigned["department"],
@@ -134,7 +137,7 @@ def copy_case(template: Template, n: int, weeks_back: int, lead: Lead, history: 
         (template.case_no, case_no),
         *((key, hashlib.sha256(f"{key}:{n}".encode()).hexdigest()) for key in template.keys),
         (template.unit, lead.unit),
-        (template.unit_name, lead.name),
+        *([(template.unit_name, lead.name)] if template.unit_name != template.unit else []),
     ]
     if template.leader and lead.leader:
         swaps += [(f'"{template.leader}"', f'"{lead.leader}"'), (template.leader_name, lead.leader_name)]
@@ -147,19 +150,15 @@ def copy_case(template: Template, n: int, weeks_back: int, lead: Lead, history: 
         return moved[day]
 
     out = []
-    last_recorded = ""
-    for subject, data in template.messages:
-        old_id = json.loads(data)["event_id"]
+    for (subject, data), old_id in zip(template.messages, template.event_ids, strict=True):
         text = data.decode().replace(old_id, str(uuid.uuid5(NAMESPACE, f"{case_id}:{old_id}")))
         for old, new in swaps:
             text = text.replace(old, new)
         body = DATE.sub(move, text.encode()) if weeks_back else text.encode()
-        last_recorded = json.loads(body)["recorded_at"]
         out.append((subject.replace(template.case_id, case_id), body))
     if history:
-        out += settled(
-            template, case_id, f"XF{received:%Y%m%d}{n:08X}", lead, datetime.fromisoformat(last_recorded), shift
-        )
+        last = datetime.fromisoformat(json.loads(out[-1][1])["recorded_at"])
+        out += settled(template, case_id, case_no, lead, last, shift)
     return out
 
 
@@ -214,7 +213,7 @@ async def publish(nc: Any, messages: Iterator[tuple[str, bytes]]) -> int:
     sent = 0
     futures = []
     for subject, data in messages:
-        event_id = json.loads(data)["event_id"]
+        event_id = EVENT_ID.search(data)[1].decode()  # type: ignore[index]  # every event has one, near the start
         headers = {"Nats-Msg-Id": event_id, "Xf-Source": "bench-scale"}
         futures.append(await js.publish_async(subject, data, headers=headers, stream=STREAM))
         sent += 1
@@ -404,12 +403,11 @@ async def scale_figures(label: str, dbs: dict[str, str], big: int, small: int, q
             small_build = rebuild_in_child(server.url, stores["small"], env)
             small_times, small_answers = await timed(read_calls(nc, make_engine(stores["small"]), settings, ask))
             peaks: dict[int, Rebuilt] = {}
-            for size in sorted({rss_small, rss_big}):
+            for size in sorted({rss_small, rss_big} - {big}):
                 await stream.grow_to(size, history=True)
                 peaks[size] = rebuild_in_child(server.url, stores["rss"], env)
             await stream.grow_to(big, history=True)
-            big_build = rebuild_in_child(server.url, stores["big"], env)
-            peaks.setdefault(big, big_build)
+            peaks[big] = big_build = rebuild_in_child(server.url, stores["big"], env)
             big_times, big_answers = await timed(read_calls(nc, make_engine(stores["big"]), settings, ask))
         finally:
             if nc is not None:
