@@ -32,4 +32,4 @@ def sinks_for(engine: Engine, clock: Clock, names: list[str] | None = None) -> l
 
 
 def live_sinks(settings: Settings) -> list[ProjectionSink]:
-    return sinks_for(make_engine(settings.db_url("projections")), settings.clock())
+    return sinks_for(make_engine(settings.db_url("projections"), rebuildable=True), settings.clock())

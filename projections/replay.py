@@ -119,7 +119,7 @@ async def check(
 ) -> dict[str, list[str]]:
     """Rebuild into a scratch database up to each live projection's position and compare every row."""
     with tempfile.TemporaryDirectory() as scratch:
-        shadow = make_engine(f"sqlite:///{Path(scratch) / 'rebuild.db'}")
+        shadow = make_engine(f"sqlite:///{Path(scratch) / 'rebuild.db'}", rebuildable=True)
         live_sinks = {s.name: s for s in sinks_for(live, clock, names)}
         shadow_sinks = sinks_for(shadow, clock, names)
         stops = {s.name: live_sinks[s.name].position() for s in shadow_sinks}

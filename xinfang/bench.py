@@ -191,7 +191,7 @@ def bare_application_rate(url: str, cipher_key: str, count: int, clock: Clock) -
 
 async def rebuild_rate(nc: Any, scratch: Path, clock: Clock) -> tuple[float, float]:
     last = await stream_last_seq(nc)
-    engine = make_engine(f"sqlite:///{scratch / 'rebuild.db'}")
+    engine = make_engine(f"sqlite:///{scratch / 'rebuild.db'}", rebuildable=True)
     sinks = sinks_for(engine, clock)
     started = time.perf_counter()
     await feed(nc, sinks, {s.name: last for s in sinks}, lambda *_: None)

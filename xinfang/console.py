@@ -141,7 +141,7 @@ def unanswered(how_to_check: str) -> Callable[[XinfangError], XinfangError]:
 def projections_engine(settings: Settings) -> Any:
     from services.runtime.sidecar import make_engine
 
-    return make_engine(settings.db_url("projections"))
+    return make_engine(settings.db_url("projections"), rebuildable=True)  # the read side: the stream rebuilds it
 
 
 def case_id(settings: Settings, case: str) -> str:

@@ -58,8 +58,15 @@ dead_letters = Table(
 )
 
 
-def make_engine(url: str) -> Engine:
-    """An engine for our own tables; SQLite files run in WAL mode and wait out a busy writer."""
+def make_engine(url: str, rebuildable: bool = False) -> Engine:
+    """An engine for our own tables; SQLite files run in WAL mode and wait out a busy writer.
+
+    ``rebuildable``: a store the case stream can rebuild (the read side) commits without waiting for the disk
+    (SQLite ``synchronous=NORMAL`` in WAL mode, PostgreSQL ``synchronous_commit=off``). A power cut may then lose
+    its last transactions, never corrupt it; since each consumer's position is saved in the same transaction as its
+    effects, what was lost is simply applied again from the stream. A service's own store never does this: what it
+    acknowledged must be on disk.
+    """
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"timeout": 30})
 
@@ -68,10 +75,22 @@ def make_engine(url: str) -> Engine:
             cursor = dbapi_connection.cursor()
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute("PRAGMA busy_timeout=30000")
+            if rebuildable:
+                cursor.execute("PRAGMA synchronous=NORMAL")
             cursor.close()
 
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    engine = create_engine(url, pool_pre_ping=True)
+    if rebuildable:
+
+        @event.listens_for(engine, "connect")
+        def _asynchronous_commit(dbapi_connection: Any, _record: Any) -> None:
+            cursor = dbapi_connection.cursor()
+            cursor.execute("SET synchronous_commit TO OFF")
+            cursor.close()
+            dbapi_connection.commit()  # psycopg opened a transaction for the SET: end it, the setting stays
+
+    return engine
 
 
 class Sidecar:

@@ -40,13 +40,24 @@ class DateAsISO(Transcoding):
         return dt.date.fromisoformat(data)
 
 
+AGGREGATE_CACHE_SIZE = 4096  # cases (and matters) per service: a few KB each
+
+
 def store_env(name: str, url: str, cipher_key: str) -> dict[str, str]:
-    """Environment for one service's event store: its own database, encrypted and compressed."""
+    """Environment for one service's event store: its own database, encrypted and compressed.
+
+    Recently used aggregates stay in memory (``AGGREGATE_CACHE_MAXSIZE``): a case is read again for each command and
+    reaction, and rebuilding it meant selecting, decrypting and decompressing all its events each time. A cached
+    case is fast-forwarded from the store on every read (the events after its version: usually none), so what another
+    instance saved is seen, and each read hands out a deep copy, so a command whose rules fail halfway leaves the
+    cached case as it was."""
     env = {
         "PERSISTENCE_MODULE": "eventsourcing_sqlalchemy",
         "SQLALCHEMY_URL": url,
         "COMPRESSOR_TOPIC": "eventsourcing.compressor:ZlibCompressor",
         "CREATE_TABLE": "y",
+        "AGGREGATE_CACHE_MAXSIZE": str(AGGREGATE_CACHE_SIZE),
+        "AGGREGATE_CACHE_FASTFORWARD": "y",
     }
     if cipher_key:
         env["CIPHER_TOPIC"] = "eventsourcing.cipher:AESCipher"
