@@ -46,7 +46,7 @@ from projections.casefile import fold_all
 from projections.casefiles import files_in_period, files_owed_by
 from projections.views import assessment
 from projections.views import inbox as inbox_view
-from services.runtime.bus import connect
+from services.runtime.bus import connect, ensure_stream
 from services.runtime.nats_server import EmbeddedNats
 from services.runtime.organisation import Organisation, organisation
 from services.runtime.settings import COMPONENTS, Settings
@@ -343,17 +343,21 @@ def read_calls(nc: Any, engine: Engine, settings: Settings, ask: Reads) -> dict[
     }
 
 
-async def timed(calls: dict[str, Callable[[], Awaitable[Any]]]) -> tuple[dict[str, float], dict[str, Any]]:
-    """Each read's median seconds over ``RUNS`` runs after a warm-up, and its answer."""
+async def timed(
+    small: dict[str, Callable[[], Awaitable[Any]]], big: dict[str, Callable[[], Awaitable[Any]]]
+) -> tuple[dict[str, tuple[float, float]], dict[str, tuple[Any, Any]]]:
+    """Each read's median seconds at both sizes, over ``RUNS`` runs after a warm-up, the two sizes in turns (so that
+    a machine busier for a while weighs on both alike); and its answers at both."""
     medians, answers = {}, {}
-    for name, call in calls.items():
-        answers[name] = await call()
-        samples = []
+    for name in small:
+        answers[name] = (await small[name](), await big[name]())
+        samples: tuple[list[float], list[float]] = ([], [])
         for _ in range(RUNS):
-            started = time.perf_counter()
-            await call()
-            samples.append(time.perf_counter() - started)
-        medians[name] = statistics.median(samples)
+            for calls, found in zip((small, big), samples, strict=True):
+                started = time.perf_counter()
+                await calls[name]()
+                found.append(time.perf_counter() - started)
+        medians[name] = (statistics.median(samples[0]), statistics.median(samples[1]))
     return medians, answers
 
 
@@ -362,8 +366,8 @@ def rows(answer: Any) -> list[Any]:
     return answer if isinstance(answer, list) else list(answer.items)
 
 
-def sizes_of(answers: dict[str, Any]) -> str:
-    return ", ".join(f"{name.split()[0]} {len(rows(value))}" for name, value in answers.items())
+def sizes_of(answers: dict[str, tuple[Any, Any]]) -> str:
+    return ", ".join(f"{name.split()[0]} {len(rows(big))}" for name, (_, big) in answers.items())
 
 
 async def scale_figures(label: str, dbs: dict[str, str], big: int, small: int, quick: bool) -> list[Figure]:
@@ -380,6 +384,9 @@ async def scale_figures(label: str, dbs: dict[str, str], big: int, small: int, q
         components = {k: v for k, v in dbs.items() if not k.startswith("scale_")}
         server = EmbeddedNats(scratch / "jetstream")
         server.start()
+        # The small stream stays on a server of its own, so that both sizes' reads are timed in turns at the end.
+        small_server = EmbeddedNats(scratch / "jetstream-small")
+        small_server.start()
         key = AESCipher.create_key(num_bytes=32)
         given = {"data_dir": scratch / "data", "nats_url": server.url, "cipher_key": key, **components}
         today = Settings.model_validate(given).clock().today()
@@ -392,49 +399,56 @@ async def scale_figures(label: str, dbs: dict[str, str], big: int, small: int, q
             "XF_TODAY": today.isoformat(),
             **{f"XF_{k.upper()}": v for k, v in components.items()},
         }
-        nc = None
+        nc = small_nc = None
         try:
             nc = await connect(server.url, "bench-scale")
+            small_nc = await connect(small_server.url, "bench-scale-small")
             templates = await real_cases(nc, env)
             events = sum(len(t.messages) for t in templates)
             stream = Stream(nc, templates, organisation(settings.org_file), events)
             ask = Reads(templates[0].case_id, templates[0].unit, today, settings.assess_min_cases)
             await stream.grow_to(small, history=False)
-            small_build = rebuild_in_child(server.url, stores["small"], env)
-            small_times, small_answers = await timed(read_calls(nc, make_engine(stores["small"]), settings, ask))
+            await ensure_stream(small_nc)
+            await publish(small_nc, iter(await stream_messages(nc, stream.events)))
+            small_build = rebuild_in_child(small_server.url, stores["small"], env)
             peaks: dict[int, Rebuilt] = {}
             for size in sorted({rss_small, rss_big} - {big}):
                 await stream.grow_to(size, history=True)
                 peaks[size] = rebuild_in_child(server.url, stores["rss"], env)
             await stream.grow_to(big, history=True)
             peaks[big] = big_build = rebuild_in_child(server.url, stores["big"], env)
-            big_times, big_answers = await timed(read_calls(nc, make_engine(stores["big"]), settings, ask))
+            times, answers = await timed(
+                read_calls(small_nc, make_engine(stores["small"]), settings, ask),
+                read_calls(nc, make_engine(stores["big"]), settings, ask),
+            )
         finally:
-            if nc is not None:
-                await nc.close()
+            for client in (nc, small_nc):
+                if client is not None:
+                    await client.close()
             server.stop()
+            small_server.stop()
     builds = [small_build, big_build, *peaks.values()]
     if any(b.dead_letters for b in builds):
         raise RuntimeError(f"copies were dead-lettered: {[b.dead_letters for b in builds]}")
-    same = {name: rows(small_answers[name]) == rows(big_answers[name]) for name in small_answers}
+    same = {name: rows(at_small) == rows(at_big) for name, (at_small, at_big) in answers.items()}
     report = (
         f"[bench] {label}: {stream.events:,} events made: {events} by the pipeline's {len(templates)} cases, "
         f"{stream.copied:,} copied cases published straight to the stream in {stream.seconds:.0f} s; "
         f"stores built by rebuild: {small_build.events:,} events in {small_build.seconds:.1f} s, "
         f"{big_build.events:,} in {big_build.seconds:.0f} s; dead letters 0; "
-        f"rows read ({sizes_of(big_answers)}) the same at both sizes: {all(same.values())}"
+        f"rows read ({sizes_of(answers)}) the same at both sizes: {all(same.values())}"
     )
     print(report, file=sys.stderr)
     figures = [
         Figure(
             f"{label}: {name} @{big:,} vs @{small:,} events",
-            1 / big_times[name],
+            1 / times[name][1],
             f"reads/s @{big:,}",
             f"the same read @{small:,} events",
-            1 / small_times[name],
+            1 / times[name][0],
             0.5,
         )
-        for name in big_times
+        for name in times
     ]
     low, high = peaks[rss_small], peaks[rss_big]
     figures.append(
@@ -448,6 +462,16 @@ async def scale_figures(label: str, dbs: dict[str, str], big: int, small: int, q
         )
     )
     return figures
+
+
+async def stream_messages(nc: Any, last: int) -> list[Message]:
+    """The case stream's messages 1 … ``last``, as they are."""
+    js = nc.jetstream()
+    found = []
+    for seq in range(1, last + 1):
+        msg = await js.get_msg(STREAM, seq)
+        found.append((msg.subject, msg.data))
+    return found
 
 
 async def real_cases(nc: Any, env: dict[str, str]) -> list[Template]:
@@ -474,12 +498,9 @@ async def real_cases(nc: Any, env: dict[str, str]) -> list[Template]:
             process.terminate()
         for process in processes:
             process.wait(30)
-    js = nc.jetstream()
-    last = (await js.stream_info(STREAM)).state.last_seq
-    by_case: dict[str, list[tuple[str, bytes]]] = {}
-    for seq in range(1, last + 1):
-        msg = await js.get_msg(STREAM, seq)
-        by_case.setdefault(msg.subject.split(".")[2], []).append((msg.subject, msg.data))
+    by_case: dict[str, list[Message]] = {}
+    for subject, data in await stream_messages(nc, (await nc.jetstream().stream_info(STREAM)).state.last_seq):
+        by_case.setdefault(subject.split(".")[2], []).append((subject, data))
     return [template_of(case_id, messages) for case_id, messages in by_case.items()]
 
 
