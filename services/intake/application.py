@@ -26,7 +26,7 @@ from services.intake.domain.identity import FALLBACK_SECRET, petitioner_key
 from services.runtime.clock import OFFICE_TIME, Clock
 from services.runtime.errors import InvalidInput, NotFound
 from services.runtime.organisation import Organisation
-from services.runtime.query_codes import new_query_code, new_secret
+from services.runtime.query_codes import SecretsAhead, new_query_code
 from services.runtime.reactions import UnitOfWork
 from services.runtime.store import ServiceApplication
 
@@ -39,12 +39,13 @@ class IntakeApplication(ServiceApplication):
         self.org = org
         self.offices = Offices(org)
         self.secret = petitioner_secret or FALLBACK_SECRET
+        self.secrets = SecretsAhead()
 
     # Commands
 
     def register(self, cmd: RegisterPetition) -> dict[str, Any]:
         self._check_places(cmd)
-        code, secret, case_id = new_query_code(), new_secret(), uuid4()
+        code, (secret, secret_hash), case_id = new_query_code(), self.secrets.take(), uuid4()
         who = petitioner_key(self.secret, [p.model_dump() for p in cmd.petitioners])
         matter, index = self._matter_for(case_id, cmd, who)
         petition = Petition.register(
@@ -52,7 +53,7 @@ class IntakeApplication(ServiceApplication):
             self.clock.today(),
             matter,
             code,
-            secret,
+            secret_hash,
             **cmd.model_dump(exclude={"command_id"}),
             petitioner_key=who,
         )

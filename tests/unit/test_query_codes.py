@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import time
 from typing import Any
 from uuid import UUID
 
@@ -13,6 +14,7 @@ from services.intake.domain import Petition
 from services.runtime.organisation import organisation
 from services.runtime.query_codes import (
     ALPHABET,
+    SecretsAhead,
     dummy_hash,
     hash_secret,
     lookup_key,
@@ -84,3 +86,25 @@ def test_a_registration_stored_before_secrets_were_issued_has_none() -> None:
     public = to_public(old)
     assert isinstance(public, PetitionRegistered)
     assert (public.secret_hash, public.tracking_key) == ("", lookup_key(result["query_code"]))
+
+
+def test_secrets_made_ahead_are_fresh_and_each_matches_its_hash() -> None:
+    ahead = SecretsAhead(ahead=4)
+    pairs = [ahead.take() for _ in range(12)]  # more than it keeps ready: some are made on the spot
+    assert len({secret for secret, _ in pairs}) == 12
+    assert len({hashed for _, hashed in pairs}) == 12
+    for secret, hashed in pairs:
+        assert secret_matches(secret, hashed)
+    for _, hashed in pairs[1:]:
+        assert not secret_matches(pairs[0][0], hashed)
+
+
+def test_secrets_ahead_fills_up_then_rests() -> None:
+    ahead = SecretsAhead(ahead=3)
+    ahead.take()
+    deadline = time.monotonic() + 10
+    while len(ahead.ready) < 3 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert len(ahead.ready) == 3
+    time.sleep(0.1)
+    assert len(ahead.ready) == 3  # full: it waits for a take, it does not go on making pairs

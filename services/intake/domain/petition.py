@@ -43,7 +43,7 @@ from services.runtime.effective import CaseAggregate
 from services.runtime.errors import Done
 from services.runtime.notices import Notices, nothing_to_notify, notice_served
 from services.runtime.organisation import Unit
-from services.runtime.query_codes import hash_secret, lookup_key
+from services.runtime.query_codes import lookup_key
 from services.runtime.query_codes import new_query_code as new_query_code  # made in the runtime, still named here
 from services.runtime.stored import Twin, same_fields, stored_events
 
@@ -179,7 +179,7 @@ class Petition(CaseAggregate):
         entered_on: date,
         matter: Matter,
         query_code: str,
-        secret: str,
+        secret_hash: str,
         *,
         received_on: date | None,
         petitioners: list[dict[str, Any]],
@@ -191,7 +191,7 @@ class Petition(CaseAggregate):
         """登记: received today unless entered late (补录); five or more petitioners make it collective (集体访); a
         matter that already has a case makes it a repeat (重复信访), linked to the matter's first case (首办). A visit
         to the wrong level records the guidance given (Art 20¶1, 47). The petitioner's 查询码 and 查询密码 are kept
-        as hashes only."""
+        as hashes only (the secret's made by the caller: SecretsAhead)."""
         channel = details.get("channel", "")
         check_guidance(channel, details.get("skip_level", False), details.get("guidance", ""))
         if details.get("kind") != Kind.report:  # a report may come without a name (Art 30: its own rules)
@@ -206,7 +206,7 @@ class Petition(CaseAggregate):
             collective=cls.is_collective(collective, petitioners),
             repeat=repeat or matter.has_earlier_case(),
             query_code_hash=lookup_key(query_code),
-            secret_hash=hash_secret(secret),
+            secret_hash=secret_hash,
             entered_on=entered_on,
             related_case=related_case or matter.first_case(case_id),
             matter_id=matter.id,
