@@ -11,7 +11,7 @@ from typing import Any
 
 import nats.errors
 from nats.aio.client import Client
-from nats.js.api import DeliverPolicy
+from nats.js.api import ConsumerConfig, DeliverPolicy
 from sqlalchemy import Engine, select
 
 from events import STREAM
@@ -23,6 +23,7 @@ from services.runtime.consumer import Delivery, apply_or_dead_letter
 from services.runtime.sidecar import make_engine
 
 Progress = Callable[[int, int], None]
+RESUMES = 5  # times a feed takes a quiet consumer up again before it gives up
 
 
 async def stream_last_seq(nc: Client) -> int:
@@ -33,19 +34,29 @@ async def stream_last_seq(nc: Client) -> int:
 async def feed(
     nc: Client, sinks: list[ProjectionSink], stops: dict[str, int], progress: Progress, batch: int = 1000
 ) -> int:
-    """Read the stream from 1 with an ordered consumer and apply it to each sink up to its stop sequence."""
+    """Read the stream from 1 with an ordered consumer and apply it to each sink up to its stop sequence.
+
+    A consumer that goes quiet before the stop (a busy machine starves the client of its heartbeats and flow
+    control, and the ordered consumer's reset can outlast the wait) is taken up again after the last message
+    read, a few times; only a stream that really ends short stops the feed short."""
     last = max(stops.values(), default=0)
     if last == 0:
         progress(0, 0)
         return 0
     js = nc.jetstream()
-    sub = await js.subscribe(
-        f"{SUBJECT_PREFIX}.>",
-        ordered_consumer=True,
-        deliver_policy=DeliverPolicy.ALL,
-        pending_msgs_limit=batch * 20,
-    )
+
+    async def reading_from(seq: int) -> Any:
+        return await js.subscribe(
+            f"{SUBJECT_PREFIX}.>",
+            ordered_consumer=True,
+            deliver_policy=DeliverPolicy.BY_START_SEQUENCE,
+            config=ConsumerConfig(opt_start_seq=seq),
+            pending_msgs_limit=batch * 20,
+        )
+
+    sub = await reading_from(1)
     seen = 0
+    quiet = 0
     pending: list[Delivery] = []
 
     def flush() -> None:
@@ -60,7 +71,13 @@ async def feed(
             try:
                 msg = await sub.next_msg(timeout=10)
             except (TimeoutError, nats.errors.TimeoutError):
-                break
+                quiet += 1
+                if quiet > RESUMES or await stream_last_seq(nc) <= seen:
+                    break
+                await sub.unsubscribe()
+                sub = await reading_from(seen + 1)
+                continue
+            quiet = 0
             seen = msg.metadata.sequence.stream
             pending.append(Delivery.of(msg))
             if len(pending) >= batch or seen >= last:

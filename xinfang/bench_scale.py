@@ -409,13 +409,16 @@ async def scale_figures(label: str, dbs: dict[str, str], big: int, small: int, q
             ask = Reads(templates[0].case_id, templates[0].unit, today, settings.assess_min_cases)
             await stream.grow_to(small, history=False)
             await ensure_stream(small_nc)
-            await publish(small_nc, iter(await stream_messages(nc, stream.events)))
+            small_events = await publish(small_nc, iter(await stream_messages(nc, stream.events)))
             small_build = rebuild_in_child(small_server.url, stores["small"], env)
             peaks: dict[int, Rebuilt] = {}
+            made: dict[int, int] = {}  # the stream's events when each rebuild ran
             for size in sorted({rss_small, rss_big} - {big}):
                 await stream.grow_to(size, history=True)
+                made[size] = stream.events
                 peaks[size] = rebuild_in_child(server.url, stores["rss"], env)
             await stream.grow_to(big, history=True)
+            made[big] = stream.events
             peaks[big] = big_build = rebuild_in_child(server.url, stores["big"], env)
             times, answers = await timed(
                 read_calls(small_nc, make_engine(stores["small"]), settings, ask),
@@ -430,6 +433,9 @@ async def scale_figures(label: str, dbs: dict[str, str], big: int, small: int, q
     builds = [small_build, big_build, *peaks.values()]
     if any(b.dead_letters for b in builds):
         raise RuntimeError(f"copies were dead-lettered: {[b.dead_letters for b in builds]}")
+    read = {size: b.events for size, b in peaks.items()} | {0: small_build.events}
+    if read != made | {0: small_events}:
+        raise RuntimeError(f"a rebuild stopped short of the stream's end: read {read}, made {made}")
     same = {name: rows(at_small) == rows(at_big) for name, (at_small, at_big) in answers.items()}
     report = (
         f"[bench] {label}: {stream.events:,} events made: {events} by the pipeline's {len(templates)} cases, "
