@@ -54,9 +54,16 @@ def nats_server(tmp_path: Path) -> Iterator[EmbeddedNats]:
     server.stop()
 
 
+# Every save wakes its service's outbox relay; the relay's idle poll is only a safety net. Here it is too long to
+# hide a save that forgot to wake it: such a path stalls its test instead of passing slowly.
+UNPOLLED = {"relay_poll_s": 600.0}
+
+
 @pytest.fixture
 def settings(tmp_path: Path, nats_server: EmbeddedNats) -> Settings:
-    return Settings(data_dir=tmp_path / "data", nats_url=nats_server.url, cipher_key=CIPHER_KEY, today=TODAY)
+    return Settings(
+        data_dir=tmp_path / "data", nats_url=nats_server.url, cipher_key=CIPHER_KEY, today=TODAY, **UNPOLLED
+    )
 
 
 @pytest.fixture
@@ -93,7 +100,9 @@ def postgres_databases() -> Iterator[dict[str, str]]:
 @pytest.fixture
 def pg_settings(tmp_path: Path, nats_server: EmbeddedNats, postgres_databases: dict[str, str]) -> Settings:
     dbs = {f"{name}_db": url for name, url in postgres_databases.items()}
-    return Settings(data_dir=tmp_path / "data", nats_url=nats_server.url, cipher_key=CIPHER_KEY, today=TODAY, **dbs)
+    return Settings(
+        data_dir=tmp_path / "data", nats_url=nats_server.url, cipher_key=CIPHER_KEY, today=TODAY, **UNPOLLED, **dbs
+    )
 
 
 @pytest.fixture

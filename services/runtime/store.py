@@ -154,7 +154,9 @@ class ServiceApplication(Application[UUID]):
         """Save the aggregates a consumed event changed, with the consumer's position, in one transaction."""
         processing = ProcessingEvent[UUID](tracking=tracking)
         processing.collect_events(*aggregates)
-        self._record(processing)
+        recordings = self._record(processing)
+        if recordings:
+            self._notify(recordings)  # the relay has new events to publish
 
     def position(self, consumer: str) -> int:
         return self.recorder.max_tracking_id(consumer) or 0  # type: ignore[attr-defined]
