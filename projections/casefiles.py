@@ -11,6 +11,7 @@ history: ``case_file_duty`` names the units that owe something on an open case (
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -253,6 +254,21 @@ def files_in_period(conn: Connection, start: date, end: date) -> dict[str, CaseF
         relatives = select(files.c.case_id).where(files.c.related_case.in_(part))
         found.update({k: v for k, v in _files(conn, relatives).items() if k not in found})
     return found
+
+
+Narrow = Callable[[Connection, date], dict[str, CaseFile]]  # the files one view needs, read on a day
+
+
+def owed_by(unit: str) -> Narrow:
+    """A unit's 待办 reads only the files it owes something on."""
+    return lambda conn, _day: {f.case_id: f for f in files_owed_by(conn, unit)}
+
+
+def current_or_as_of(conn: Connection, as_of: AsOf, day: date, narrow: Narrow | None = None) -> dict[str, CaseFile]:
+    """The received files a view reads: only those ``narrow`` picks from the indexes when it reads the current files
+    (its cost then follows what it shows, not the size of the history), else every file as of the date asked."""
+    found = narrow(conn, day) if narrow is not None and as_of.current else files_as_of(conn, as_of)
+    return {k: f for k, f in found.items() if f.received_on is not None}
 
 
 def files_as_of(conn: Connection, as_of: AsOf = AsOf()) -> dict[str, CaseFile]:

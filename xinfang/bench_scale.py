@@ -43,9 +43,6 @@ from events.base import case_subject
 from events.mediation import ExecutionCarriedOut
 from events.supervision import ClockStopped
 from projections.casefile import fold_all
-from projections.casefiles import files_in_period, files_owed_by
-from projections.views import assessment
-from projections.views import inbox as inbox_view
 from services.runtime.bus import connect, ensure_stream
 from services.runtime.nats_server import EmbeddedNats
 from services.runtime.organisation import Organisation, organisation
@@ -309,25 +306,22 @@ class Reads:
 def read_calls(nc: Any, engine: Engine, settings: Settings, ask: Reads) -> dict[str, Callable[[], Awaitable[Any]]]:
     """Each read as the API and the CLI make it: the stream's history of a case; the ledger's first page (default
     filters and sort); a unit's 待办 and the month's 考核 by unit from the files they need."""
-    from xinfang.web import reads  # here, not above: the rebuilding child imports this module, and no more
+    from xinfang.web import reads, report_reads  # here, not above: the rebuilding child imports this module only
     from xinfang.web.users import Role, User
     from xinfang.web.wiring import Web
 
     web = Web(settings, settings.clock(), cast(Any, None), cast(Any, None), engine, cast(Any, None))
     staff = User("bench", "督办员", Role.supervision, "")
-    period = assessment.parse_period(f"{ask.today:%Y-%m}")
+    unit_staff = User("bench-unit", "承办员", Role.department, "", unit=ask.unit)
 
     def page() -> Any:
         return reads.ledger_page(web, staff, reads.LedgerFilter(), 1, 50, reads.DEFAULT_SORT)
 
     def owed() -> Any:
-        with engine.connect() as conn:
-            return inbox_view.inbox(files_owed_by(conn, ask.unit), ask.unit, ask.today)
+        return reads.inbox(web, unit_staff)
 
     def month() -> Any:
-        with engine.connect() as conn:
-            files = files_in_period(conn, period.start, period.end)
-        return assessment.assess(files, period, min(ask.today, period.end), "unit", ask.minimum)
+        return report_reads.assessment_rows(web, staff, f"{ask.today:%Y-%m}", "unit")[2]
 
     async def history() -> Any:
         return await case_history(nc, ask.case_id)

@@ -15,7 +15,7 @@ from typing import Annotated, Any
 import typer
 
 from projections.casefile import CaseFile
-from projections.casefiles import AsOf, files_as_of
+from projections.casefiles import AsOf, Narrow, current_or_as_of, files_in_period, owed_by
 from projections.views import answered, assessment, board, inbox, trends, watch
 from projections.views.annual import annual_report
 from services.runtime.clock import OFFICE_TIME
@@ -82,17 +82,20 @@ class Reading:
     files: dict[str, CaseFile]
 
 
-def load(data_dir: Path | None, as_of_text: str | None, known_at_text: str | None) -> Reading:
-    """The case files as asked (now, as of a date, as known at a time), with what reading them needs."""
+def load(
+    data_dir: Path | None, as_of_text: str | None, known_at_text: str | None, narrow: Narrow | None = None
+) -> Reading:
+    """The case files as asked (now, as of a date, as known at a time), with what reading them needs; ``narrow``:
+    only the files the view needs, when it reads the current ones."""
     settings = settings_from(data_dir)
     try:
         as_of = parse_as_of(as_of_text, known_at_text)
     except XinfangError as error:
         fail(error, False)
+    day = reading_day(as_of, settings)
     with projections_engine(settings).connect() as conn:
-        files = files_as_of(conn, as_of)
-    files = {k: f for k, f in files.items() if f.received_on is not None}
-    return Reading(settings, organisation(settings.org_file), as_of, reading_day(as_of, settings), files)
+        files = current_or_as_of(conn, as_of, day, narrow)
+    return Reading(settings, organisation(settings.org_file), as_of, day, files)
 
 
 def named(rows: list[dict[str, Any]], org: Organisation, keys: set[str] = UNIT_KEYS) -> list[dict[str, Any]]:
@@ -124,7 +127,7 @@ def show_inbox(
     data_dir: DataDir = None,
 ) -> None:
     """待办: the unit's open cases as lead or co-handler, each thing due, its due date, days left and marks."""
-    r = load(data_dir, as_of, as_known_at)
+    r = load(data_dir, as_of, as_known_at, owed_by(unit))
     try:
         r.org.unit(unit, "unit")
     except XinfangError as error:
@@ -215,13 +218,13 @@ def show_assess(
 ) -> None:
     """考核: 及时受理率、及时告知率、按期办结率、参评率、满意率、重复信访率、初信初访一次性化解率 … with numerators,
     denominators and definitions; rates over too few cases are marked, not ranked."""
-    r = load(data_dir, as_of, as_known_at)
     try:
         chosen = assessment.parse_period(period)
         if by not in ("district", "unit", "leader"):
             raise InvalidInput(f"--by {by!r}: district | unit | leader", "by")
     except XinfangError as error:
         fail(error, False)
+    r = load(data_dir, as_of, as_known_at, lambda conn, _day: files_in_period(conn, chosen.start, chosen.end))
     scope = unit or leader
     by = "unit" if unit else "leader" if leader else by
     until = min(r.day, chosen.end)

@@ -24,6 +24,7 @@ from events.vocabulary import Clock, label
 from projections.case_state import CLOCK_LABELS, WINDOW_CLOCKS
 from projections.casefile import CaseFile
 from projections.casefiles import files as case_files
+from projections.casefiles import files_owed_by
 from projections.handoffs import handoff_rows
 from projections.ledger import HEADERS as LEDGER_HEADERS
 from projections.ledger import ledger
@@ -374,10 +375,9 @@ def inbox(web: Web, user: User) -> list[dict[str, Any]]:
     """待办 of the signed-in person's unit: each thing due on its open cases, overdue first, then nearest due."""
     if user.role is not Role.department:
         raise Forbidden("待办仅供责任单位账号查看")
-    query = select(case_files.c.state).where(case_files.c.open.is_(True))  # a closed case owes nothing (as the CLI)
-    with web.engine.connect() as conn:
-        files = [CaseFile.model_validate_json(state) for state in conn.execute(query).scalars()]
-    return inbox_view.inbox([f for f in files if f.received_on is not None], user.unit, web.clock.today())
+    with web.engine.connect() as conn:  # only the files the unit owes something on (open, received: as the CLI)
+        files = files_owed_by(conn, user.unit)
+    return inbox_view.inbox(files, user.unit, web.clock.today())
 
 
 @dataclass

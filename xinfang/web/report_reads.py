@@ -11,7 +11,7 @@ from datetime import date
 from typing import Any
 
 from projections.casefile import CaseFile
-from projections.casefiles import AsOf, files_as_of
+from projections.casefiles import AsOf, Narrow, current_or_as_of, files_in_period
 from projections.views import answered, assessment, board, trends, watch
 from projections.views.annual import annual_report
 from services.runtime.errors import InvalidInput
@@ -50,14 +50,25 @@ def allowed(user: User, roles: frozenset[Role], what: str) -> None:
         raise Forbidden(f"角色「{user.role_label}」无权查看{what}")
 
 
-def read(web: Web, as_of: str | None = None) -> Reading:
+def read(web: Web, as_of: str | None = None, narrow: Narrow | None = None) -> Reading:
+    """The case files as of the date asked (or the current ones; ``narrow``: only those the view needs)."""
     as_of_day = parse_as_of(as_of, None)
     if as_of_day.on is not None and not EARLIEST <= as_of_day.on <= LATEST:
         raise InvalidInput(f"截至日期 {as_of} 须在 {EARLIEST.year} 到 {LATEST.year} 年之间", "as_of")
-    with web.engine.connect() as conn:
-        files = {k: f for k, f in files_as_of(conn, as_of_day).items() if f.received_on is not None}
     day = reading_day(as_of_day, web.settings)
+    with web.engine.connect() as conn:
+        files = current_or_as_of(conn, as_of_day, day, narrow)
     return Reading(files, organisation(web.settings.org_file), as_of_day, day, web.settings.assess_min_cases)
+
+
+def in_period(period: str | None) -> Narrow:
+    """A period's 考核 reads only the files dated in it (and their related cases)."""
+
+    def narrow(conn: Any, day: date) -> dict[str, CaseFile]:
+        chosen = period_of(period, day)
+        return files_in_period(conn, chosen.start, chosen.end)
+
+    return narrow
 
 
 def own_unit(user: User, rows: list[dict[str, Any]], key: str = "unit") -> list[dict[str, Any]]:
@@ -112,7 +123,7 @@ def assessment_rows(
     allowed(user, ASSESSMENT, "考核")
     if by not in ("district", "unit", "leader"):
         raise InvalidInput(f"by {by!r}: district | unit | leader", "by")
-    r = read(web, as_of)
+    r = read(web, as_of, in_period(period))
     chosen = period_of(period, r.day)
     until = min(r.day, chosen.end)
     scope = user.unit if user.role is Role.department else None
