@@ -311,6 +311,11 @@ def dead_letters(as_json: JsonOpt = False, data_dir: DataDir = None) -> None:
     out.print(table)
 
 
+def number(value: float) -> str:
+    """A figure as a person reads it: whole above a hundred, one decimal below."""
+    return f"{value:,.0f}" if abs(value) >= 100 else f"{value:,.1f}"
+
+
 @app.command("bench")
 def run_bench(
     postgres: Annotated[str | None, typer.Option(help="also measure on this PostgreSQL (SQLAlchemy URL)")] = None,
@@ -336,8 +341,8 @@ def run_bench(
         table.add_column(column)
     for f in figures:
         mark = "[green]✓[/]" if f.meets_goal else "[red]✗[/]"
-        ours = f"{f.value:,.1f} {f.unit}" if f.value < 100 else f"{f.value:,.0f} {f.unit}"
-        peer_value = "—" if f.absolute else f"{f.peer_value:,.0f}"
+        ours = f"{number(f.value)} {f.unit}"
+        peer_value = "—" if f.absolute else number(f.peer_value)
         ratio = f"{mark}" if f.absolute else f"{f.ratio:.3g} {mark}"
         table.add_row(escape(f.name), ours, escape(f.peer), peer_value, ratio, f.goal_text)
     Console(width=max(out.width, 160)).print(table)  # one figure a line, also in a CI log (no terminal: 80 columns)

@@ -121,7 +121,7 @@ def test_the_benchmarks_poison_is_poison_to_every_consumer() -> None:
     """`xinfang bench` measures the pipeline with 1% of these: each is undecodable (or of a type this version does
     not know, which the read side skips), never an event some consumer would apply."""
     from events import UndecodableEvent, UnknownEventType, decode
-    from xinfang.bench import poison_message
+    from xinfang.bench_pipeline import poison_message
 
     kinds = Counter()
     for n in range(60):
