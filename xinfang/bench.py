@@ -200,20 +200,25 @@ def missing(figures: list[Figure], databases: list[str]) -> list[str]:
     return [f"{db}: {key}" for db, key in wanted if (db, key) not in have]
 
 
-async def on_database(label: str, dbs: dict[str, str], sizes: Sizes) -> list[Figure]:
-    """Every figure of one store: the pipeline's, then the million-event ones (on a stream of their own)."""
+async def on_database(label: str, dbs: dict[str, str], scale_dbs: dict[str, str], sizes: Sizes) -> list[Figure]:
+    """Every figure of one store: the pipeline's, then the million-event ones, on a stream and stores of their own
+    (a store remembers the stream it followed: one run's positions would skip another stream's events)."""
     figures = await run_on(label, dbs, sizes)
-    scaled = await scale_figures(label, dbs, sizes.big, sizes.small, sizes.quick)
+    scaled = await scale_figures(label, scale_dbs, sizes.big, sizes.small, sizes.quick)
     return figures + [replace(f, database=label) for f in scaled]
 
 
+SCALE_STORES = ["scale_small", "scale_big", "scale_rss"]
+
+
 async def bench(postgres: str | None, sizes: Sizes) -> list[Figure]:
-    figures = await on_database("SQLite", {}, sizes)
+    figures = await on_database("SQLite", {}, {}, sizes)
     if postgres:
-        names = [*COMPONENTS, "bare", "scale_small", "scale_big", "scale_rss"]
+        names = [*COMPONENTS, "bare", *(f"scale_{c}" for c in COMPONENTS), *SCALE_STORES]
         with scratch_databases(postgres, names, prefix="xf_bench") as urls:
-            dbs = {f"{name}_db": url for name, url in urls.items()}
-            figures += await on_database("PostgreSQL", dbs, sizes)
+            dbs = {f"{name}_db": urls[name] for name in [*COMPONENTS, "bare"]}
+            scale_dbs = {f"{c}_db": urls[f"scale_{c}"] for c in COMPONENTS} | {f"{s}_db": urls[s] for s in SCALE_STORES}
+            figures += await on_database("PostgreSQL", dbs, scale_dbs, sizes)
     figures.append(await asyncio.to_thread(idle_figure, sizes))
     return figures
 

@@ -52,7 +52,7 @@ def cpu_seconds(pids: list[int]) -> dict[int, float]:
     return spent
 
 
-def idle_share(seconds: float, settle_s: float = 5.0, start_timeout_s: float = 120.0) -> float:
+def idle_share(seconds: float, settle_s: float = 15.0, start_timeout_s: float = 120.0) -> float:
     """Percent of one core that a freshly started, idle `xinfang up` uses over ``seconds``."""
     with tempfile.TemporaryDirectory() as tmp:
         env = {
@@ -71,7 +71,7 @@ def idle_share(seconds: float, settle_s: float = 5.0, start_timeout_s: float = 1
                 if up.poll() is not None or time.monotonic() > deadline:
                     raise RuntimeError(f"xinfang up did not start:\n{log.read_text(errors='replace')[-3000:]}")
                 time.sleep(0.2)
-            time.sleep(settle_s)  # what starting costs is not idling
+            time.sleep(settle_s)  # what starting costs (feed streams made, leases taken, first passes) is not idling
             pids = process_tree(up.pid)
             before = cpu_seconds(pids)
             started = time.monotonic()
