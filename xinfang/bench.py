@@ -7,8 +7,6 @@ import asyncio
 import json
 import math
 import os
-import subprocess
-import sys
 import tempfile
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
@@ -24,6 +22,7 @@ from xinfang.bench_pipeline import (
     POISON_SHARE,
     bare_application_rate,
     command_rate,
+    components_running,
     pipeline,
     rate,
     raw_publish,
@@ -80,46 +79,27 @@ async def run_on(label: str, dbs: dict[str, str], sizes: Sizes) -> list[Figure]:
             "XF_CIPHER_KEY": key,
             **{f"XF_{k.upper()}": v for k, v in dbs.items()},
         }
-        processes: list[subprocess.Popen[str]] = []
         nc = None
         try:
-            # Each component in its own process, as `xinfang up` and compose run them.
-            for name in COMPONENTS:
-                processes.append(
-                    subprocess.Popen(
-                        [sys.executable, "-m", "xinfang", "serve", name],
-                        env=env,
-                        stdout=subprocess.PIPE,
-                        stderr=subprocess.DEVNULL,
-                        text=True,
-                    )
+            with components_running(env):
+                nc = await connect(server.url, "bench")
+                # The pipeline with and without 1% poison in turns (clean, poisoned, clean, poisoned), each half the
+                # cases, so that a machine busier for a while, or a database grown, weighs on both alike.
+                half = max(1, cases // 2)
+                clean = [await pipeline(nc, 0, half, concurrency)]
+                peer_publish = await raw_publish(nc, clean[0].events)  # the clean run's messages, seq 1 … events
+                ours, raw = await rebuild_rate(nc, scratch, settings.clock())  # the stream as the clean run left it
+                poison_per_case = clean[0].events / half * POISON_SHARE / (1 - POISON_SHARE)
+                poisoned = [await pipeline(nc, half, half, concurrency, poison_per_case)]
+                clean.append(await pipeline(nc, 2 * half, half, concurrency))
+                poisoned.append(await pipeline(nc, 3 * half, half, concurrency, poison_per_case))
+                pipe_rate, poison = rate(*clean), sum(r.poison for r in poisoned)
+                cmd_rate = await command_rate(nc, commands, concurrency)
+                bare = await asyncio.to_thread(bare_application_rate, peer_url, key, commands, settings.clock())
+                latency = await ack_to_ledger(
+                    nc, settings.db_url("projections"), PETITION, sizes.latency_rate, sizes.latency_s
                 )
-            for process in processes:
-                assert process.stdout is not None
-                if "ready" not in process.stdout.readline():
-                    raise RuntimeError("a component did not start")
-            nc = await connect(server.url, "bench")
-            # The pipeline with and without 1% poison in turns (clean, poisoned, clean, poisoned), each half the cases,
-            # so that a machine busier for a while, or a database grown, weighs on both alike.
-            half = max(1, cases // 2)
-            clean = [await pipeline(nc, 0, half, concurrency)]
-            peer_publish = await raw_publish(nc, clean[0].events)  # the clean run's messages, seq 1 … events
-            ours, raw = await rebuild_rate(nc, scratch, settings.clock())  # the stream as the clean run left it
-            poison_per_case = clean[0].events / half * POISON_SHARE / (1 - POISON_SHARE)
-            poisoned = [await pipeline(nc, half, half, concurrency, poison_per_case)]
-            clean.append(await pipeline(nc, 2 * half, half, concurrency))
-            poisoned.append(await pipeline(nc, 3 * half, half, concurrency, poison_per_case))
-            pipe_rate, poison = rate(*clean), sum(r.poison for r in poisoned)
-            cmd_rate = await command_rate(nc, commands, concurrency)
-            bare = await asyncio.to_thread(bare_application_rate, peer_url, key, commands, settings.clock())
-            latency = await ack_to_ledger(
-                nc, settings.db_url("projections"), PETITION, sizes.latency_rate, sizes.latency_s
-            )
         finally:
-            for process in processes:
-                process.terminate()
-            for process in processes:
-                process.wait(30)
             if nc is not None:
                 await nc.close()
             server.stop()

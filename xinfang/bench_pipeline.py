@@ -5,8 +5,12 @@ from __future__ import annotations
 
 import asyncio
 import json
+import subprocess
+import sys
 import time
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -21,6 +25,7 @@ from services.intake.commands import RegisterPetition
 from services.runtime.client import call
 from services.runtime.clock import Clock
 from services.runtime.organisation import organisation
+from services.runtime.settings import COMPONENTS
 from services.runtime.sidecar import make_engine
 from services.runtime.store import store_env
 from xinfang.scenario import lifecycle, numbered
@@ -163,3 +168,30 @@ async def rebuild_rate(nc: Any, scratch: Path, clock: Clock) -> tuple[float, flo
     raw = last / (time.perf_counter() - started)
     await sub.unsubscribe()
     return ours, raw
+
+
+@contextmanager
+def components_running(env: dict[str, str]) -> Iterator[None]:
+    """Every component in its own process, as `xinfang up` and compose run them: ready once entered, stopped on
+    leaving."""
+    processes = [
+        subprocess.Popen(
+            [sys.executable, "-m", "xinfang", "serve", name],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            text=True,
+        )
+        for name in COMPONENTS
+    ]
+    try:
+        for process in processes:
+            assert process.stdout is not None
+            if "ready" not in process.stdout.readline():
+                raise RuntimeError("a component did not start")
+        yield
+    finally:
+        for process in processes:
+            process.terminate()
+        for process in processes:
+            process.wait(30)

@@ -46,10 +46,10 @@ from projections.casefile import fold_all
 from services.runtime.bus import connect, ensure_stream
 from services.runtime.nats_server import EmbeddedNats
 from services.runtime.organisation import Organisation, organisation
-from services.runtime.settings import COMPONENTS, Settings
+from services.runtime.settings import Settings
 from services.runtime.sidecar import dead_letters, make_engine
 from xinfang.bench_figures import Figure
-from xinfang.bench_pipeline import pipeline
+from xinfang.bench_pipeline import components_running, pipeline
 from xinfang.history import case_history
 
 TEMPLATES = 8  # real cases the pipeline drives; every copy is one of them
@@ -490,27 +490,8 @@ async def stream_messages(nc: Any, last: int) -> list[Message]:
 async def real_cases(nc: Any, env: dict[str, str]) -> list[Template]:
     """``TEMPLATES`` cases through the real pipeline, the components in their own processes, stopped afterwards
     (so that nothing reacts to the copies); their events read back from the stream."""
-    processes = [
-        subprocess.Popen(
-            [sys.executable, "-m", "xinfang", "serve", name],
-            env=env,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,
-            text=True,
-        )
-        for name in COMPONENTS
-    ]
-    try:
-        for process in processes:
-            assert process.stdout is not None
-            if "ready" not in process.stdout.readline():
-                raise RuntimeError("a component did not start")
+    with components_running(env):
         await pipeline(nc, 0, TEMPLATES, TEMPLATES)
-    finally:
-        for process in processes:
-            process.terminate()
-        for process in processes:
-            process.wait(30)
     by_case: dict[str, list[Message]] = {}
     for subject, data in await stream_messages(nc, (await nc.jetstream().stream_info(STREAM)).state.last_seq):
         by_case.setdefault(subject.split(".")[2], []).append((subject, data))
