@@ -85,6 +85,12 @@ def dummy_hash() -> str:
     return hash_secret(new_secret())
 
 
+def secret_and_hash() -> tuple[str, str]:
+    """A new 查询密码 and its hash."""
+    secret = new_secret()
+    return secret, hash_secret(secret)
+
+
 class SecretsAhead:
     """查询密码 made ahead of need, each with its scrypt hash, on a thread of its own.
 
@@ -110,17 +116,13 @@ class SecretsAhead:
                 self.thread.start()
             pair = self.ready.popleft() if self.ready else None
             self.wanted.notify()
-        if pair is None:
-            secret = new_secret()
-            pair = (secret, hash_secret(secret))
-        return pair
+        return pair or secret_and_hash()
 
     def _make(self) -> None:
         while True:
             with self.wanted:
                 while len(self.ready) >= self.ahead:
                     self.wanted.wait()
-            secret = new_secret()
-            pair = (secret, hash_secret(secret))  # outside the lock: take() never waits on a hash
+            pair = secret_and_hash()  # outside the lock: take() never waits on a hash
             with self.wanted:
                 self.ready.append(pair)
