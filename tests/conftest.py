@@ -7,10 +7,10 @@ from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
-from eventsourcing.cipher import AESCipher
 from sqlalchemy import create_engine, text
 
 from services.runtime import access
+from services.runtime.cipher import StoreCipher as AESCipher
 from services.runtime.nats_server import EmbeddedNats
 from services.runtime.organisation import organisation
 from services.runtime.settings import COMPONENTS, Settings

@@ -59,7 +59,7 @@ LATENCY_GOAL_MS = {"SQLite": 50.0, "PostgreSQL": 100.0}
 
 
 async def run_on(label: str, dbs: dict[str, str], sizes: Sizes) -> list[Figure]:
-    from eventsourcing.cipher import AESCipher
+    from services.runtime.cipher import StoreCipher as AESCipher
 
     cases, commands, concurrency = sizes.cases, sizes.commands, sizes.concurrency
     with tempfile.TemporaryDirectory() as tmp:

@@ -30,7 +30,7 @@ from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID, uuid5
 
-from Crypto.Cipher import AES
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from eventsourcing.domain import Aggregate, event
 from pydantic_core import to_jsonable_python
 
@@ -89,15 +89,13 @@ def answer_of(outcome: Any) -> dict[str, Any]:
 
 def seal(key: CommandKey, outcome: Any) -> str:
     nonce = secrets.token_bytes(NONCE)
-    cipher = AES.new(key.seal, AES.MODE_GCM, nonce=nonce)
-    sealed, tag = cipher.encrypt_and_digest(json.dumps(answer_of(outcome), ensure_ascii=False).encode())
-    return base64.b64encode(nonce + tag + sealed).decode()
+    both = AESGCM(key.seal).encrypt(nonce, json.dumps(answer_of(outcome), ensure_ascii=False).encode(), None)
+    return base64.b64encode(nonce + both[-TAG:] + both[:-TAG]).decode()  # nonce, tag, ciphertext
 
 
 def unseal(key: CommandKey, sealed: str) -> Any:
     raw = base64.b64decode(sealed)
-    cipher = AES.new(key.seal, AES.MODE_GCM, nonce=raw[:NONCE])
-    answer = json.loads(cipher.decrypt_and_verify(raw[NONCE + TAG :], raw[NONCE : NONCE + TAG]))
+    answer = json.loads(AESGCM(key.seal).decrypt(raw[:NONCE], raw[NONCE + TAG :] + raw[NONCE : NONCE + TAG], None))
     if answer["ok"]:
         return answer["result"]
     error = answer["error"]

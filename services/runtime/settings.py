@@ -197,7 +197,7 @@ class Settings(BaseSettings):
         """The configured key, else one kept in the data directory (created once, mode 0600)."""
         if self.cipher_key:
             return self.cipher_key
-        from eventsourcing.cipher import AESCipher
+        from services.runtime.cipher import StoreCipher as AESCipher
 
         path = self.data_dir / "cipher.key"
         if not path.exists():

@@ -60,7 +60,7 @@ def store_env(name: str, url: str, cipher_key: str) -> dict[str, str]:
         "AGGREGATE_CACHE_FASTFORWARD": "y",
     }
     if cipher_key:
-        env["CIPHER_TOPIC"] = "eventsourcing.cipher:AESCipher"
+        env["CIPHER_TOPIC"] = "services.runtime.cipher:StoreCipher"
         env["CIPHER_KEY"] = cipher_key
     return env
 

@@ -57,10 +57,9 @@ def test_text_with_markup_in_a_table_is_shown_as_typed(capsys: pytest.CaptureFix
 
 
 def test_verifying_with_another_cipher_key_than_the_stores_is_a_clear_error(tmp_path: Path) -> None:
-    from eventsourcing.cipher import AESCipher
-
     from services.intake.application import IntakeApplication
     from services.intake.commands import RegisterPetition
+    from services.runtime.cipher import StoreCipher as AESCipher
     from services.runtime.errors import InvalidInput
     from services.runtime.organisation import organisation
     from services.runtime.settings import Settings

@@ -15,10 +15,10 @@ from urllib.parse import unquote
 
 import httpx
 import pytest
-from eventsourcing.cipher import AESCipher
 from openpyxl import load_workbook
 
 from services.runtime import access
+from services.runtime.cipher import StoreCipher as AESCipher
 from services.runtime.nats_server import EmbeddedNats
 from services.runtime.organisation import organisation
 from services.runtime.settings import Settings
