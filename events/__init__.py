@@ -42,6 +42,17 @@ def decode(subject: str, data: bytes) -> CaseEvent:
     cls = EVENT_TYPES.get(event_type)
     if cls is None:
         raise UnknownEventType(f"unknown event type {event_type!r}")
+    try:  # the usual message, parsed and validated in one pass; anything amiss is told by the steps below
+        event = cls.model_validate_json(data)
+    except ValueError:
+        pass
+    else:
+        if event.schema_version <= cls.current_version and event.subject == subject:
+            return event
+    return _decode_stepwise(event_type, cls, subject, data)
+
+
+def _decode_stepwise(event_type: str, cls: type[CaseEvent], subject: str, data: bytes) -> CaseEvent:
     try:
         payload = json.loads(data)
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:

@@ -64,7 +64,9 @@ class CaseEvent(BaseModel):
     # The status the case is in once this event happened; None leaves the status as it was.
     status: ClassVar[CaseStatus | None] = None
 
-    schema_version: int = Field(1, title="版本", description="payload schema version; consumers accept this or lower")
+    schema_version: int = Field(
+        1, strict=True, title="版本", description="payload schema version; consumers accept this or lower"
+    )
     event_id: str = Field(title="事件ID", description="stable id of the event; also its Nats-Msg-Id")
     case_id: str = Field(title="案件ID", description="the case's stable identifier")
     occurred_at: datetime = Field(
