@@ -86,6 +86,7 @@ class CaseFiles(Projection):
     """案卷: one file per case, and the journal of the events it folds."""
 
     name = "casefiles"
+    mark = 16
     tables = (journal, files, duties, months)
 
     def reshaped(self, engine: Engine) -> list[str]:

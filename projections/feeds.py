@@ -27,7 +27,7 @@ from sqlalchemy import Column, Connection, Engine, Integer, MetaData, String, Ta
 from events import CaseEvent
 from events.base import FEED_PREFIX, feed_stream, feed_subject
 from events.vocabulary import Kind
-from projections.store import Projection, chunks, insert_ignore, read_position, save_position
+from projections.store import Projection, chunks, read_position, save_position
 from services.runtime.bus import acknowledged
 from services.runtime.dbthread import DbThread
 from services.runtime.lifecycle import keep_passing
@@ -81,19 +81,25 @@ class Feeds(Projection):
     """The outbox of every unit's feed, and who follows which case."""
 
     name = "feeds"
+    mark = 4
     tables = (members, cases, outbox)
 
     def applies(self, event: type[CaseEvent]) -> bool:
         return True  # every event of a followed case is a milestone of some unit's feed
 
     def apply(self, conn: Connection, events: list[CaseEvent]) -> None:
-        state = self._load(conn, list(dict.fromkeys(e.case_id for e in events)))
+        """Route the batch in memory from its cases' kinds and members as stored; write each changed case once."""
+        case_ids = list(dict.fromkeys(e.case_id for e in events))
+        state = self._load(conn, case_ids)
+        stored = {case: (kind, set(units)) for case, (kind, units) in state.items()}
+        kinds: dict[str, str] = {}  # the kind a case is first accepted as (a later acceptance routes, but is not kept)
         messages: list[dict[str, str]] = []  # written at the end in one statement, in order
         for event in events:
             kind, current = state[event.case_id]
             if event.event_type == "petition_accepted":
                 kind = str(event.kind)  # type: ignore[attr-defined]
-                insert_ignore(conn, cases, {"case_id": event.case_id, "kind": kind})
+                if not stored[event.case_id][0]:
+                    kinds.setdefault(event.case_id, kind)
             recipients, after = route(event, kind, current)
             if recipients:
                 payload = event.to_json().decode()
@@ -102,11 +108,15 @@ class Feeds(Projection):
                      "event_id": event.event_id, "payload": payload}
                     for unit in sorted(recipients)
                 ]  # fmt: skip
-            if after != current:
-                conn.execute(delete(members).where(members.c.case_id == event.case_id))
-                if after:
-                    conn.execute(insert(members), [{"case_id": event.case_id, "department": u} for u in sorted(after)])
             state[event.case_id] = (kind, after)
+        if kinds:
+            conn.execute(insert(cases), [{"case_id": case, "kind": kind} for case, kind in kinds.items()])
+        moved = [case for case in case_ids if state[case][1] != stored[case][1]]
+        for part in chunks(moved):
+            conn.execute(delete(members).where(members.c.case_id.in_(part)))
+        joined = [{"case_id": case, "department": unit} for case in moved for unit in sorted(state[case][1])]
+        if joined:
+            conn.execute(insert(members), joined)
         if messages:
             conn.execute(insert(outbox), messages)
 

@@ -105,6 +105,7 @@ class HandoffLog(Projection):
     """流转记录: one row per handoff."""
 
     name = "handoffs"
+    mark = 8
     tables = (handoffs,)
     ignored = frozenset(t for t in EVENT_TYPES.values() if t not in HANDOFFS)
 

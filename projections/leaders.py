@@ -92,6 +92,7 @@ class LeaderView(CaseRowProjection):
     """领导包案: who owns the case, its risks and task force, its status and its duty clocks."""
 
     name = "leaders"
+    mark = 2
     tables = (leader_cases,)
     handlers = {
         PetitionRegistered: take("case_no", "category", "locality"),

@@ -351,6 +351,7 @@ class Ledger(CaseRowProjection):
     """台账: every event of the contract sets its columns here, or at least the case's status."""
 
     name = "ledger"
+    mark = 1
     tables = (ledger,)
     handlers = {
         PetitionRegistered: _registered,

@@ -16,8 +16,8 @@ from sqlalchemy import Engine, select
 
 from events import STREAM
 from events.base import SUBJECT_PREFIX
-from projections.registry import sinks_for
-from projections.store import ProjectionSink
+from projections.registry import PROJECTIONS, sinks_for
+from projections.store import ProjectionSink, ReadSide, forget_applied
 from services.runtime.clock import Clock
 from services.runtime.consumer import Delivery, apply_or_dead_letter
 from services.runtime.sidecar import make_engine
@@ -32,7 +32,7 @@ async def stream_last_seq(nc: Client) -> int:
 
 
 async def feed(
-    nc: Client, sinks: list[ProjectionSink], stops: dict[str, int], progress: Progress, batch: int = 1000
+    nc: Client, sinks: list[ProjectionSink], stops: dict[str, int], progress: Progress, batch: int = 2000
 ) -> int:
     """Read the stream from 1 with an ordered consumer and apply it to each sink up to its stop sequence.
 
@@ -58,12 +58,10 @@ async def feed(
     seen = 0
     quiet = 0
     pending: list[Delivery] = []
+    read_side = ReadSide(sinks, stops)
 
     def flush() -> None:
-        for sink in sinks:
-            mine = [d for d in pending if d.seq <= stops[sink.name]]
-            if mine:
-                apply_or_dead_letter(sink, mine)
+        apply_or_dead_letter(read_side, pending)
         pending.clear()
 
     try:
@@ -94,6 +92,8 @@ async def feed(
 async def rebuild(nc: Client, engine: Engine, clock: Clock, names: list[str] | None, progress: Progress) -> int:
     """Throw the projections away and rebuild them in place up to the stream's current end."""
     sinks = sinks_for(engine, clock, names)
+    if {s.projection.name for s in sinks} == set(PROJECTIONS):
+        forget_applied(engine)
     for sink in sinks:
         sink.reset()
     last = await stream_last_seq(nc)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -12,6 +12,7 @@ from sqlalchemy import (
     Column,
     Connection,
     Engine,
+    Integer,
     MetaData,
     String,
     Table,
@@ -27,7 +28,7 @@ from events import CaseEvent, event_type_of, is_known
 from events.base import SUBJECT_PREFIX
 from projections.case_state import merge_event
 from services.runtime.clock import Clock
-from services.runtime.consumer import Delivery
+from services.runtime.consumer import Delivery, apply_or_dead_letter
 from services.runtime.sidecar import Sidecar
 
 log = logging.getLogger(__name__)
@@ -40,6 +41,16 @@ positions = Table(
     Column("position", BigInteger, nullable=False),
 )
 
+# Which projections have applied each event: one row per event, one bit per projection (``Projection.mark``). An
+# event comes again when it is republished (a relay that crashed after publishing, past the duplicate window) or
+# redelivered; a projection whose bit is set skips it.
+event_marks = Table(
+    "xf_event_applied",
+    metadata,
+    Column("event_id", String(36), primary_key=True),
+    Column("applied_by", Integer, nullable=False),
+)
+# What an earlier version kept instead, per projection: a projection with rows here is rebuilt once on upgrade.
 applied_events = Table(
     "xf_applied_event",
     metadata,
@@ -66,9 +77,43 @@ def read_position(conn: Connection, name: str) -> int:
     return int(conn.execute(select(positions.c.position).where(positions.c.projection == name)).scalar() or 0)
 
 
+class Applied:
+    """Which projections have applied the events of a batch: read once before, written once after."""
+
+    def __init__(self, conn: Connection, events: list[tuple[int, CaseEvent]]):
+        self.marks: dict[str, int] = {}
+        ids = list(dict.fromkeys(e.event_id for _, e in events))
+        for part in chunks(ids):
+            query = select(event_marks.c.event_id, event_marks.c.applied_by).where(event_marks.c.event_id.in_(part))
+            self.marks |= {event_id: int(applied_by) for event_id, applied_by in conn.execute(query)}
+        self.stored = dict(self.marks)
+
+    def take(self, event: CaseEvent, mark: int) -> bool:
+        """True the first time a projection meets an event (and from then on it has applied it)."""
+        had = self.marks.get(event.event_id, 0)
+        self.marks[event.event_id] = had | mark
+        return not had & mark
+
+    def save(self, conn: Connection) -> None:
+        new = [{"event_id": e, "applied_by": m} for e, m in self.marks.items() if e not in self.stored]
+        more = [{"_event": e, "applied_by": m} for e, m in self.marks.items() if self.stored.get(e, m) != m]
+        if new:
+            conn.execute(insert(event_marks), new)
+        if more:
+            stmt = update(event_marks).where(event_marks.c.event_id == bindparam("_event"))
+            conn.execute(stmt.values(applied_by=bindparam("applied_by")), more)
+
+
+def decoded(deliveries: list[Delivery]) -> list[tuple[int, CaseEvent]]:
+    """The batch's events of a type this version knows (a malformed message fails the batch here)."""
+    return [(d.seq, d.event) for d in deliveries if is_known(d.subject)]
+
+
 def save_position(conn: Connection, name: str, position: int) -> None:
-    if not insert_ignore(conn, positions, {"projection": name, "position": position}):
-        conn.execute(update(positions).where(positions.c.projection == name).values(position=position))
+    """Move a position (an UPDATE's rowcount is exact on both databases), or write its first row."""
+    moved = conn.execute(update(positions).where(positions.c.projection == name).values(position=position))
+    if moved.rowcount == 0:
+        conn.execute(insert(positions).values(projection=name, position=position))
 
 
 # What an event sets on its case's row, given the row as it stands (for counters and lists).
@@ -90,6 +135,7 @@ class Projection:
     """
 
     name: str = ""
+    mark: int = 0  # its bit in ``xf_event_applied``: a power of two no other projection has
     tables: tuple[Table, ...] = ()
     handlers: dict[type[CaseEvent], Values] = {}
     ignored: frozenset[type[CaseEvent]] = frozenset()
@@ -145,23 +191,32 @@ class CaseRowProjection(Projection):
     def apply(self, conn: Connection, events: list[CaseEvent]) -> None:
         table = self.tables[0]
         case_ids = list(dict.fromkeys(e.case_id for e in events))
-        rows: dict[str, dict[str, Any]] = {}
+        stored: dict[str, dict[str, Any]] = {}
         for part in chunks(case_ids):
             for found in conn.execute(select(table).where(table.c.case_id.in_(part))).mappings():
-                rows[found["case_id"]] = dict(found)
-        existing = set(rows)
+                stored[found["case_id"]] = dict(found)
+        rows = {case: dict(row) for case, row in stored.items()}
         with_nearest_due = "nearest_due" in table.c
         for event in events:
             row = rows.setdefault(event.case_id, {"case_id": event.case_id})
             merge_event(row, event, self.handlers.get(type(event), nothing)(event, row), with_nearest_due)
-        columns = [c.name for c in table.c]
-        new = [{c: rows[i].get(c) for c in columns} for i in case_ids if i not in existing]
-        changed = [{**{c: rows[i].get(c) for c in columns}, "_case": i} for i in case_ids if i in existing]
-        if new:
-            conn.execute(insert(table), new)
-        if changed:
+        # A view row is wide (the ledger's has over a hundred columns) and an event sets a few: a new row is written
+        # with the columns it has, a stored one with those that changed, rows of the same columns in one statement.
+        inserts: dict[tuple[str, ...], list[dict[str, Any]]] = defaultdict(list)
+        updates: dict[tuple[str, ...], list[dict[str, Any]]] = defaultdict(list)
+        columns = set(table.c.keys())
+        for case in case_ids:
+            row, before = rows[case], stored.get(case)
+            if before is None:
+                values = {c: row[c] for c in sorted(row) if c in columns and row[c] is not None}
+                inserts[tuple(values)].append(values)
+            elif changed := {c: row[c] for c in sorted(row) if c in columns and row[c] != before.get(c)}:
+                updates[tuple(changed)].append({**changed, "_case": case})
+        for fresh in inserts.values():
+            conn.execute(insert(table), fresh)
+        for names, moved in updates.items():
             stmt = update(table).where(table.c.case_id == bindparam("_case"))
-            conn.execute(stmt.values({c: bindparam(c) for c in columns if c != "case_id"}), changed)
+            conn.execute(stmt.values({c: bindparam(c) for c in names}), moved)
 
 
 class ProjectionSink:
@@ -177,14 +232,22 @@ class ProjectionSink:
         # contract does not know yet (a producer deployed first) is skipped and counted.
         self.subjects = [f"{SUBJECT_PREFIX}.>"]
         self.skipped: Counter[str] = Counter()
-        metadata.create_all(engine, tables=[positions, applied_events])
+        metadata.create_all(engine, tables=[positions, event_marks, applied_events])
         if reshaped := projection.reshaped(engine):
             # An upgrade changed the view's columns: it is rebuilt from stream sequence 1 in the new shape.
             log.warning("%s: %s changed shape in this version; rebuilding from the stream", self.name, reshaped)
             projection.drop(engine)
             projection.create(engine)
             self.reset()
+        elif self._applied_by_earlier_version():
+            log.warning("%s: kept its applied events the earlier way; rebuilding from the stream", self.name)
+            self.reset()
         projection.create(engine)
+
+    def _applied_by_earlier_version(self) -> bool:
+        with self.engine.connect() as conn:
+            mine = select(applied_events.c.event_id).where(applied_events.c.projection == self.name).limit(1)
+            return conn.execute(mine).first() is not None
 
     def position(self) -> int:
         with self.engine.connect() as conn:
@@ -195,22 +258,25 @@ class ProjectionSink:
 
     def apply(self, deliveries: list[Delivery]) -> None:
         """Apply a batch in one transaction; an event applied before (republished, redelivered) is skipped."""
-        unknown = [d.subject for d in deliveries if not is_known(d.subject)]
-        events = [d.event for d in deliveries if is_known(d.subject)]  # a malformed message fails the batch here
-        mine = [e for e in events if self.projection.applies(type(e))]
         with self.engine.begin() as conn:
-            seen = self._applied(conn, [e.event_id for e in mine])
-            fresh = []
-            for event in mine:
-                if event.event_id not in seen:
-                    seen.add(event.event_id)
-                    fresh.append(event)
-            if fresh:
-                self.projection.apply(conn, fresh)
-                rows = [{"projection": self.name, "event_id": e.event_id} for e in fresh]
-                conn.execute(insert(applied_events), rows)
-            self._save_position(conn, deliveries[-1].seq)
-        self._count_skipped(unknown)
+            self.apply_in(conn, deliveries)
+        self.count_skipped(deliveries)
+
+    def apply_in(self, conn: Connection, deliveries: list[Delivery], applied: Applied | None = None) -> None:
+        """Apply a batch inside the caller's transaction: effects and position. ``applied``: the caller's record of
+        who applied the batch's events (the read side, for all its projections), which the caller then saves."""
+        mine = [(seq, e) for seq, e in decoded(deliveries) if self.projection.applies(type(e))]
+        record = applied or Applied(conn, mine)
+        fresh = [e for _, e in mine if record.take(e, self.projection.mark)]
+        if fresh:
+            self.projection.apply(conn, fresh)
+        if applied is None:
+            record.save(conn)
+        self._save_position(conn, deliveries[-1].seq)
+
+    def count_skipped(self, deliveries: list[Delivery]) -> None:
+        """Count, after their batch committed, the event types this version does not know."""
+        self._count_skipped([d.subject for d in deliveries if not is_known(d.subject)])
 
     def _count_skipped(self, subjects: list[str]) -> None:
         for subject in subjects:
@@ -218,15 +284,6 @@ class ProjectionSink:
             if not self.skipped[event_type]:
                 log.info("%s: skipping event type %r, which this version does not know", self.name, event_type)
             self.skipped[event_type] += 1
-
-    def _applied(self, conn: Connection, event_ids: list[str]) -> set[str]:
-        seen: set[str] = set()
-        for part in chunks(event_ids):
-            query = select(applied_events.c.event_id).where(
-                applied_events.c.projection == self.name, applied_events.c.event_id.in_(part)
-            )
-            seen.update(conn.execute(query).scalars())
-        return seen
 
     def dead_letter(self, delivery: Delivery, reason: str) -> None:
         self.sidecar.dead_letter(
@@ -241,3 +298,66 @@ class ProjectionSink:
             self.projection.clear(conn)
             conn.execute(applied_events.delete().where(applied_events.c.projection == self.name))
             conn.execute(positions.delete().where(positions.c.projection == self.name))
+            mark = self.projection.mark
+            had = event_marks.c.applied_by.op("&")(mark) != 0
+            conn.execute(update(event_marks).where(had).values(applied_by=event_marks.c.applied_by - mark))
+
+
+def forget_applied(engine: Engine) -> None:
+    """Forget what every projection applied, before all of them are rebuilt (quicker than each unmarking)."""
+    with engine.begin() as conn:
+        conn.execute(event_marks.delete())
+
+
+class ReadSide:
+    """Every projection fed by one consumer: a batch is read once, decoded once, applied to all in one transaction.
+
+    Each projection keeps its own position and applied-event ids beside its tables, so one can be rebuilt alone; the
+    read side starts from the lowest position, and a projection skips what it has already applied. A message that
+    fails the shared transaction is tried on each projection alone and dead-lettered only where it fails. ``stops``
+    (a rebuild checked against live tables) holds a projection to what the live one had applied.
+    """
+
+    name = "projections"
+
+    def __init__(self, sinks: list[ProjectionSink], stops: dict[str, int] | None = None):
+        if len({id(s.engine) for s in sinks}) > 1:
+            raise ValueError("the projections of one read side share one database")
+        self.sinks = sinks
+        self.stops = stops or {}
+        self.engine = sinks[0].engine
+        self.subjects = [f"{SUBJECT_PREFIX}.>"]
+
+    def _positions(self, conn: Connection) -> dict[str, int]:
+        names = [s.name for s in self.sinks]
+        query = select(positions.c.projection, positions.c.position).where(positions.c.projection.in_(names))
+        found: dict[str, int] = {row.projection: int(row.position) for row in conn.execute(query)}
+        return {name: found.get(name, 0) for name in names}
+
+    def position(self) -> int:
+        with self.engine.connect() as conn:
+            return min(self._positions(conn).values())
+
+    def _due(self, sink: ProjectionSink, deliveries: list[Delivery], at: int) -> list[Delivery]:
+        stop = self.stops.get(sink.name)
+        return [d for d in deliveries if d.seq > at and (stop is None or d.seq <= stop)]
+
+    def apply(self, deliveries: list[Delivery]) -> None:
+        due: list[tuple[ProjectionSink, list[Delivery]]] = []
+        with self.engine.begin() as conn:
+            at = self._positions(conn)
+            applied = Applied(conn, decoded(deliveries))
+            for sink in self.sinks:
+                if mine := self._due(sink, deliveries, at[sink.name]):
+                    sink.apply_in(conn, mine, applied)
+                    due.append((sink, mine))
+            applied.save(conn)
+        for sink, mine in due:
+            sink.count_skipped(mine)
+
+    def dead_letter(self, delivery: Delivery, reason: str) -> None:
+        with self.engine.connect() as conn:
+            at = self._positions(conn)
+        for sink in self.sinks:
+            if self._due(sink, [delivery], at[sink.name]):
+                apply_or_dead_letter(sink, [delivery])

@@ -52,7 +52,7 @@ from events.vocabulary import (
     label,
 )
 from projections.columns import headers, shows
-from projections.store import Projection
+from projections.store import Projection, chunks
 from services.runtime.moments import Moment
 
 metadata = MetaData()
@@ -237,6 +237,7 @@ class Tracking(Projection):
     """信访件查询: each case's lookup key and secret hash, and its public milestones."""
 
     name = "tracking"
+    mark = 32
     tables = (tracking_cases, milestones)
     ignored = frozenset(t for t in EVENT_TYPES.values() if t not in MILESTONES)
 
@@ -244,19 +245,21 @@ class Tracking(Projection):
         return event in MILESTONES
 
     def apply(self, conn: Connection, events: list[CaseEvent]) -> None:
-        known: dict[str, CaseState] = {}
+        """Each case's state read once for the batch (kind, milestones so far), its milestones written at the end."""
+        registered = [e for e in events if isinstance(e, PetitionRegistered)]
+        if registered:
+            conn.execute(
+                insert(tracking_cases),
+                [{"case_id": e.case_id, "tracking_key": e.tracking_key, "secret_hash": e.secret_hash,
+                  "case_no": e.case_no, "kind": str(e.kind)} for e in registered],
+            )  # fmt: skip
+        new = {e.case_id for e in registered}
+        known = self._known(conn, [c for c in dict.fromkeys(e.case_id for e in events) if c not in new])
         rows: list[Row] = []
         for event in events:
             if isinstance(event, PetitionRegistered):
-                conn.execute(
-                    insert(tracking_cases).values(
-                        case_id=event.case_id, tracking_key=event.tracking_key, secret_hash=event.secret_hash,
-                        case_no=event.case_no, kind=str(event.kind),
-                    )
-                )  # fmt: skip
                 known[event.case_id] = CaseState(str(event.kind), 0, False)
-            state = known.get(event.case_id) or self._known(conn, event.case_id)
-            known[event.case_id] = state
+            state = known[event.case_id]
             found = state.milestone(event)
             if found is None:
                 continue
@@ -267,12 +270,20 @@ class Tracking(Projection):
         if rows:
             conn.execute(insert(milestones), rows)
 
-    def _known(self, conn: Connection, case_id: str) -> CaseState:
-        kind = conn.execute(select(tracking_cases.c.kind).where(tracking_cases.c.case_id == case_id)).scalar()
-        mine = milestones.c.case_id == case_id
-        count = conn.execute(select(func.count()).where(mine)).scalar() or 0
-        forwarded = conn.execute(select(func.count()).where(mine, milestones.c.milestone == TO_DISCIPLINE)).scalar()
-        return CaseState(kind or "", int(count), bool(forwarded))
+    def _known(self, conn: Connection, case_ids: list[str]) -> dict[str, CaseState]:
+        """What is stored of these cases: kind, milestones so far, and whether a report was shown forwarded."""
+        kinds: dict[str, str] = {}
+        counts: dict[str, int] = {}
+        forwarded: set[str] = set()
+        for part in chunks(case_ids):
+            query = select(tracking_cases.c.case_id, tracking_cases.c.kind).where(tracking_cases.c.case_id.in_(part))
+            kinds |= {case: kind for case, kind in conn.execute(query)}
+            mine = milestones.c.case_id.in_(part)
+            query = select(milestones.c.case_id, func.count()).where(mine).group_by(milestones.c.case_id)
+            counts |= {case: int(n) for case, n in conn.execute(query)}
+            query = select(milestones.c.case_id).where(mine, milestones.c.milestone == TO_DISCIPLINE).distinct()
+            forwarded.update(conn.execute(query).scalars())
+        return {case: CaseState(kinds.get(case) or "", counts.get(case, 0), case in forwarded) for case in case_ids}
 
 
 def tracked_case(conn: Connection, tracking_key: str) -> Row | None:

@@ -20,6 +20,7 @@ from nats.js.api import DeliverPolicy, StreamConfig
 from events import STREAM
 from projections.registry import sinks_for
 from projections.replay import feed, stream_last_seq
+from projections.store import ReadSide
 from services.intake.application import IntakeApplication
 from services.intake.commands import RegisterPetition
 from services.runtime.client import call
@@ -46,7 +47,7 @@ async def projections_caught_up(nc: Any) -> None:
     js = nc.jetstream()
     while True:
         last = (await js.stream_info(STREAM)).state.last_seq
-        infos = [await js.consumer_info(STREAM, f"projection-{name}") for name in ("ledger", "leaders")]
+        infos = [await js.consumer_info(STREAM, ReadSide.name)]
         if all(i.delivered.stream_seq >= last and i.num_ack_pending == 0 and i.num_pending == 0 for i in infos):
             await asyncio.sleep(0.3)
             if (await js.stream_info(STREAM)).state.last_seq == last:

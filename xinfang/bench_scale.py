@@ -164,7 +164,7 @@ def settled(
     template: Template, case_id: str, case_no: str, lead: Lead, at: datetime, shift: timedelta
 ) -> list[Message]:
     """What an old case did after its last real event: its running clocks stopped, its execution carried out."""
-    envelope = {"case_id": case_id, "occurred_at": at, "recorded_at": at}
+    envelope: dict[str, Any] = {"case_id": case_id, "occurred_at": at, "recorded_at": at}
     done: list[CaseEvent] = [
         ClockStopped(
             **envelope,
@@ -378,7 +378,7 @@ async def scale_figures(label: str, dbs: dict[str, str], big: int, small: int, q
     (``quick``: half of ``big`` beside twice ``small``). ``dbs`` names the components' databases as
     ``xinfang bench`` does (``<component>_db``) and may name the stores built: ``scale_small_db``,
     ``scale_big_db``, ``scale_rss_db``; the rest are SQLite files in a scratch directory."""
-    from eventsourcing.cipher import AESCipher
+    from services.runtime.cipher import StoreCipher as AESCipher
 
     rss_big, rss_small = (big // 2, small * 2) if quick else (big, big // 10)
     with tempfile.TemporaryDirectory() as tmp:

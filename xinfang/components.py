@@ -6,7 +6,7 @@ import asyncio
 from typing import Any
 
 from projections.feeds import FeedRelay
-from projections.registry import live_sinks
+from projections.registry import RETIRED_CONSUMERS, live_sinks
 from services.runtime.dbthread import DbThread
 from services.runtime.host import Component, ProjectionHost, ServiceHost
 from services.runtime.organisation import organisation
@@ -34,7 +34,7 @@ def build_component(name: str, settings: Settings) -> Component:
     if name not in COMPONENTS:
         raise ValueError(f"未知组件 {name!r}; one of {', '.join(COMPONENTS)}")
     if name == "projections":
-        return ProjectionHost(settings, live_sinks, feed_relay)
+        return ProjectionHost(settings, live_sinks, feed_relay, RETIRED_CONSUMERS)
     if name == "intake":
         from services.intake.service import definition
     elif name == "assignment":

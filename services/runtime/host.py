@@ -13,7 +13,9 @@ from typing import Any
 
 from faststream.nats import NatsBroker
 from faststream.nats.security import NatsUserPassword
+from nats.js.errors import NotFoundError
 
+from events import STREAM
 from services.runtime.bus import connect, ensure_stream
 from services.runtime.commands import CommandRoutes
 from services.runtime.consumer import EventConsumer, Sink
@@ -165,9 +167,11 @@ class ProjectionHost(Component):
         settings: Settings,
         sinks: Callable[[Settings], Sequence[Sink]],
         background: Callable[[Any, Settings, DbThread, asyncio.Event], Awaitable[None]] | None = None,
+        retired: Sequence[str] = (),
     ):
         super().__init__(settings)
         self.make_sinks = sinks
+        self.retired = retired  # durable consumers an earlier version ran, removed from the stream on start
         self.background = background  # e.g. the relay of the department feeds, given ``applied`` to wait on
         self.applied = asyncio.Event()  # set whenever a consumer applied a batch
         self.db = DbThread(self.name)
@@ -179,6 +183,9 @@ class ProjectionHost(Component):
         await self.broker.start()
         nc = self.broker.connection
         await ensure_stream(nc, self.settings.stream_replicas, self.settings.duplicate_window_s)
+        for name in self.retired:
+            with contextlib.suppress(NotFoundError):
+                await nc.jetstream().delete_consumer(STREAM, name)
         for sink in sinks:
             consumer = EventConsumer(sink, nc, self.db, self.settings.batch_size)
             consumer.on_applied = self.applied.set

@@ -38,7 +38,7 @@ from tests.support.fuzz import (
     in_background,
     poison,
 )
-from tests.support.system import Client, InProcessSystem, ledger_rows, settle
+from tests.support.system import Client, InProcessSystem, ledger_rows, projection_sinks, settle
 from xinfang.verify_command import TAMPERED
 
 POISON = 240
@@ -60,7 +60,7 @@ def consumers(system: InProcessSystem) -> dict[str, tuple[str, list[str]]]:
     for name, host in system.components.items():
         sinks = [host.consumer.sink] if isinstance(host, ServiceHost) and host.consumer else []
         if isinstance(host, ProjectionHost):
-            sinks = [c.sink for c in host.consumers]
+            sinks = projection_sinks(host)
         for sink in sinks:
             found[sink.name] = (name, list(sink.subjects))
     return found
@@ -164,8 +164,8 @@ def test_poison_on_the_case_stream_is_dead_lettered_and_real_cases_flow_on(
     projections = system.components["projections"]
     assert isinstance(projections, ProjectionHost)
     skipped = Counter(subject.rsplit(".", 1)[1] for subject in unknown.values())
-    for consumer in projections.consumers:
-        assert consumer.sink.skipped == skipped, consumer.sink.name  # type: ignore[attr-defined]
+    for sink in projection_sinks(projections):
+        assert sink.skipped == skipped, sink.name
 
     shown = xinfang(system.settings, "dead-letters", "--json")
     assert len(json.loads(shown)) == len(letters)

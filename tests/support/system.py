@@ -231,3 +231,12 @@ async def settle(system: InProcessSystem, timeout: float = 60) -> None:
         for _ in range(3):  # quiet three times in a row: a relay may be between read and publish
             await eventually(quiet, timeout, "the system to settle")
             await asyncio.sleep(0.2)
+
+
+def projection_sinks(host: Component) -> list[Any]:
+    """The projections behind the read side's one consumer, each with its own position, dead letters and counts."""
+    from projections.store import ReadSide
+    from services.runtime.host import ProjectionHost
+
+    assert isinstance(host, ProjectionHost)
+    return [sink for c in host.consumers if isinstance(c.sink, ReadSide) for sink in c.sink.sinks]

@@ -140,7 +140,7 @@ async def test_metrics_expose_commands_latency_lag_positions_and_dead_letters(
         assert answer.status_code == 200 and answer.headers["content-type"].startswith("text/plain; version=0.0.4")
         scraped[:] = [answer.text]
         letters = sample(answer.text, "xinfang_dead_letters", component="projections", consumer="projection-ledger")
-        return (letters or 0) >= 1 and sample(answer.text, "xinfang_consumer_lag", consumer="projection-ledger") == 0
+        return (letters or 0) >= 1 and sample(answer.text, "xinfang_consumer_lag", consumer="projections") == 0
 
     await eventually(settled, what="the poison in the projections' dead letters, and the ledger caught up")
     scrape = scraped[0]

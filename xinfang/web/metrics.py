@@ -29,7 +29,7 @@ from sqlalchemy.engine import make_url
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from events import STREAM
-from projections.registry import PROJECTIONS
+from projections.store import ReadSide
 from services.runtime.settings import COMPONENTS, Settings
 from services.runtime.sidecar import dead_letters, make_engine
 from xinfang.web.auth import signed_in
@@ -38,7 +38,7 @@ from xinfang.web.ops import PROBE_TIMEOUT_S, TAG, projection_positions, stream_s
 from xinfang.web.wiring import Web
 
 BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
-CONSUMERS = (*(f"projection-{name}" for name in PROJECTIONS), "intake", "assignment", "mediation", "supervision")
+CONSUMERS = (ReadSide.name, "intake", "assignment", "mediation", "supervision")
 requests_log = logging.getLogger("xinfang.web.requests")
 log = logging.getLogger(__name__)
 
