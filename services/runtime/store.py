@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from typing import Any, TypeVar
 from uuid import UUID
 
@@ -47,17 +47,19 @@ def store_env(name: str, url: str, cipher_key: str) -> dict[str, str]:
     """Environment for one service's event store: its own database, encrypted and compressed.
 
     Recently used aggregates stay in memory (``AGGREGATE_CACHE_MAXSIZE``): a case is read again for each command and
-    reaction, and rebuilding it meant selecting, decrypting and decompressing all its events each time. A cached
-    case is fast-forwarded from the store on every read (the events after its version: usually none), so what another
-    instance saved is seen, and each read hands out a deep copy, so a command whose rules fail halfway leaves the
-    cached case as it was."""
+    reaction, and rebuilding it meant selecting, decrypting and decompressing all its events each time. The cache is
+    the truth for what it holds, and is not fast-forwarded from the store on every read: only the one instance that
+    holds the service's lease writes its store (every database call checks the lease first), a saved aggregate goes
+    into the cache only once its events are committed, and an instance that lost its lease ends and starts again
+    with an empty cache. Each read hands out a deep copy, so a command whose rules fail halfway leaves the cached
+    case as it was."""
     env = {
         "PERSISTENCE_MODULE": "eventsourcing_sqlalchemy",
         "SQLALCHEMY_URL": url,
         "COMPRESSOR_TOPIC": "eventsourcing.compressor:ZlibCompressor",
         "CREATE_TABLE": "y",
         "AGGREGATE_CACHE_MAXSIZE": str(AGGREGATE_CACHE_SIZE),
-        "AGGREGATE_CACHE_FASTFORWARD": "y",
+        "AGGREGATE_CACHE_FASTFORWARD": "n",
     }
     if cipher_key:
         env["CIPHER_TOPIC"] = "services.runtime.cipher:StoreCipher"
@@ -146,15 +148,31 @@ class ServiceApplication(Application[UUID]):
         try:
             self.save(*aggregates)
         except IntegrityError:
+            self.forget(aggregates)
             raise ConcurrentChange(
                 "案件已被他人同时修改，请刷新后重试 (the case changed meanwhile; reload and retry)"
             ) from None
+
+    def forget(self, aggregates: Iterable[Any]) -> None:
+        """Drop aggregates from the cache after the store refused their save (it holds newer events than they were
+        decided on): the next read, and the command decided again, reconstruct them from the store. A cached case
+        that is stale can thus only cost a retry, never a save on top of what it did not see."""
+        cache = self.repository.cache
+        if cache is None:
+            return
+        for aggregate in aggregates:
+            with suppress(KeyError):
+                cache.get(aggregate.id, evict=True)
 
     def record_reaction(self, aggregates: Iterable[Aggregate], tracking: Tracking) -> None:
         """Save the aggregates a consumed event changed, with the consumer's position, in one transaction."""
         processing = ProcessingEvent[UUID](tracking=tracking)
         processing.collect_events(*aggregates)
-        recordings = self._record(processing)
+        try:
+            recordings = self._record(processing)
+        except IntegrityError:
+            self.forget(processing.aggregates.values())
+            raise
         if recordings:
             self._notify(recordings)  # the relay has new events to publish
 
