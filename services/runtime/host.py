@@ -21,7 +21,7 @@ from services.runtime.commands import CommandRoutes
 from services.runtime.consumer import EventConsumer, Sink
 from services.runtime.dbthread import DbThread
 from services.runtime.group_commit import GroupCommit
-from services.runtime.lease import Lease, lease_bucket
+from services.runtime.lease import Lease, bucket_ttl, lease_bucket
 from services.runtime.lifecycle import STOP_TIMEOUT_S, stop_tasks, within
 from services.runtime.outbox import OutboxRelay
 from services.runtime.reactions import ApplicationSink
@@ -225,8 +225,8 @@ async def run_until_signalled(component: Component) -> None:
         loop.add_signal_handler(sig, on_signal)
     settings = component.settings
     nc = await connect(settings.nats_url, f"xinfang-{component.name}-lease", creds=settings.credentials(component.name))
-    lease = Lease(await lease_bucket(nc, settings.lease_ttl_s, settings.stream_replicas), component.name,
-                  settings.lease_ttl_s)  # fmt: skip
+    bucket = await lease_bucket(nc, settings.lease_ttl_s, settings.stream_replicas)
+    lease = Lease(bucket, component.name, await bucket_ttl(bucket, settings.lease_ttl_s))
     acquiring = asyncio.create_task(lease.acquire())
     stopping = asyncio.create_task(stop.wait())
     await asyncio.wait({acquiring, stopping}, return_when=asyncio.FIRST_COMPLETED)

@@ -79,6 +79,16 @@ async def lease_bucket(nc: Client, ttl_s: float, replicas: int = 1) -> KeyValue:
             raise
 
 
+async def bucket_ttl(kv: KeyValue, wanted_s: float) -> float:
+    """The ttl the bucket's entries really live (set when the bucket was made, by whichever component came first):
+    the one fencing must count with. A setting that differs is reported, not trusted."""
+    found = (await kv.status()).ttl
+    if found and abs(found - wanted_s) > 1e-6:
+        log.warning("lease bucket %s keeps entries %.1f s, not the %.1f s configured; using %.1f s", BUCKET, found,
+                    wanted_s, found)  # fmt: skip
+    return float(found or wanted_s)
+
+
 class Lease:
     """One component's lease, held by this process once ``acquire`` returns."""
 

@@ -79,7 +79,10 @@ class Settings(BaseSettings):
         list(STATUTE.warning_days), description="预警: days before each limit, e.g. XF_WARNING_DAYS=[5,3,1]"
     )
     lease_ttl_s: float = Field(
-        6.0, description="租约: a standby takes over this many seconds (at most) after the active instance dies"
+        10.0,
+        gt=0,
+        description="租约: a standby takes over this many seconds (at most) after the active instance dies; the active "
+        "renews every third of it. Fixed when the lease bucket is first made: a bucket made earlier keeps its own",
     )
     assess_min_cases: int = Field(
         5, description="考核: a rate over fewer cases than this is shown but marked 样本不足 and not ranked"

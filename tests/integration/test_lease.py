@@ -13,7 +13,7 @@ import pytest
 
 from services.runtime.bus import connect
 from services.runtime.dbthread import DbThread
-from services.runtime.lease import Lease, LeaseLapsed, LeaseLost, lease_bucket
+from services.runtime.lease import Lease, LeaseLapsed, LeaseLost, bucket_ttl, lease_bucket
 from services.runtime.nats_server import EmbeddedNats
 
 TTL = 1.5
@@ -128,5 +128,19 @@ async def test_a_lease_that_expired_while_unreachable_is_lost(nats_server: Embed
         with pytest.raises(LeaseLost):
             lease.check()
         await keeping
+    finally:
+        await nc.close()
+
+
+async def test_fencing_counts_with_the_ttl_the_bucket_was_made_with(
+    nats_server: EmbeddedNats, caplog: pytest.LogCaptureFixture
+) -> None:
+    nc = await connect(nats_server.url, "lease-test")
+    try:
+        made = await lease_bucket(nc, TTL)  # the first component made it with 1.5 s
+        again = await lease_bucket(nc, 10.0)  # a later one configured 10 s finds it
+        assert await bucket_ttl(made, TTL) == TTL
+        assert await bucket_ttl(again, 10.0) == TTL  # a lease counted with 10 s would outlive its key
+        assert "not the 10.0 s configured" in caplog.text
     finally:
         await nc.close()
