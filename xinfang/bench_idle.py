@@ -41,7 +41,7 @@ def process_tree(root: int) -> list[int]:
 
 
 def cpu_seconds(pids: list[int]) -> dict[int, float]:
-    """User + system seconds of each process still there."""
+    """User + system seconds of each process still there, in clock ticks (dead threads included)."""
     spent: dict[int, float] = {}
     for pid in pids:
         try:
@@ -50,6 +50,38 @@ def cpu_seconds(pids: list[int]) -> dict[int, float]:
             continue
         spent[pid] = (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
     return spent
+
+
+def thread_seconds(pids: list[int]) -> dict[tuple[int, int], float]:
+    """Seconds on a CPU of every thread of these processes, to the nanosecond (``schedstat``)."""
+    spent: dict[tuple[int, int], float] = {}
+    for pid in pids:
+        try:
+            tasks = list(Path(f"/proc/{pid}/task").iterdir())
+        except OSError:
+            continue
+        for task in tasks:
+            try:
+                spent[(pid, int(task.name))] = int((task / "schedstat").read_text().split()[0]) / 1e9
+            except (OSError, IndexError, ValueError):
+                continue
+    return spent
+
+
+def spent_between(
+    ticks: tuple[dict[int, float], dict[int, float]], threads: tuple[dict[tuple[int, int], float], ...]
+) -> float:
+    """CPU seconds the processes spent between two readings: by their threads' exact run times, unless a thread
+    ended in between (its time would be missing), then by the process's clock ticks (coarse: 10 ms steps)."""
+    (ticks_before, ticks_after), (before, after) = ticks, threads
+    total = 0.0
+    for pid in ticks_after:
+        mine = [t for t in before if t[0] == pid]
+        if any(t not in after for t in mine) or not mine:
+            total += ticks_after[pid] - ticks_before.get(pid, 0.0)
+        else:
+            total += sum(v - before.get(t, 0.0) for t, v in after.items() if t[0] == pid)
+    return total
 
 
 def idle_share(seconds: float, settle_s: float = 15.0, start_timeout_s: float = 120.0) -> float:
@@ -73,10 +105,10 @@ def idle_share(seconds: float, settle_s: float = 15.0, start_timeout_s: float = 
                 time.sleep(0.2)
             time.sleep(settle_s)  # what starting costs (feed streams made, leases taken, first passes) is not idling
             pids = process_tree(up.pid)
-            before = cpu_seconds(pids)
+            before, threads_before = cpu_seconds(pids), thread_seconds(pids)
             started = time.monotonic()
             time.sleep(seconds)
-            after = cpu_seconds(pids)
+            after, threads_after = cpu_seconds(pids), thread_seconds(pids)
             elapsed = time.monotonic() - started
         finally:
             up.send_signal(signal.SIGINT)
@@ -85,5 +117,4 @@ def idle_share(seconds: float, settle_s: float = 15.0, start_timeout_s: float = 
             except subprocess.TimeoutExpired:
                 up.kill()
                 up.wait(10)
-    spent = sum(after[pid] - before.get(pid, 0.0) for pid in after)
-    return 100.0 * spent / elapsed
+    return 100.0 * spent_between((before, after), (threads_before, threads_after)) / elapsed

@@ -32,5 +32,5 @@ def test_damaged_or_foreign_text_is_refused(damage: str) -> None:
         text, cipher = sealed[:20], StoreCipher(KEY)
     else:
         text, cipher = sealed, StoreCipher({"CIPHER_KEY": StoreCipher.create_key(32)})
-    with pytest.raises(ValueError, match="[Dd]amaged"):
+    with pytest.raises(ValueError, match=r"[Dd]amaged"):
         cipher.decrypt(text)
