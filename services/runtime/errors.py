@@ -12,6 +12,9 @@ class XinfangError(Exception):
     """Base of every error a caller may see."""
 
     code = "error"
+    # The refusal may lift by itself once this service has consumed events already on their way (the case, or its
+    # closing, is on the stream but not yet applied here): the command waits a moment for them before it is answered.
+    awaits_events = False
 
     def __init__(self, message: str, field: str | None = None):
         super().__init__(message)
@@ -43,6 +46,7 @@ class NotFound(XinfangError):
     """No such case in this service."""
 
     code = "not_found"
+    awaits_events = True
 
 
 class NotYourCase(XinfangError):

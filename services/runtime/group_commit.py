@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -23,6 +25,10 @@ log = logging.getLogger(__name__)
 
 RETENTION = timedelta(days=30)
 DECIDE_TRIES = 3  # a command whose save another instance beat is decided again on what that one saved
+# A command refused for events this service has not consumed yet (``awaits_events``: the case was just assigned, or
+# closed, elsewhere) is decided again each time the service's consumer applies events, for this long at most, before
+# the refusal is answered and kept for its key: a client acting on a case it has just heard of does not poll.
+AWAIT_EVENTS_S = 2.0
 
 
 @dataclass
@@ -31,6 +37,14 @@ class Pending:
     command: Any
     future: asyncio.Future[Any] = field(repr=False)
     key: CommandKey | None = None
+    wait_until: float = 0.0  # ``time.monotonic()`` until which a refusal that ``awaits_events`` is not answered yet
+
+
+@dataclass(frozen=True)
+class Later:
+    """A refusal that may lift once the service consumed more events: not answered, not kept, decided again."""
+
+    refusal: XinfangError
 
 
 class GroupCommit:
@@ -49,11 +63,21 @@ class GroupCommit:
     the second finds the first's record.
     """
 
-    def __init__(self, app: ServiceApplication, db: DbThread, max_batch: int = 128, retention: timedelta = RETENTION):
+    def __init__(
+        self,
+        app: ServiceApplication,
+        db: DbThread,
+        max_batch: int = 128,
+        retention: timedelta = RETENTION,
+        await_events_s: float = AWAIT_EVENTS_S,
+    ):
         self.app = app
         self.db = db
         self.max_batch = max_batch
         self.retention = retention
+        self.await_events_s = await_events_s
+        self.consumed = asyncio.Event()  # set (and replaced) each time the service's consumer applied events
+        self.waiting: set[asyncio.Task[None]] = set()
         self.records: type[CommandRecord] = record_class(app.name)
         self.queue: asyncio.Queue[Pending] = asyncio.Queue()
         self.task: asyncio.Task[None] | None = None
@@ -65,14 +89,31 @@ class GroupCommit:
         if self.task is None:
             self.task = asyncio.create_task(self._work(), name="group-commit")
         future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
-        await self.queue.put(Pending(handler, command, future, key))
+        await self.queue.put(Pending(handler, command, future, key, time.monotonic() + self.await_events_s))
         return await future
+
+    def events_applied(self) -> None:
+        """The service's consumer applied events: commands waiting for them are decided again."""
+        self.consumed.set()
+        self.consumed = asyncio.Event()
+
+    async def _again_after_events(self, pending: Pending) -> None:
+        """Queue the command again once the consumer applied events, or once its wait is over."""
+        remaining = pending.wait_until - time.monotonic()
+        try:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self.consumed.wait(), max(0.0, remaining))
+        except asyncio.CancelledError:  # the service is stopping: the caller hears it and may retry
+            if not pending.future.done():
+                pending.future.set_exception(Unavailable("服务正在停止，请稍后重试 (the service is stopping)"))
+            raise
+        await self.queue.put(pending)
 
     async def close(self) -> None:
         """Stop taking commands; those still queued hear that the service is stopping (the client may retry)."""
         self.closed = True
-        if self.task is not None:
-            await stop_tasks([self.task])
+        if self.task is not None or self.waiting:
+            await stop_tasks([t for t in (self.task, *self.waiting) if t is not None])
         while not self.queue.empty():
             pending = self.queue.get_nowait()
             if not pending.future.done():
@@ -89,6 +130,11 @@ class GroupCommit:
                 outcomes = [exc] * len(batch)
             for pending, outcome in zip(batch, outcomes, strict=True):
                 if pending.future.done():
+                    continue
+                if isinstance(outcome, Later):
+                    waiting = asyncio.create_task(self._again_after_events(pending), name="group-commit-later")
+                    self.waiting.add(waiting)
+                    waiting.add_done_callback(self.waiting.discard)
                     continue
                 if isinstance(outcome, BaseException):
                     pending.future.set_exception(outcome)
@@ -151,6 +197,8 @@ class GroupCommit:
         except XinfangError as exc:
             del collected[start:]  # a refused command changes nothing (but its key's record)
             outcome = exc
+            if exc.awaits_events and pending.wait_until > time.monotonic():
+                return Later(exc)
         if key is None or not kept(outcome):
             return outcome
         if not isinstance(outcome, XinfangError):

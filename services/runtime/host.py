@@ -144,6 +144,7 @@ class ServiceHost(Component):
         if reactions:
             sink = ApplicationSink(self.name, app, reactions, sidecar)
             self.consumer = EventConsumer(sink, nc, self.db, self.settings.batch_size)
+            self.consumer.on_applied = self.committer.events_applied  # commands waiting for events are decided again
             self.tasks.append(asyncio.create_task(self.consumer.run(), name=f"{self.name}-consumer"))
         if self.definition.background is not None:
             loop = self.definition.background(app, self.settings, self.db)

@@ -19,6 +19,7 @@ class NotClosedYet(DomainError):
     """办结后才能回访评价: the round being rated is not closed yet."""
 
     code = "not_closed_yet"
+    awaits_events = True  # its closing may be on the stream, not yet applied here
 
 
 class AlreadyRated(Conflict):
