@@ -51,7 +51,7 @@ async def feed(
             ordered_consumer=True,
             deliver_policy=DeliverPolicy.BY_START_SEQUENCE,
             config=ConsumerConfig(opt_start_seq=seq),
-            pending_msgs_limit=batch * 20,
+            pending_msgs_limit=batch * 5,  # what the client holds ahead of the database: bounded, whatever the stream
         )
 
     sub = await reading_from(1)

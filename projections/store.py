@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -200,23 +200,21 @@ class CaseRowProjection(Projection):
         for event in events:
             row = rows.setdefault(event.case_id, {"case_id": event.case_id})
             merge_event(row, event, self.handlers.get(type(event), nothing)(event, row), with_nearest_due)
-        # A view row is wide (the ledger's has over a hundred columns) and an event sets a few: a new row is written
-        # with the columns it has, a stored one with those that changed, rows of the same columns in one statement.
-        inserts: dict[tuple[str, ...], list[dict[str, Any]]] = defaultdict(list)
-        updates: dict[tuple[str, ...], list[dict[str, Any]]] = defaultdict(list)
-        columns = set(table.c.keys())
-        for case in case_ids:
-            row, before = rows[case], stored.get(case)
-            if before is None:
-                values = {c: row[c] for c in sorted(row) if c in columns and row[c] is not None}
-                inserts[tuple(values)].append(values)
-            elif changed := {c: row[c] for c in sorted(row) if c in columns and row[c] != before.get(c)}:
-                updates[tuple(changed)].append({**changed, "_case": case})
-        for fresh in inserts.values():
-            conn.execute(insert(table), fresh)
-        for names, moved in updates.items():
+        # Every column is written, so that the statements keep one shape (a statement per shape of changed columns
+        # was compiled again and again, and SQLAlchemy's cache of them grew with the stream's variety); a stored row
+        # the batch did not change is not written at all.
+        columns = [c.name for c in table.c]
+        new = [{c: rows[i].get(c) for c in columns} for i in case_ids if i not in stored]
+        changed = [
+            {**{c: rows[i].get(c) for c in columns}, "_case": i}
+            for i in case_ids
+            if i in stored and any(rows[i].get(c) != stored[i].get(c) for c in columns)
+        ]
+        if new:
+            conn.execute(insert(table), new)
+        if changed:
             stmt = update(table).where(table.c.case_id == bindparam("_case"))
-            conn.execute(stmt.values({c: bindparam(c) for c in names}), moved)
+            conn.execute(stmt.values({c: bindparam(c) for c in columns if c != "case_id"}), changed)
 
 
 class ProjectionSink:
