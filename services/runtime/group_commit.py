@@ -29,6 +29,7 @@ DECIDE_TRIES = 3  # a command whose save another instance beat is decided again 
 # closed, elsewhere) is decided again each time the service's consumer applies events, for this long at most, before
 # the refusal is answered and kept for its key: a client acting on a case it has just heard of does not poll.
 AWAIT_EVENTS_S = 2.0
+STOPPING = "服务正在停止，请稍后重试 (the service is stopping)"
 
 
 @dataclass
@@ -40,11 +41,12 @@ class Pending:
     wait_until: float = 0.0  # ``time.monotonic()`` until which a refusal that ``awaits_events`` is not answered yet
 
 
-@dataclass(frozen=True)
 class Later:
-    """A refusal that may lift once the service consumed more events: not answered, not kept, decided again."""
+    """The outcome of a refusal that may lift once the service consumed more events: not answered, not kept, the
+    command decided again."""
 
-    refusal: XinfangError
+
+LATER = Later()
 
 
 class GroupCommit:
@@ -85,7 +87,7 @@ class GroupCommit:
 
     async def submit(self, handler: Callable[[Any], Any], command: Any, key: CommandKey | None = None) -> Any:
         if self.closed:
-            raise Unavailable("服务正在停止，请稍后重试 (the service is stopping)")
+            raise Unavailable(STOPPING)
         if self.task is None:
             self.task = asyncio.create_task(self._work(), name="group-commit")
         future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
@@ -105,7 +107,7 @@ class GroupCommit:
                 await asyncio.wait_for(self.consumed.wait(), max(0.0, remaining))
         except asyncio.CancelledError:  # the service is stopping: the caller hears it and may retry
             if not pending.future.done():
-                pending.future.set_exception(Unavailable("服务正在停止，请稍后重试 (the service is stopping)"))
+                pending.future.set_exception(Unavailable(STOPPING))
             raise
         await self.queue.put(pending)
 
@@ -117,7 +119,7 @@ class GroupCommit:
         while not self.queue.empty():
             pending = self.queue.get_nowait()
             if not pending.future.done():
-                pending.future.set_exception(Unavailable("服务正在停止，请稍后重试 (the service is stopping)"))
+                pending.future.set_exception(Unavailable(STOPPING))
 
     async def _work(self) -> None:
         while not stop_requested():
@@ -198,7 +200,7 @@ class GroupCommit:
             del collected[start:]  # a refused command changes nothing (but its key's record)
             outcome = exc
             if exc.awaits_events and pending.wait_until > time.monotonic():
-                return Later(exc)
+                return LATER
         if key is None or not kept(outcome):
             return outcome
         if not isinstance(outcome, XinfangError):
