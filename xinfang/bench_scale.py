@@ -369,6 +369,15 @@ def rows(answer: Any) -> list[Any]:
     return answer if isinstance(answer, list) else list(answer.items)
 
 
+def differences(small: list[Any], big: list[Any], shown: int = 5) -> str:
+    """The rows one size read and the other did not (the first few of each), or that only their order differs."""
+    only_small = [r for r in small if r not in big]
+    only_big = [r for r in big if r not in small]
+    if not only_small and not only_big:
+        return "the same rows in another order"
+    return f"only @small ({len(only_small)}): {only_small[:shown]}; only @big ({len(only_big)}): {only_big[:shown]}"
+
+
 def sizes_of(answers: dict[str, tuple[Any, Any]]) -> str:
     return ", ".join(f"{name.split()[0]} {len(rows(big))}" for name, (_, big) in answers.items())
 
@@ -448,6 +457,9 @@ async def scale_figures(label: str, dbs: dict[str, str], big: int, small: int, q
         f"rows read ({sizes_of(answers)}) the same at both sizes: {all(same.values())}"
     )
     print(report, file=sys.stderr)
+    for name, (at_small, at_big) in answers.items():
+        if not same[name]:  # the stores disagree: name the rows, so that the run explains itself
+            print(f"[bench] {label}: {name} differs: {differences(rows(at_small), rows(at_big))}", file=sys.stderr)
     figures = [
         Figure(
             f"{label}: {name} @{big:,} events",

@@ -16,7 +16,7 @@ from projections.views.assessment import assess, parse_period
 from projections.views.inbox import inbox
 from services.runtime.organisation import organisation
 from tests.support.casefiles import Case
-from xinfang.bench_scale import EVENT_ID, GAP_WEEKS, Lead, copy_case, leads, template_of
+from xinfang.bench_scale import EVENT_ID, GAP_WEEKS, Lead, copy_case, differences, leads, template_of
 
 d = date
 ZJJ = "990100ZJJ"
@@ -96,3 +96,10 @@ def test_a_units_inbox_and_a_periods_assessment_from_the_indexes_are_those_of_ev
             mine = files_in_period(conn, period.start, period.end)
             for by in ("unit", "district", "leader"):
                 assert assess(mine, period, d(2026, 12, 3), by) == assess(every, period, d(2026, 12, 3), by)
+
+
+def test_reads_that_differ_between_sizes_are_named_row_by_row() -> None:
+    small = [{"case_no": "A"}, {"case_no": "B"}]
+    assert differences(small, list(reversed(small))) == "the same rows in another order"
+    named = differences(small, [{"case_no": "B"}, {"case_no": "C"}])
+    assert named == "only @small (1): [{'case_no': 'A'}]; only @big (1): [{'case_no': 'C'}]"
