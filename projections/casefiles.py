@@ -33,12 +33,11 @@ from sqlalchemy import (
     insert,
     inspect,
     select,
-    update,
 )
 
 from events import EVENT_TYPES, CaseEvent
 from projections.casefile import FOLD_VERSION, CaseFile, fold, folds
-from projections.store import Projection, chunks
+from projections.store import Projection, among, chunks, delete_among, update_rows, without
 from services.runtime.moments import Moment
 
 metadata = MetaData()
@@ -81,6 +80,13 @@ months = Table(
     Column("case_id", String(36), primary_key=True, index=True, comment="案件ID"),
 )
 
+# How many journal entries each case has so far (``ids``: the cases), built once.
+JOURNAL_COUNTS = (
+    select(journal.c.case_id, func.max(journal.c.n))
+    .where(journal.c.case_id.in_(bindparam("ids", expanding=True)))
+    .group_by(journal.c.case_id)
+)
+
 
 class CaseFiles(Projection):
     """案卷: one file per case, and the journal of the events it folds."""
@@ -105,8 +111,7 @@ class CaseFiles(Projection):
         case_ids = list(dict.fromkeys(e.case_id for e in events))
         counts: dict[str, int] = {}
         for part in chunks(case_ids):
-            query = select(journal.c.case_id, func.max(journal.c.n)).where(journal.c.case_id.in_(part))
-            counts.update({case: int(n) for case, n in conn.execute(query.group_by(journal.c.case_id))})
+            counts.update({case: int(n) for case, n in conn.execute(JOURNAL_COUNTS, {"ids": part})})
         entries = []
         for e in events:
             counts[e.case_id] = counts.get(e.case_id, 0) + 1
@@ -124,7 +129,7 @@ class CaseFiles(Projection):
         conn.execute(insert(journal), entries)
         found: dict[str, CaseFile] = {}
         for part in chunks(case_ids):
-            for row in conn.execute(select(files.c.case_id, files.c.state).where(files.c.case_id.in_(part))):
+            for row in conn.execute(among(files, "case_id", "state"), {"ids": part}):
                 found[row.case_id] = CaseFile.model_validate_json(row.state)
         existing = set(found)
         for event in events:
@@ -132,13 +137,11 @@ class CaseFiles(Projection):
                 fold(found.setdefault(event.case_id, CaseFile(case_id=event.case_id)), event)
         rows = [_row(found[i]) for i in case_ids if i in found]
         new = [r for r in rows if r["case_id"] not in existing]
-        changed = [{**r, "_case": r["case_id"]} for r in rows if r["case_id"] in existing]
+        changed = [{**without(r, "case_id"), "_key": r["case_id"]} for r in rows if r["case_id"] in existing]
         if new:
             conn.execute(insert(files), new)
         if changed:
-            columns = [c.name for c in files.c if c.name != "case_id"]
-            stmt = update(files).where(files.c.case_id == bindparam("_case"))
-            conn.execute(stmt.values({c: bindparam(c) for c in columns}), changed)
+            conn.execute(update_rows(files), changed)
         _index(conn, [found[i] for i in case_ids if i in found], [i for i in case_ids if i in existing])
 
 
@@ -146,7 +149,7 @@ def _index(conn: Connection, written: list[CaseFile], existing: list[str]) -> No
     """The files' duties and months, as they now stand (an existing file's earlier ones replaced)."""
     for table in (duties, months):
         for part in chunks(existing):
-            conn.execute(table.delete().where(table.c.case_id.in_(part)))
+            conn.execute(delete_among(table), {"ids": part})
     owed = [{"unit": unit, "case_id": f.case_id} for f in written for unit in owing_units(f)]
     dated = [{"month": month, "case_id": f.case_id} for f in written for month in months_of(f)]
     if owed:

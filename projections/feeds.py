@@ -22,12 +22,12 @@ from typing import Any
 from nats.aio.client import Client
 from nats.js.api import DiscardPolicy, RetentionPolicy, StorageType, StreamConfig
 from nats.js.errors import NotFoundError
-from sqlalchemy import Column, Connection, Engine, Integer, MetaData, String, Table, Text, delete, insert, select
+from sqlalchemy import Column, Connection, Engine, Integer, MetaData, String, Table, Text, insert, select
 
 from events import CaseEvent
 from events.base import FEED_PREFIX, feed_stream, feed_subject
 from events.vocabulary import Kind
-from projections.store import Projection, chunks, read_position, save_position
+from projections.store import Projection, among, chunks, delete_among, read_position, save_position
 from services.runtime.bus import acknowledged
 from services.runtime.dbthread import DbThread
 from services.runtime.lifecycle import keep_passing
@@ -113,7 +113,7 @@ class Feeds(Projection):
             conn.execute(insert(cases), [{"case_id": case, "kind": kind} for case, kind in kinds.items()])
         moved = [case for case in case_ids if state[case][1] != stored[case][1]]
         for part in chunks(moved):
-            conn.execute(delete(members).where(members.c.case_id.in_(part)))
+            conn.execute(delete_among(members), {"ids": part})
         joined = [{"case_id": case, "department": unit} for case in moved for unit in sorted(state[case][1])]
         if joined:
             conn.execute(insert(members), joined)
@@ -124,11 +124,9 @@ class Feeds(Projection):
         """Per case: its kind and the units that follow it."""
         state: dict[str, tuple[str, set[str]]] = {case: ("", set()) for case in case_ids}
         for part in chunks(case_ids):
-            for case, kind in conn.execute(select(cases.c.case_id, cases.c.kind).where(cases.c.case_id.in_(part))):
+            for case, kind in conn.execute(among(cases, "case_id", "kind"), {"ids": part}):
                 state[case] = (kind, state[case][1])
-            for case, unit in conn.execute(
-                select(members.c.case_id, members.c.department).where(members.c.case_id.in_(part))
-            ):
+            for case, unit in conn.execute(among(members, "case_id", "department"), {"ids": part}):
                 state[case][1].add(unit)
         return state
 

@@ -5,17 +5,20 @@ from __future__ import annotations
 import logging
 from collections import Counter
 from collections.abc import Callable, Iterator
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import (
     BigInteger,
     Column,
     Connection,
+    Delete,
     Engine,
     Integer,
     MetaData,
+    Select,
     String,
     Table,
+    Update,
     bindparam,
     insert,
     inspect,
@@ -72,9 +75,62 @@ def insert_ignore(conn: Connection, table: Table, row: dict[str, Any]) -> bool:
     return conn.execute(stmt.returning(*table.primary_key.columns)).first() is not None
 
 
+# The statements a batch runs every time, built once: SQLAlchemy then reuses their cache keys and compiled forms
+# (building one costs more than the database takes to run it).
+POSITION_OF = select(positions.c.position).where(positions.c.projection == bindparam("name"))
+POSITIONS_OF = select(positions.c.projection, positions.c.position).where(
+    positions.c.projection.in_(bindparam("names", expanding=True))
+)
+MOVE_POSITION = update(positions).where(positions.c.projection == bindparam("_name")).values(position=bindparam("to"))
+MARKS_OF = select(event_marks.c.event_id, event_marks.c.applied_by).where(
+    event_marks.c.event_id.in_(bindparam("ids", expanding=True))
+)
+REMARK = (
+    update(event_marks).where(event_marks.c.event_id == bindparam("_event")).values(applied_by=bindparam("applied_by"))
+)
+
+
+_BUILT: dict[tuple[str, ...], Any] = {}  # statements by (kind, table, columns): built once, see ``among``
+
+
+def among(table: Table, *columns: str, key: str = "case_id") -> Select[Any]:
+    """``SELECT columns (all when none) FROM table WHERE key IN :ids`` (``ids`` a list), built once per shape."""
+    shape = ("select", table.name, key, *columns)
+    if (stmt := _BUILT.get(shape)) is None:
+        chosen: list[Any] = [table.c[c] for c in columns] or [table]
+        stmt = _BUILT[shape] = select(*chosen).where(table.c[key].in_(bindparam("ids", expanding=True)))
+    return cast(Select[Any], stmt)
+
+
+def delete_among(table: Table, key: str = "case_id") -> Delete:
+    """``DELETE FROM table WHERE key IN :ids``, built once per table."""
+    shape = ("delete", table.name, key)
+    if (stmt := _BUILT.get(shape)) is None:
+        stmt = _BUILT[shape] = table.delete().where(table.c[key].in_(bindparam("ids", expanding=True)))
+    return cast(Delete, stmt)
+
+
+def update_rows(table: Table, key: str = "case_id") -> Update:
+    """``UPDATE table SET every other column WHERE key = :_key``, built once per table (rows name every column)."""
+    shape = ("update", table.name, key)
+    if (stmt := _BUILT.get(shape)) is None:
+        stmt = update(table).where(table.c[key] == bindparam("_key"))
+        stmt = _BUILT[shape] = stmt.values({c.name: bindparam(c.name) for c in table.c if c.name != key})
+    return cast(Update, stmt)
+
+
+def without(row: dict[str, Any], key: str) -> dict[str, Any]:
+    return {k: v for k, v in row.items() if k != key}
+
+
 def read_position(conn: Connection, name: str) -> int:
     """A consumer's or relay's saved stream position on the read side (0 before its first save)."""
-    return int(conn.execute(select(positions.c.position).where(positions.c.projection == name)).scalar() or 0)
+    return int(conn.execute(POSITION_OF, {"name": name}).scalar() or 0)
+
+
+def read_positions(conn: Connection, names: list[str]) -> dict[str, int]:
+    """The saved positions of those of ``names`` that have one."""
+    return {row.projection: int(row.position) for row in conn.execute(POSITIONS_OF, {"names": names})}
 
 
 class Applied:
@@ -84,8 +140,7 @@ class Applied:
         self.marks: dict[str, int] = {}
         ids = list(dict.fromkeys(e.event_id for _, e in events))
         for part in chunks(ids):
-            query = select(event_marks.c.event_id, event_marks.c.applied_by).where(event_marks.c.event_id.in_(part))
-            self.marks |= {event_id: int(applied_by) for event_id, applied_by in conn.execute(query)}
+            self.marks |= {event_id: int(applied_by) for event_id, applied_by in conn.execute(MARKS_OF, {"ids": part})}
         self.stored = dict(self.marks)
 
     def take(self, event: CaseEvent, mark: int) -> bool:
@@ -100,8 +155,7 @@ class Applied:
         if new:
             conn.execute(insert(event_marks), new)
         if more:
-            stmt = update(event_marks).where(event_marks.c.event_id == bindparam("_event"))
-            conn.execute(stmt.values(applied_by=bindparam("applied_by")), more)
+            conn.execute(REMARK, more)
 
 
 def decoded(deliveries: list[Delivery]) -> list[tuple[int, CaseEvent]]:
@@ -111,9 +165,17 @@ def decoded(deliveries: list[Delivery]) -> list[tuple[int, CaseEvent]]:
 
 def save_position(conn: Connection, name: str, position: int) -> None:
     """Move a position (an UPDATE's rowcount is exact on both databases), or write its first row."""
-    moved = conn.execute(update(positions).where(positions.c.projection == name).values(position=position))
+    moved = conn.execute(MOVE_POSITION, {"_name": name, "to": position})
     if moved.rowcount == 0:
         conn.execute(insert(positions).values(projection=name, position=position))
+
+
+def save_positions(conn: Connection, moved: dict[str, int], stored: set[str]) -> None:
+    """Move many positions in one statement; ``stored``: the names that have a row already (the rest get one)."""
+    if kept := [{"_name": name, "to": to} for name, to in moved.items() if name in stored]:
+        conn.execute(MOVE_POSITION, kept)
+    if new := [{"projection": name, "position": to} for name, to in moved.items() if name not in stored]:
+        conn.execute(insert(positions), new)
 
 
 # What an event sets on its case's row, given the row as it stands (for counters and lists).
@@ -193,7 +255,7 @@ class CaseRowProjection(Projection):
         case_ids = list(dict.fromkeys(e.case_id for e in events))
         stored: dict[str, dict[str, Any]] = {}
         for part in chunks(case_ids):
-            for found in conn.execute(select(table).where(table.c.case_id.in_(part))).mappings():
+            for found in conn.execute(among(table), {"ids": part}).mappings():
                 stored[found["case_id"]] = dict(found)
         rows = {case: dict(row) for case, row in stored.items()}
         with_nearest_due = "nearest_due" in table.c
@@ -206,15 +268,14 @@ class CaseRowProjection(Projection):
         columns = [c.name for c in table.c]
         new = [{c: rows[i].get(c) for c in columns} for i in case_ids if i not in stored]
         changed = [
-            {**{c: rows[i].get(c) for c in columns}, "_case": i}
+            {**{c: rows[i].get(c) for c in columns if c != "case_id"}, "_key": i}
             for i in case_ids
             if i in stored and any(rows[i].get(c) != stored[i].get(c) for c in columns)
         ]
         if new:
             conn.execute(insert(table), new)
         if changed:
-            stmt = update(table).where(table.c.case_id == bindparam("_case"))
-            conn.execute(stmt.values({c: bindparam(c) for c in columns if c != "case_id"}), changed)
+            conn.execute(update_rows(table), changed)
 
 
 # The read side takes the whole stream: a malformed message is dead-lettered here, and an event type this contract
@@ -264,8 +325,9 @@ class ProjectionSink:
         self.count_skipped(deliveries)
 
     def apply_in(self, conn: Connection, deliveries: list[Delivery], applied: Applied | None = None) -> None:
-        """Apply a batch inside the caller's transaction: effects and position. ``applied``: the caller's record of
-        who applied the batch's events (the read side, for all its projections), which the caller then saves."""
+        """Apply a batch inside the caller's transaction: effects, and position unless the caller has ``applied``:
+        its record of who applied the batch's events (the read side, for all its projections), which the caller
+        then saves with every projection's position."""
         mine = [(seq, e) for seq, e in decoded(deliveries) if self.projection.applies(type(e))]
         record = applied or Applied(conn, mine)
         fresh = [e for _, e in mine if record.take(e, self.projection.mark)]
@@ -273,7 +335,7 @@ class ProjectionSink:
             self.projection.apply(conn, fresh)
         if applied is None:
             record.save(conn)
-        self._save_position(conn, deliveries[-1].seq)
+            self._save_position(conn, deliveries[-1].seq)
 
     def count_skipped(self, deliveries: list[Delivery]) -> None:
         """Count, after their batch committed, the event types this version does not know."""
@@ -331,8 +393,7 @@ class ReadSide:
 
     def _positions(self, conn: Connection) -> dict[str, int]:
         names = [s.name for s in self.sinks]
-        query = select(positions.c.projection, positions.c.position).where(positions.c.projection.in_(names))
-        found: dict[str, int] = {row.projection: int(row.position) for row in conn.execute(query)}
+        found = read_positions(conn, names)
         return {name: found.get(name, 0) for name in names}
 
     def position(self) -> int:
@@ -346,13 +407,14 @@ class ReadSide:
     def apply(self, deliveries: list[Delivery]) -> None:
         due: list[tuple[ProjectionSink, list[Delivery]]] = []
         with self.engine.begin() as conn:
-            at = self._positions(conn)
+            stored = read_positions(conn, [s.name for s in self.sinks])
             applied = Applied(conn, decoded(deliveries))
             for sink in self.sinks:
-                if mine := self._due(sink, deliveries, at[sink.name]):
+                if mine := self._due(sink, deliveries, stored.get(sink.name, 0)):
                     sink.apply_in(conn, mine, applied)
                     due.append((sink, mine))
             applied.save(conn)
+            save_positions(conn, {sink.name: mine[-1].seq for sink, mine in due}, set(stored))
         if any(not is_known(d.subject) for d in deliveries):  # rare: a producer deployed before this version
             for sink, mine in due:
                 sink.count_skipped(mine)
