@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import hashlib
+import os
+import sys
+import threading
 import time
 from typing import Any
 from uuid import UUID
+
+import pytest
 
 from events.intake import PetitionRegistered
 from services.intake.application import IntakeApplication
@@ -108,3 +113,14 @@ def test_secrets_ahead_fills_up_then_rests() -> None:
     assert len(ahead.ready) == 3
     time.sleep(0.1)
     assert len(ahead.ready) == 3  # full: it waits for a take, it does not go on making pairs
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="a thread of its own priority: Linux only (elsewhere unchanged)")
+def test_secrets_ahead_hashes_at_a_lower_priority_than_the_service() -> None:
+    ahead = SecretsAhead(ahead=2)
+    ahead.take()
+    deadline = time.monotonic() + 10
+    while not ahead.native_id and time.monotonic() < deadline:
+        time.sleep(0.01)
+    own = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+    assert os.getpriority(os.PRIO_PROCESS, ahead.native_id) == min(19, own + SecretsAhead.NICENESS)
