@@ -19,6 +19,7 @@ from events.base import SUBJECT_PREFIX
 from projections.registry import PROJECTIONS, sinks_for
 from projections.store import ProjectionSink, ReadSide, forget_applied
 from services.runtime.clock import Clock
+from services.runtime.collector import fewer_collections
 from services.runtime.consumer import Delivery, apply_or_dead_letter
 from services.runtime.sidecar import make_engine
 
@@ -43,6 +44,13 @@ async def feed(
     if last == 0:
         progress(0, 0)
         return 0
+    with fewer_collections():
+        return await _feed(nc, sinks, stops, progress, batch, last)
+
+
+async def _feed(
+    nc: Client, sinks: list[ProjectionSink], stops: dict[str, int], progress: Progress, batch: int, last: int
+) -> int:
     js = nc.jetstream()
 
     async def reading_from(seq: int) -> Any:

@@ -27,7 +27,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects import postgresql, sqlite
 
-from events import CaseEvent, event_type_of, is_known
+from events import CaseEvent, event_type_of
 from events.base import SUBJECT_PREFIX
 from projections.case_state import merge_event
 from services.runtime.clock import Clock
@@ -160,7 +160,7 @@ class Applied:
 
 def decoded(deliveries: list[Delivery]) -> list[tuple[int, CaseEvent]]:
     """The batch's events of a type this version knows (a malformed message fails the batch here)."""
-    return [(d.seq, d.event) for d in deliveries if is_known(d.subject)]
+    return [(d.seq, d.event) for d in deliveries if d.known]
 
 
 def save_position(conn: Connection, name: str, position: int) -> None:
@@ -339,7 +339,7 @@ class ProjectionSink:
 
     def count_skipped(self, deliveries: list[Delivery]) -> None:
         """Count, after their batch committed, the event types this version does not know."""
-        self._count_skipped([d.subject for d in deliveries if not is_known(d.subject)])
+        self._count_skipped([d.subject for d in deliveries if not d.known])
 
     def _count_skipped(self, subjects: list[str]) -> None:
         for subject in subjects:
@@ -415,7 +415,7 @@ class ReadSide:
                     due.append((sink, mine))
             applied.save(conn)
             save_positions(conn, {sink.name: mine[-1].seq for sink, mine in due}, set(stored))
-        if any(not is_known(d.subject) for d in deliveries):  # rare: a producer deployed before this version
+        if not all(d.known for d in deliveries):  # rare: a producer deployed before this version
             for sink, mine in due:
                 sink.count_skipped(mine)
 

@@ -14,6 +14,7 @@ from rich.markup import escape
 from rich.table import Table
 
 import xinfang.actions  # noqa: F401  (registers the staff actions)
+from services.runtime import collector
 from services.runtime.errors import InvalidInput, XinfangError
 from services.runtime.settings import COMPONENTS
 from xinfang import (
@@ -97,7 +98,9 @@ def serve(
     settings = settings_from(data_dir, nats_url)
     if not settings.nats_url:
         settings = settings.model_copy(update={"nats_url": client_url(settings)})
-    asyncio.run(run_until_signalled(build_component(component, settings)))
+    built = build_component(component, settings)
+    collector.for_a_component()
+    asyncio.run(run_until_signalled(built))
 
 
 @app.command("ledger")

@@ -18,7 +18,7 @@ from nats.aio.msg import Msg
 from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
 from nats.js.errors import NotFoundError
 
-from events import STREAM, CaseEvent, decode
+from events import STREAM, CaseEvent, decode, is_known
 from services.runtime.dbthread import DbThread
 from services.runtime.errors import Unavailable
 from services.runtime.lifecycle import stop_requested
@@ -62,6 +62,11 @@ class Delivery:
     @cached_property
     def event(self) -> CaseEvent:
         return decode(self.subject, self.data)
+
+    @cached_property
+    def known(self) -> bool:
+        """Whether its subject names an event type of this contract (``events.is_known``)."""
+        return is_known(self.subject)
 
 
 class Sink(Protocol):
