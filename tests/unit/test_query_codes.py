@@ -39,6 +39,7 @@ def test_a_query_code_and_a_secret_are_eight_characters_a_petitioner_can_read_ou
     made = [new_query_code() for _ in range(50)] + [new_secret() for _ in range(50)]
     assert all(len(m) == 8 and set(m) <= set(ALPHABET) for m in made)
     assert not set("01IO") & set(ALPHABET)
+    assert 256 % len(ALPHABET) == 0  # a letter per random byte is uniform only so
     assert len(set(made)) == len(made)
 
 
