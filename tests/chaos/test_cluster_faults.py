@@ -41,7 +41,7 @@ async def test_the_demo_completes_through_a_node_kill_and_a_stream_leader_kill(
         finally:
             await nc.close()
 
-    # The default lease ttl (6 s), as an operator runs it: an outage shorter than the ttl pauses the writes and
+    # A lease ttl shorter than the default (6 s, not 10): an outage shorter than the ttl pauses the writes and
     # resumes them; a longer one (a leader election after a SIGKILL can take longer) restarts the components.
     env = {"XF_NATS_URL": ",".join(nats_cluster.urls), "XF_STREAM_REPLICAS": "3", "XF_LEASE_TTL_S": "6"}
     faults = await demo_under(tmp_path, kill_nodes, 19, "cluster node kills", CASES, env)
