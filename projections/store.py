@@ -90,12 +90,12 @@ REMARK = (
 )
 
 
-_BUILT: dict[tuple[str, ...], Any] = {}  # statements by (kind, table, columns): built once, see ``among``
+_BUILT: dict[tuple[Any, ...], Any] = {}  # statements by (kind, table, columns): built once, see ``among``
 
 
 def among(table: Table, *columns: str, key: str = "case_id") -> Select[Any]:
     """``SELECT columns (all when none) FROM table WHERE key IN :ids`` (``ids`` a list), built once per shape."""
-    shape = ("select", table.name, key, *columns)
+    shape = ("select", table, key, *columns)
     if (stmt := _BUILT.get(shape)) is None:
         chosen: list[Any] = [table.c[c] for c in columns] or [table]
         stmt = _BUILT[shape] = select(*chosen).where(table.c[key].in_(bindparam("ids", expanding=True)))
@@ -104,7 +104,7 @@ def among(table: Table, *columns: str, key: str = "case_id") -> Select[Any]:
 
 def delete_among(table: Table, key: str = "case_id") -> Delete:
     """``DELETE FROM table WHERE key IN :ids``, built once per table."""
-    shape = ("delete", table.name, key)
+    shape = ("delete", table, key)
     if (stmt := _BUILT.get(shape)) is None:
         stmt = _BUILT[shape] = table.delete().where(table.c[key].in_(bindparam("ids", expanding=True)))
     return cast(Delete, stmt)
@@ -112,7 +112,7 @@ def delete_among(table: Table, key: str = "case_id") -> Delete:
 
 def update_rows(table: Table, key: str = "case_id") -> Update:
     """``UPDATE table SET every other column WHERE key = :_key``, built once per table (rows name every column)."""
-    shape = ("update", table.name, key)
+    shape = ("update", table, key)
     if (stmt := _BUILT.get(shape)) is None:
         stmt = update(table).where(table.c[key] == bindparam("_key"))
         stmt = _BUILT[shape] = stmt.values({c.name: bindparam(c.name) for c in table.c if c.name != key})
