@@ -75,22 +75,9 @@ def insert_ignore(conn: Connection, table: Table, row: dict[str, Any]) -> bool:
     return conn.execute(stmt.returning(*table.primary_key.columns)).first() is not None
 
 
-# The statements a batch runs every time, built once: SQLAlchemy then reuses their cache keys and compiled forms
-# (building one costs more than the database takes to run it).
-POSITION_OF = select(positions.c.position).where(positions.c.projection == bindparam("name"))
-POSITIONS_OF = select(positions.c.projection, positions.c.position).where(
-    positions.c.projection.in_(bindparam("names", expanding=True))
-)
-MOVE_POSITION = update(positions).where(positions.c.projection == bindparam("_name")).values(position=bindparam("to"))
-MARKS_OF = select(event_marks.c.event_id, event_marks.c.applied_by).where(
-    event_marks.c.event_id.in_(bindparam("ids", expanding=True))
-)
-REMARK = (
-    update(event_marks).where(event_marks.c.event_id == bindparam("_event")).values(applied_by=bindparam("applied_by"))
-)
-
-
-_BUILT: dict[tuple[Any, ...], Any] = {}  # statements by (kind, table, columns): built once, see ``among``
+# The statements a batch runs every time, built once per shape: SQLAlchemy then reuses their cache keys and compiled
+# forms (building one cost more than SQLite took to run it).
+_BUILT: dict[tuple[Any, ...], Any] = {}
 
 
 def among(table: Table, *columns: str, key: str = "case_id") -> Select[Any]:
@@ -125,12 +112,13 @@ def without(row: dict[str, Any], key: str) -> dict[str, Any]:
 
 def read_position(conn: Connection, name: str) -> int:
     """A consumer's or relay's saved stream position on the read side (0 before its first save)."""
-    return int(conn.execute(POSITION_OF, {"name": name}).scalar() or 0)
+    return read_positions(conn, [name]).get(name, 0)
 
 
 def read_positions(conn: Connection, names: list[str]) -> dict[str, int]:
     """The saved positions of those of ``names`` that have one."""
-    return {row.projection: int(row.position) for row in conn.execute(POSITIONS_OF, {"names": names})}
+    query = among(positions, "projection", "position", key="projection")
+    return {row.projection: int(row.position) for row in conn.execute(query, {"ids": names})}
 
 
 class Applied:
@@ -139,8 +127,9 @@ class Applied:
     def __init__(self, conn: Connection, events: list[tuple[int, CaseEvent]]):
         self.marks: dict[str, int] = {}
         ids = list(dict.fromkeys(e.event_id for _, e in events))
+        query = among(event_marks, "event_id", "applied_by", key="event_id")
         for part in chunks(ids):
-            self.marks |= {event_id: int(applied_by) for event_id, applied_by in conn.execute(MARKS_OF, {"ids": part})}
+            self.marks |= {event_id: int(applied_by) for event_id, applied_by in conn.execute(query, {"ids": part})}
         self.stored = dict(self.marks)
 
     def take(self, event: CaseEvent, mark: int) -> bool:
@@ -151,11 +140,11 @@ class Applied:
 
     def save(self, conn: Connection) -> None:
         new = [{"event_id": e, "applied_by": m} for e, m in self.marks.items() if e not in self.stored]
-        more = [{"_event": e, "applied_by": m} for e, m in self.marks.items() if self.stored.get(e, m) != m]
+        more = [{"_key": e, "applied_by": m} for e, m in self.marks.items() if self.stored.get(e, m) != m]
         if new:
             conn.execute(insert(event_marks), new)
         if more:
-            conn.execute(REMARK, more)
+            conn.execute(update_rows(event_marks, key="event_id"), more)
 
 
 def decoded(deliveries: list[Delivery]) -> list[tuple[int, CaseEvent]]:
@@ -165,15 +154,15 @@ def decoded(deliveries: list[Delivery]) -> list[tuple[int, CaseEvent]]:
 
 def save_position(conn: Connection, name: str, position: int) -> None:
     """Move a position (an UPDATE's rowcount is exact on both databases), or write its first row."""
-    moved = conn.execute(MOVE_POSITION, {"_name": name, "to": position})
+    moved = conn.execute(update_rows(positions, key="projection"), {"_key": name, "position": position})
     if moved.rowcount == 0:
         conn.execute(insert(positions).values(projection=name, position=position))
 
 
 def save_positions(conn: Connection, moved: dict[str, int], stored: set[str]) -> None:
     """Move many positions in one statement; ``stored``: the names that have a row already (the rest get one)."""
-    if kept := [{"_name": name, "to": to} for name, to in moved.items() if name in stored]:
-        conn.execute(MOVE_POSITION, kept)
+    if kept := [{"_key": name, "position": to} for name, to in moved.items() if name in stored]:
+        conn.execute(update_rows(positions, key="projection"), kept)
     if new := [{"projection": name, "position": to} for name, to in moved.items() if name not in stored]:
         conn.execute(insert(positions), new)
 
