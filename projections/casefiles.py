@@ -37,7 +37,7 @@ from sqlalchemy import (
 
 from events import EVENT_TYPES, CaseEvent
 from projections.casefile import FOLD_VERSION, CaseFile, fold, folds
-from projections.store import Projection, among, chunks, delete_among, update_rows, without
+from projections.store import Executes, Projection, among, chunks, delete_among, update_rows, without
 from services.runtime.moments import Moment
 
 metadata = MetaData()
@@ -107,7 +107,7 @@ class CaseFiles(Projection):
     def applies(self, event: type[CaseEvent]) -> bool:
         return True  # the journal keeps every event, so every view can be read as of a date (``projections.asof``)
 
-    def apply(self, conn: Connection, events: list[CaseEvent]) -> None:
+    def apply(self, conn: Executes, events: list[CaseEvent]) -> None:
         case_ids = list(dict.fromkeys(e.case_id for e in events))
         counts: dict[str, int] = {}
         for part in chunks(case_ids):
@@ -145,7 +145,7 @@ class CaseFiles(Projection):
         _index(conn, [found[i] for i in case_ids if i in found], [i for i in case_ids if i in existing])
 
 
-def _index(conn: Connection, written: list[CaseFile], existing: list[str]) -> None:
+def _index(conn: Executes, written: list[CaseFile], existing: list[str]) -> None:
     """The files' duties and months, as they now stand (an existing file's earlier ones replaced)."""
     for table in (duties, months):
         for part in chunks(existing):

@@ -22,12 +22,12 @@ from typing import Any
 from nats.aio.client import Client
 from nats.js.api import DiscardPolicy, RetentionPolicy, StorageType, StreamConfig
 from nats.js.errors import NotFoundError
-from sqlalchemy import Column, Connection, Engine, Integer, MetaData, String, Table, Text, insert, select
+from sqlalchemy import Column, Engine, Integer, MetaData, String, Table, Text, insert, select
 
 from events import CaseEvent
 from events.base import FEED_PREFIX, feed_stream, feed_subject
 from events.vocabulary import Kind
-from projections.store import Projection, among, chunks, delete_among, read_position, save_position
+from projections.store import Executes, Projection, among, chunks, delete_among, read_position, save_position
 from services.runtime.bus import acknowledged
 from services.runtime.dbthread import DbThread
 from services.runtime.lifecycle import keep_passing
@@ -60,6 +60,7 @@ outbox = Table(
     Column("event_type", String(64), nullable=False, comment="事件"),
     Column("event_id", String(36), nullable=False, comment="事件ID"),
     Column("payload", Text, nullable=False, comment="内容"),
+    implicit_returning=False,  # nobody reads a new message's 序号 back: its insert waits with the batch's others
 )
 
 
@@ -87,7 +88,7 @@ class Feeds(Projection):
     def applies(self, event: type[CaseEvent]) -> bool:
         return True  # every event of a followed case is a milestone of some unit's feed
 
-    def apply(self, conn: Connection, events: list[CaseEvent]) -> None:
+    def apply(self, conn: Executes, events: list[CaseEvent]) -> None:
         """Route the batch in memory from its cases' kinds and members as stored; write each changed case once."""
         case_ids = list(dict.fromkeys(e.case_id for e in events))
         state = self._load(conn, case_ids)
@@ -120,7 +121,7 @@ class Feeds(Projection):
         if messages:
             conn.execute(insert(outbox), messages)
 
-    def _load(self, conn: Connection, case_ids: list[str]) -> dict[str, tuple[str, set[str]]]:
+    def _load(self, conn: Executes, case_ids: list[str]) -> dict[str, tuple[str, set[str]]]:
         """Per case: its kind and the units that follow it."""
         state: dict[str, tuple[str, set[str]]] = {case: ("", set()) for case in case_ids}
         for part in chunks(case_ids):

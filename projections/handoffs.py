@@ -24,7 +24,7 @@ from events.assignment import (
 )
 from events.supervision import CaseSentBack
 from projections.columns import headers
-from projections.store import Projection, chunks
+from projections.store import Executes, Projection, chunks
 
 metadata = MetaData()
 
@@ -112,7 +112,7 @@ class HandoffLog(Projection):
     def applies(self, event: type[CaseEvent]) -> bool:
         return event in HANDOFFS
 
-    def apply(self, conn: Connection, events: list[CaseEvent]) -> None:
+    def apply(self, conn: Executes, events: list[CaseEvent]) -> None:
         known = self._known(conn, list(dict.fromkeys(e.case_id for e in events)))
         rows = []
         for event in events:
@@ -127,7 +127,7 @@ class HandoffLog(Projection):
         if rows:
             conn.execute(insert(handoffs), rows)
 
-    def _known(self, conn: Connection, case_ids: list[str]) -> dict[str, tuple[int, str, str]]:
+    def _known(self, conn: Executes, case_ids: list[str]) -> dict[str, tuple[int, str, str]]:
         """Per case: how many handoffs it has had, its number, and its lead now (the latest 交办 or 改派's unit)."""
         known: dict[str, tuple[int, str, str]] = {}
         for part in chunks(case_ids):

@@ -5,14 +5,16 @@ from __future__ import annotations
 import logging
 from collections import Counter
 from collections.abc import Callable, Iterator
-from typing import Any, cast
+from typing import Any, Protocol, TypeGuard, cast
 
+import sqlalchemy.exc
 from sqlalchemy import (
     BigInteger,
     Column,
     Connection,
     Delete,
     Engine,
+    Insert,
     Integer,
     MetaData,
     Select,
@@ -26,6 +28,10 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.sql.base import Executable
+from sqlalchemy.sql.dml import UpdateBase
+from sqlalchemy.sql.elements import ClauseElement
+from sqlalchemy.sql.util import find_tables
 
 from events import CaseEvent, event_type_of
 from events.base import SUBJECT_PREFIX
@@ -60,6 +66,12 @@ applied_events = Table(
     Column("projection", String(64), primary_key=True),
     Column("event_id", String(36), primary_key=True),
 )
+
+
+class Executes(Protocol):
+    """What a projection applies a batch through: a connection, or the read side's ``Deferred`` batch."""
+
+    def execute(self, statement: Executable, parameters: Any = None) -> Any: ...
 
 
 def insert_ignore(conn: Connection, table: Table, row: dict[str, Any]) -> bool:
@@ -124,7 +136,7 @@ def read_positions(conn: Connection, names: list[str]) -> dict[str, int]:
 class Applied:
     """Which projections have applied the events of a batch: read once before, written once after."""
 
-    def __init__(self, conn: Connection, events: list[tuple[int, CaseEvent]]):
+    def __init__(self, conn: Executes, events: list[tuple[int, CaseEvent]]):
         self.marks: dict[str, int] = {}
         ids = list(dict.fromkeys(e.event_id for _, e in events))
         query = among(event_marks, "event_id", "applied_by", key="event_id")
@@ -138,7 +150,7 @@ class Applied:
         self.marks[event.event_id] = had | mark
         return not had & mark
 
-    def save(self, conn: Connection) -> None:
+    def save(self, conn: Executes) -> None:
         new = [{"event_id": e, "applied_by": m} for e, m in self.marks.items() if e not in self.stored]
         more = [{"_key": e, "applied_by": m} for e, m in self.marks.items() if self.stored.get(e, m) != m]
         if new:
@@ -159,7 +171,7 @@ def save_position(conn: Connection, name: str, position: int) -> None:
         conn.execute(insert(positions).values(projection=name, position=position))
 
 
-def save_positions(conn: Connection, moved: dict[str, int], stored: set[str]) -> None:
+def save_positions(conn: Executes, moved: dict[str, int], stored: set[str]) -> None:
     """Move many positions in one statement; ``stored``: the names that have a row already (the rest get one)."""
     if kept := [{"_key": name, "position": to} for name, to in moved.items() if name in stored]:
         conn.execute(update_rows(positions, key="projection"), kept)
@@ -225,7 +237,7 @@ class Projection:
         for table in self.tables:
             conn.execute(table.delete())
 
-    def apply(self, conn: Connection, events: list[CaseEvent]) -> None:
+    def apply(self, conn: Executes, events: list[CaseEvent]) -> None:
         raise NotImplementedError
 
 
@@ -239,7 +251,7 @@ class CaseRowProjection(Projection):
 
     follows_status = True
 
-    def apply(self, conn: Connection, events: list[CaseEvent]) -> None:
+    def apply(self, conn: Executes, events: list[CaseEvent]) -> None:
         table = self.tables[0]
         case_ids = list(dict.fromkeys(e.case_id for e in events))
         stored: dict[str, dict[str, Any]] = {}
@@ -310,21 +322,21 @@ class ProjectionSink:
     def apply(self, deliveries: list[Delivery]) -> None:
         """Apply a batch in one transaction; an event applied before (republished, redelivered) is skipped."""
         with self.engine.begin() as conn:
-            self.apply_in(conn, deliveries)
+            applied = Applied(conn, self._mine(deliveries))
+            self.apply_in(conn, deliveries, applied)
+            applied.save(conn)
+            self._save_position(conn, deliveries[-1].seq)
         self.count_skipped(deliveries)
 
-    def apply_in(self, conn: Connection, deliveries: list[Delivery], applied: Applied | None = None) -> None:
-        """Apply a batch inside the caller's transaction: effects, and position unless the caller has ``applied``:
-        its record of who applied the batch's events (the read side, for all its projections), which the caller
-        then saves with every projection's position."""
-        mine = [(seq, e) for seq, e in decoded(deliveries) if self.projection.applies(type(e))]
-        record = applied or Applied(conn, mine)
-        fresh = [e for _, e in mine if record.take(e, self.projection.mark)]
+    def _mine(self, deliveries: list[Delivery]) -> list[tuple[int, CaseEvent]]:
+        return [(seq, e) for seq, e in decoded(deliveries) if self.projection.applies(type(e))]
+
+    def apply_in(self, conn: Executes, deliveries: list[Delivery], applied: Applied) -> None:
+        """Apply a batch inside the caller's transaction, the effects only: ``applied`` is the record of who applied
+        the batch's events, which the caller saves with the position (the read side: with every projection's)."""
+        fresh = [e for _, e in self._mine(deliveries) if applied.take(e, self.projection.mark)]
         if fresh:
             self.projection.apply(conn, fresh)
-        if applied is None:
-            record.save(conn)
-            self._save_position(conn, deliveries[-1].seq)
 
     def count_skipped(self, deliveries: list[Delivery]) -> None:
         """Count, after their batch committed, the event types this version does not know."""
@@ -359,6 +371,63 @@ def forget_applied(engine: Engine) -> None:
     """Forget what every projection applied, before all of them are rebuilt (quicker than each unmarking)."""
     with engine.begin() as conn:
         conn.execute(event_marks.delete())
+
+
+def unanswered(statement: Executable) -> TypeGuard[UpdateBase]:
+    """A write whose answer nobody reads: no RETURNING, nor the new key SQLAlchemy reads back by itself (a single
+    row's autoincrement key, where the table has ``implicit_returning``)."""
+    if not isinstance(statement, UpdateBase) or statement._returning:
+        return False
+    table = statement.table
+    counted = isinstance(statement, Insert) and getattr(table, "autoincrement_column", None) is not None
+    return not (counted and getattr(table, "implicit_returning", False))
+
+
+class Deferred:
+    """A read-side batch's connection: its writes wait, and go to the database together when the batch ends.
+
+    On PostgreSQL they go in one pipeline (psycopg sends them all, then reads every answer at once): a batch's
+    dozen inserts and updates cost one round trip, not one each. A read of a table with writes waiting sends those
+    first, so every read sees the batch's own writes as it would have without waiting; writes keep their order.
+    On SQLite (no server to wait for) they run one after another, as they would have.
+    """
+
+    def __init__(self, conn: Connection):
+        self.conn = conn
+        self.waiting: list[tuple[Executable, Any]] = []
+        self.written: set[Any] = set()  # the tables of the waiting writes
+
+    def execute(self, statement: Executable, parameters: Any = None) -> Any:
+        if unanswered(statement):
+            self.waiting.append((statement, parameters))
+            self.written.add(statement.table)
+            return None
+        if self.waiting and (
+            isinstance(statement, UpdateBase)  # a write with an answer: after the waiting ones, as written
+            or self.written & set(find_tables(cast(ClauseElement, statement), include_crud=True))
+        ):
+            self.send()
+        return self.conn.execute(statement, parameters)
+
+    def send(self) -> None:
+        """Send the waiting writes (a fault in any comes out as SQLAlchemy's error for it, as without waiting)."""
+        waiting, self.waiting = self.waiting, []
+        self.written = set()
+        if not waiting:
+            return
+        if self.conn.dialect.name != "postgresql":
+            for statement, parameters in waiting:
+                self.conn.execute(statement, parameters)
+            return
+        driver: Any = self.conn.connection.driver_connection  # psycopg's Connection
+        try:
+            with driver.pipeline():
+                for statement, parameters in waiting:
+                    self.conn.execute(statement, parameters)
+        except sqlalchemy.exc.DBAPIError:
+            raise
+        except driver.Error as exc:  # raised as the pipeline synced: the answer to one of the writes
+            raise sqlalchemy.exc.DBAPIError.instance(None, None, exc, driver.Error, dialect=self.conn.dialect) from exc
 
 
 class ReadSide:
@@ -398,12 +467,14 @@ class ReadSide:
         with self.engine.begin() as conn:
             stored = read_positions(conn, [s.name for s in self.sinks])
             applied = Applied(conn, decoded(deliveries))
+            batch = Deferred(conn)
             for sink in self.sinks:
                 if mine := self._due(sink, deliveries, stored.get(sink.name, 0)):
-                    sink.apply_in(conn, mine, applied)
+                    sink.apply_in(batch, mine, applied)
                     due.append((sink, mine))
-            applied.save(conn)
-            save_positions(conn, {sink.name: mine[-1].seq for sink, mine in due}, set(stored))
+            applied.save(batch)
+            save_positions(batch, {sink.name: mine[-1].seq for sink, mine in due}, set(stored))
+            batch.send()
         if not all(d.known for d in deliveries):  # rare: a producer deployed before this version
             for sink, mine in due:
                 sink.count_skipped(mine)

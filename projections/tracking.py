@@ -52,7 +52,7 @@ from events.vocabulary import (
     label,
 )
 from projections.columns import headers, shows
-from projections.store import Projection, chunks
+from projections.store import Executes, Projection, chunks
 from services.runtime.moments import Moment
 
 metadata = MetaData()
@@ -244,17 +244,17 @@ class Tracking(Projection):
     def applies(self, event: type[CaseEvent]) -> bool:
         return event in MILESTONES
 
-    def apply(self, conn: Connection, events: list[CaseEvent]) -> None:
+    def apply(self, conn: Executes, events: list[CaseEvent]) -> None:
         """Each case's state read once for the batch (kind, milestones so far), its milestones written at the end."""
         registered = [e for e in events if isinstance(e, PetitionRegistered)]
-        if registered:
+        new = {e.case_id for e in registered}
+        known = self._known(conn, [c for c in dict.fromkeys(e.case_id for e in events) if c not in new])
+        if registered:  # after the read, which it cannot change: the read side's writes then go together
             conn.execute(
                 insert(tracking_cases),
                 [{"case_id": e.case_id, "tracking_key": e.tracking_key, "secret_hash": e.secret_hash,
                   "case_no": e.case_no, "kind": str(e.kind)} for e in registered],
             )  # fmt: skip
-        new = {e.case_id for e in registered}
-        known = self._known(conn, [c for c in dict.fromkeys(e.case_id for e in events) if c not in new])
         rows: list[Row] = []
         for event in events:
             if isinstance(event, PetitionRegistered):
@@ -270,7 +270,7 @@ class Tracking(Projection):
         if rows:
             conn.execute(insert(milestones), rows)
 
-    def _known(self, conn: Connection, case_ids: list[str]) -> dict[str, CaseState]:
+    def _known(self, conn: Executes, case_ids: list[str]) -> dict[str, CaseState]:
         """What is stored of these cases: kind, milestones so far, and whether a report was shown forwarded."""
         kinds: dict[str, str] = {}
         counts: dict[str, int] = {}
