@@ -94,11 +94,14 @@ async def run_on(label: str, dbs: dict[str, str], sizes: Sizes) -> list[Figure]:
                 clean.append(await pipeline(nc, 2 * half, half, concurrency))
                 poisoned.append(await pipeline(nc, 3 * half, half, concurrency, poison_per_case))
                 pipe_rate, poison = rate(*clean), sum(r.poison for r in poisoned)
-                cmd_rate = await command_rate(nc, commands, concurrency)
-                bare = await asyncio.to_thread(bare_application_rate, peer_url, key, commands, settings.clock())
                 latency = await ack_to_ledger(
                     nc, settings.db_url("projections"), PETITION, sizes.latency_rate, sizes.latency_s
                 )
+            # One service's commands as its peer, the bare application, runs them: with nothing else at work (with
+            # every component up, the other services' reactions to each registration took a share of the cores).
+            with components_running(env, ["intake"]):
+                cmd_rate = await command_rate(nc, commands, concurrency)
+            bare = await asyncio.to_thread(bare_application_rate, peer_url, key, commands, settings.clock())
         finally:
             if nc is not None:
                 await nc.close()

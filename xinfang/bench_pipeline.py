@@ -9,7 +9,7 @@ import subprocess
 import sys
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -172,9 +172,9 @@ async def rebuild_rate(nc: Any, scratch: Path, clock: Clock) -> tuple[float, flo
 
 
 @contextmanager
-def components_running(env: dict[str, str]) -> Iterator[None]:
-    """Every component in its own process, as `xinfang up` and compose run them: ready once entered, stopped on
-    leaving."""
+def components_running(env: dict[str, str], names: Sequence[str] = COMPONENTS) -> Iterator[None]:
+    """The components (every one unless ``names``), each in its own process, as `xinfang up` and compose run them:
+    ready once entered, stopped on leaving."""
     processes = [
         subprocess.Popen(
             [sys.executable, "-m", "xinfang", "serve", name],
@@ -183,7 +183,7 @@ def components_running(env: dict[str, str]) -> Iterator[None]:
             stderr=subprocess.DEVNULL,
             text=True,
         )
-        for name in COMPONENTS
+        for name in names
     ]
     try:
         for process in processes:
