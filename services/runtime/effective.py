@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from eventsourcing.domain import Aggregate
-
+from services.runtime.aggregate import ServiceAggregate
 from services.runtime.errors import DomainError, InvalidInput
 
 
@@ -27,7 +26,7 @@ class BeforePreviousEvent(DomainError):
     code = "before_previous_event"
 
 
-class CaseAggregate(Aggregate):
+class CaseAggregate(ServiceAggregate):
     """An aggregate of one case that remembers the date of its latest event, so actions stay in order."""
 
     @property

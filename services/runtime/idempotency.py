@@ -31,9 +31,10 @@ from typing import Any
 from uuid import UUID, uuid5
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from eventsourcing.domain import Aggregate, event
+from eventsourcing.domain import event
 from pydantic_core import to_jsonable_python
 
+from services.runtime.aggregate import ServiceAggregate
 from services.runtime.errors import ConcurrentChange, Conflict, IdempotencyKeyReused, Unavailable, XinfangError
 from services.runtime.stored import stored_events
 
@@ -104,7 +105,7 @@ def unseal(key: CommandKey, sealed: str) -> Any:
     return Recalled(error["code"], error["message"], error.get("field"))
 
 
-class CommandRecord(Aggregate):
+class CommandRecord(ServiceAggregate):
     """请求标识的记录: the first outcome of the command a key was sent with (sealed), the digest of that command and
     payload, and when it was recorded (by the service's clock). Each service has its own subclass (``RECORDS``),
     whose stored events are named below the service."""
@@ -163,6 +164,8 @@ def _declare(service: str) -> type[CommandRecord]:
 
 # Declared when the runtime is imported, before any store is read: a service's log holds its records' events.
 RECORDS: dict[str, type[CommandRecord]] = {service: _declare(service) for service in SERVICES}
+# Each also under its name in this module, where pickle looks for it (a cached record's copy is a pickle round trip).
+globals().update({record.__name__: record for record in RECORDS.values()})
 
 
 def record_class(service: str) -> type[CommandRecord]:

@@ -7,7 +7,7 @@ from datetime import date
 from itertools import takewhile
 from uuid import UUID, uuid5
 
-from eventsourcing.domain import Aggregate, event
+from eventsourcing.domain import event
 
 from services.intake.domain.errors import (
     AcceptedBelow,
@@ -19,12 +19,13 @@ from services.intake.domain.errors import (
     TargetNotOpen,
 )
 from services.intake.domain.offices import Offices
+from services.runtime.aggregate import ServiceAggregate
 from services.runtime.stored import stored_events
 
 MATTERS = UUID("3d8f0f6e-2b7c-4d3e-9a51-6c0b7e1f2a44")
 
 
-class MatterIndex(Aggregate):
+class MatterIndex(ServiceAggregate):
     """Finds a matter by (petitioner key, category, locality); its id is derived from that key (uuid5)."""
 
     @event("Indexed")
@@ -54,7 +55,7 @@ class OpenCase:
         return not self.replied and (self.due_on is None or on <= self.due_on)
 
 
-class Matter(Aggregate):
+class Matter(ServiceAggregate):
     """同一信访人同一事项: its cases in order, the open ones (accepted, not closed) and whether it was finalised."""
 
     @event("Started")

@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import date
 from uuid import UUID, uuid5
 
-from eventsourcing.domain import Aggregate, event
+from eventsourcing.domain import event
 
+from services.runtime.aggregate import ServiceAggregate
 from services.runtime.errors import Done
 from services.runtime.stored import stored_events
 from services.supervision.domain.errors import BulletinAlreadyPublished, PeriodInvalid
@@ -14,7 +15,7 @@ from services.supervision.domain.errors import BulletinAlreadyPublished, PeriodI
 BULLETIN_NAMESPACE = UUID("0b7c5d2e-3f41-4c8a-9e6d-5a1b2c3d4e5f")
 
 
-class Bulletin(Aggregate):
+class Bulletin(ServiceAggregate):
     """One period's bulletin; its id is derived from the period, so a second one clashes. No public events."""
 
     @event("Published")
