@@ -402,12 +402,14 @@ class Deferred:
             self.waiting.append((statement, parameters))
             self.written.add(statement.table)
             return None
-        if self.waiting and (
-            isinstance(statement, UpdateBase)  # a write with an answer: after the waiting ones, as written
-            or self.written & set(find_tables(cast(ClauseElement, statement), include_crud=True))
-        ):
-            self.send()
+        if self.waiting and (isinstance(statement, UpdateBase) or self._may_read_written(statement)):
+            self.send()  # a write with an answer goes after the waiting ones, as written
         return self.conn.execute(statement, parameters)
+
+    def _may_read_written(self, statement: Executable) -> bool:
+        """Whether a read may see a table with writes waiting: it names one, or names none we can see (SQL text)."""
+        tables = set(find_tables(cast(ClauseElement, statement), include_crud=True))
+        return not tables or bool(self.written & tables)
 
     def send(self) -> None:
         """Send the waiting writes (a fault in any comes out as SQLAlchemy's error for it, as without waiting)."""

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 import sqlalchemy.exc
-from sqlalchemy import Column, Engine, Integer, MetaData, String, Table, create_engine, insert, select
+from sqlalchemy import Column, Engine, Integer, MetaData, String, Table, create_engine, insert, select, text
 
 from projections.registry import sinks_for
 from projections.replay import table_rows
@@ -49,8 +49,10 @@ def test_writes_wait_until_a_read_of_their_table_and_then_the_read_sees_them(eng
         assert len(batch.waiting) == 1  # a read of another table leaves them waiting
         assert batch.execute(select(kept.c.note).order_by(kept.c.id)).scalars().all() == ["一", "二"]
         assert batch.waiting == []
+        batch.execute(insert(kept), [{"id": "3", "note": "三"}])
+        assert batch.execute(text("SELECT count(*) FROM kept")).scalar() == 3  # SQL text: which tables, unseen
         batch.execute(kept.update().where(kept.c.id == "1").values(note="甲"))
-        batch.execute(kept.delete().where(kept.c.id == "2"))
+        batch.execute(kept.delete().where(kept.c.id.in_(["2", "3"])))
         batch.send()
     with engine.connect() as conn:
         assert conn.execute(select(kept.c.id, kept.c.note)).all() == [("1", "甲")]
