@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections import Counter
 from collections.abc import Callable, Iterator
+from contextlib import nullcontext
 from typing import Any, Protocol, TypeGuard, cast
 
 import sqlalchemy.exc
@@ -417,18 +418,16 @@ class Deferred:
         self.written = set()
         if not waiting:
             return
-        if self.conn.dialect.name != "postgresql":
-            for statement, parameters in waiting:
-                self.conn.execute(statement, parameters)
-            return
-        driver: Any = self.conn.connection.driver_connection  # psycopg's Connection
+        postgres = self.conn.dialect.name == "postgresql"
+        driver: Any = self.conn.connection.driver_connection  # psycopg's Connection on PostgreSQL
         try:
-            with driver.pipeline():
+            with driver.pipeline() if postgres else nullcontext():
                 for statement, parameters in waiting:
                     self.conn.execute(statement, parameters)
-        except sqlalchemy.exc.DBAPIError:
-            raise
-        except driver.Error as exc:  # raised as the pipeline synced: the answer to one of the writes
+        except Exception as exc:
+            if not postgres or not isinstance(exc, driver.Error):
+                raise
+            # Raised as the pipeline synced, outside SQLAlchemy: the database's answer to one of the writes.
             raise sqlalchemy.exc.DBAPIError.instance(None, None, exc, driver.Error, dialect=self.conn.dialect) from exc
 
 

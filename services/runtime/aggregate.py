@@ -15,8 +15,8 @@ class ServiceAggregate(Aggregate):
     halfway leaves the cache as it was. ``copy.deepcopy`` walks the objects in Python; pickle walks them in C and
     gives the same independent copy (shared objects stay shared) in about half the time: a supervision case's copy
     went from ~170 to ~90 µs, and every reaction reads one. What an aggregate holds is plain data (strings, dates,
-    tuples, lists, dicts, sets, dataclasses, enums), all of which pickles; ``tests/unit/test_aggregate_copies.py``
-    holds every kind of aggregate to that after a full lifecycle."""
+    tuples, lists, dicts, sets, dataclasses, enums), all of which pickles;
+    ``tests/integration/test_aggregate_copies.py`` holds every kind of aggregate to that after a full lifecycle."""
 
     def __deepcopy__(self, memo: dict[int, Any]) -> Self:
         copied: Self = pickle.loads(pickle.dumps(self, pickle.HIGHEST_PROTOCOL))
